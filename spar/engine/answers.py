@@ -1,0 +1,300 @@
+"""Check the answers of a lot and turn them into columns (SPEC §2.3, step 1).
+
+Answers arrive as plain values: numbers or strings from JSON, strings from CSV
+(decimal comma included), lists or ``|``-separated strings for labels. Every
+malformed answer is collected, naming the offer, the input and the reason;
+nothing is scored when there is any.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .columns import ChoiceColumn, Column, LabelsColumn
+from .criteria import CriteriaSet, Leaf
+from .errors import AnswerProblem, AnswersError
+from .methods import get_method
+
+_TRUE = frozenset({"true", "yes", "oui", "1", "vrai", "o", "y"})
+_FALSE = frozenset({"false", "no", "non", "0", "faux", "n"})
+_SPACES = str.maketrans("", "", " \u00a0\u202f\t")
+
+
+@dataclass
+class Lot:
+    """The offers of one lot, their answers as columns, and what the lot knows."""
+
+    offer_ids: tuple[str, ...]
+    columns: dict[str, Column]
+    estimate: float | None = None
+    lot_id: str | None = None
+    suppliers: tuple[Mapping[str, Any] | None, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.offer_ids)
+
+
+def input_kinds(criteria: CriteriaSet) -> dict[str, str]:
+    """Input name → the kind of answer it takes (the validator keeps them consistent)."""
+    return {leaf.input: get_method(leaf.method).KIND for leaf in criteria.leaves}
+
+
+def is_missing(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip() == ""
+    if isinstance(raw, float):
+        return math.isnan(raw)
+    return False
+
+
+def parse_number(raw: Any) -> float:
+    """A number from JSON or a spreadsheet cell; ValueError says why not."""
+    if isinstance(raw, bool):
+        raise ValueError("un nombre est attendu, pas un booléen")
+    if isinstance(raw, (int, float, np.integer, np.floating)):
+        x = float(raw)
+    elif isinstance(raw, str):
+        s = raw.translate(_SPACES)
+        if "," in s and "." in s:
+            raise ValueError(f"nombre ambigu « {raw} » (virgule et point)")
+        try:
+            x = float(s.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"un nombre est attendu, pas « {raw} »") from None
+    else:
+        raise ValueError(f"un nombre est attendu, pas {type(raw).__name__}")
+    if not math.isfinite(x):
+        raise ValueError(f"nombre non fini « {raw} »")
+    return x
+
+
+def parse_boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        s = raw.strip().casefold()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+    raise ValueError(f"oui ou non attendu (true/false, yes/no, oui/non, 1/0), pas « {raw} »")
+
+
+def parse_labels(raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        items = raw.split("|")
+    elif isinstance(raw, (list, tuple)):
+        items = list(raw)
+    else:
+        raise ValueError("une liste de labels est attendue")
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"chaque label doit être un texte, pas {item!r}")
+        if item.strip():
+            out.append(item.strip())
+    return out
+
+
+def _number_column(raw: Sequence[Any], ids, name, problems) -> np.ndarray:
+    arr = np.asarray(raw) if not isinstance(raw, np.ndarray) else raw
+    if arr.dtype.kind in "fiu":
+        values = arr.astype(np.float64, copy=False)
+        bad = np.isinf(values)
+        for i in np.flatnonzero(bad):
+            problems.append(AnswerProblem(ids[i], name, "nombre non fini"))
+        return values
+    values = np.empty(len(raw), dtype=np.float64)
+    for i, item in enumerate(raw):
+        if is_missing(item):
+            values[i] = np.nan
+            continue
+        try:
+            values[i] = parse_number(item)
+        except ValueError as exc:
+            problems.append(AnswerProblem(ids[i], name, str(exc)))
+            values[i] = np.nan
+    return values
+
+
+def _boolean_column(raw, ids, name, problems) -> np.ndarray:
+    values = np.empty(len(raw), dtype=np.float64)
+    for i, item in enumerate(raw):
+        if is_missing(item):
+            values[i] = np.nan
+            continue
+        try:
+            values[i] = 1.0 if parse_boolean(item) else 0.0
+        except ValueError as exc:
+            problems.append(AnswerProblem(ids[i], name, str(exc)))
+            values[i] = np.nan
+    return values
+
+
+def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceColumn:
+    canonical = {str(o).casefold(): str(o) for o in options}
+    categories: dict[str, int] = {}
+    codes = np.full(len(raw), -1, dtype=np.int32)
+    for i, item in enumerate(raw):
+        if is_missing(item):
+            continue
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            problems.append(AnswerProblem(ids[i], name, "une des réponses proposées est attendue"))
+            continue
+        text = str(item).strip()
+        if isinstance(item, float) and item.is_integer():
+            text = str(int(item))
+        text = canonical.get(text.casefold(), text)
+        codes[i] = categories.setdefault(text, len(categories))
+    return ChoiceColumn(codes, tuple(categories))
+
+
+def _labels_column(raw, evidence_raw, ids, name, problems, known: Iterable[str]) -> LabelsColumn:
+    canonical = {k.casefold(): k for k in known}
+    names: dict[str, int] = {k: j for j, k in enumerate(canonical.values())}
+    claimed_rows: list[list[str]] = []
+    evidenced_rows: list[list[str]] = []
+    present = np.zeros(len(raw), dtype=bool)
+    for i, item in enumerate(raw):
+        ev_raw = evidence_raw[i] if evidence_raw is not None else None
+        claimed: list[str] = []
+        evidenced: list[str] = []
+        if not is_missing(item) or isinstance(item, (list, tuple)):
+            try:
+                claimed = [canonical.get(x.casefold(), x) for x in parse_labels(item)]
+                present[i] = True
+            except ValueError as exc:
+                problems.append(AnswerProblem(ids[i], name, str(exc)))
+        if not is_missing(ev_raw) and not (isinstance(ev_raw, (list, tuple)) and not ev_raw):
+            try:
+                evidenced = [canonical.get(x.casefold(), x) for x in parse_labels(ev_raw)]
+            except ValueError as exc:
+                problems.append(AnswerProblem(ids[i], f"evidence.{name}", str(exc)))
+        for label in claimed + evidenced:
+            names.setdefault(label, len(names))
+        claimed_rows.append(claimed)
+        evidenced_rows.append(evidenced)
+    claimed_m = np.zeros((len(raw), len(names)), dtype=bool)
+    evidenced_m = np.zeros((len(raw), len(names)), dtype=bool)
+    for i, (c, e) in enumerate(zip(claimed_rows, evidenced_rows)):
+        claimed_m[i, [names[x] for x in c]] = True
+        evidenced_m[i, [names[x] for x in e]] = True
+    return LabelsColumn(tuple(names), claimed_m, evidenced_m, present)
+
+
+def build_column(kind: str, leaves: Sequence[Leaf], raw: Sequence[Any], ids: Sequence[str],
+                 problems: list[AnswerProblem], evidence: Sequence[Any] | None = None) -> Column:
+    """One input's raw answers → its column; problems are appended, not raised."""
+    name = leaves[0].input
+    if kind in ("number", "mark"):
+        return _number_column(raw, ids, name, problems)
+    if kind == "boolean":
+        return _boolean_column(raw, ids, name, problems)
+    if kind == "choice":
+        options = [o for leaf in leaves for o in leaf.params["options"]]
+        return _choice_column(raw, ids, name, problems, options)
+    if kind == "labels":
+        known = [k for leaf in leaves for k in leaf.params["labels"]]
+        return _labels_column(raw, evidence, ids, name, problems, known)
+    raise ValueError(f"unknown answer kind {kind}")
+
+
+def check_columns(criteria: CriteriaSet, lot: Lot) -> list[AnswerProblem]:
+    """Answers of the right kind that a leaf's method still refuses (a price ≤ 0…)."""
+    problems = []
+    seen = set()
+    for leaf in criteria.leaves:
+        method = get_method(leaf.method)
+        if not hasattr(method, "invalid"):
+            continue
+        bad, reason = method.invalid(lot.columns[leaf.input], leaf.params)
+        for i in np.flatnonzero(bad):
+            key = (i, leaf.input, reason)
+            if key not in seen:
+                seen.add(key)
+                problems.append(AnswerProblem(lot.offer_ids[i], leaf.input, reason))
+    return problems
+
+
+def lot_from_columns(criteria: CriteriaSet, offer_ids: Sequence[str],
+                     raw_columns: Mapping[str, Sequence[Any]],
+                     evidence: Mapping[str, Sequence[Any]] | None = None, *,
+                     estimate: float | None = None, lot_id: str | None = None,
+                     suppliers: Sequence[Mapping[str, Any] | None] = (),
+                     extra_inputs: Iterable[str] = ()) -> Lot:
+    """Raw answer columns → a checked :class:`Lot`; AnswersError lists every problem.
+
+    A missing column means nobody answered that input.  ``extra_inputs`` are
+    answer names that no criterion reads; each is an error, since a misspelt
+    input would otherwise silently score 0 for everybody.
+    """
+    ids = tuple(str(i) for i in offer_ids)
+    n = len(ids)
+    problems: list[AnswerProblem] = []
+    known = criteria.inputs()
+    for name in extra_inputs:
+        problems.append(AnswerProblem(None, name, "aucun critère ne lit cette réponse ; réponses "
+                                      "attendues : " + ", ".join(sorted(known))))
+    seen_ids: set[str] = set()
+    for i in ids:
+        if i in seen_ids:
+            problems.append(AnswerProblem(i, None, "identifiant d'offre en double"))
+        seen_ids.add(i)
+    columns: dict[str, Column] = {}
+    empty = [None] * n
+    for name, leaves in known.items():
+        kind = get_method(leaves[0].method).KIND
+        raw = raw_columns.get(name, empty)
+        ev = (evidence or {}).get(name)
+        columns[name] = build_column(kind, leaves, raw, ids, problems, ev)
+    lot = Lot(ids, columns, estimate, lot_id, tuple(suppliers) or (None,) * n)
+    if not problems:
+        problems.extend(check_columns(criteria, lot))
+    if problems:
+        raise AnswersError(problems)
+    return lot
+
+
+def lot_from_offers(criteria: CriteriaSet, offers: Sequence[Mapping[str, Any]], *,
+                    estimate: float | None = None, lot_id: str | None = None) -> Lot:
+    """Offers as SPEC §3 writes them (``id``, ``answers``, ``evidence``…) → a :class:`Lot`."""
+    known = criteria.inputs()
+    ids = []
+    raw: dict[str, list[Any]] = {name: [] for name in known}
+    evidence: dict[str, list[Any]] = {name: [] for name in known}
+    extra: list[str] = []
+    problems: list[AnswerProblem] = []
+    for k, offer in enumerate(offers):
+        oid = str(offer.get("id", f"#{k + 1}"))
+        ids.append(oid)
+        answers = offer.get("answers") or {}
+        ev = offer.get("evidence") or {}
+        if not isinstance(answers, Mapping):
+            problems.append(AnswerProblem(oid, None, "« answers » doit être un objet"))
+            answers = {}
+        if not isinstance(ev, Mapping):
+            problems.append(AnswerProblem(oid, None, "« evidence » doit être un objet"))
+            ev = {}
+        for name in answers:
+            if name not in known and name not in extra:
+                extra.append(name)
+        for name in known:
+            raw[name].append(answers.get(name))
+            evidence[name].append(ev.get(name))
+    suppliers = [o.get("supplier") for o in offers]
+    try:
+        lot = lot_from_columns(criteria, ids, raw, evidence, estimate=estimate, lot_id=lot_id,
+                               suppliers=suppliers, extra_inputs=extra)
+    except AnswersError as exc:
+        raise AnswersError(problems + exc.problems) from None
+    if problems:
+        raise AnswersError(problems)
+    return lot

@@ -1,0 +1,175 @@
+"""The criteria tree: frozen dataclasses, path lookup and effective weights.
+
+A criteria set is built from an already validated document (see
+:mod:`spar.criteria_file`); nothing here reads files or reports locations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+PILLARS = ("economic", "environmental", "social", "technical")
+
+#: French labels for the pillars, as buyers and suppliers read them.
+PILLAR_LABELS = {
+    "economic": "Économique (prix)",
+    "environmental": "Environnemental",
+    "social": "Social",
+    "technical": "Technique",
+}
+
+CATEGORIES = ("supplies", "services", "works")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A criterion that reads one answer and scores it with one method."""
+
+    id: str
+    label: str
+    weight: float
+    pillar: str
+    path: str
+    input: str
+    method: str
+    params: Mapping[str, Any]
+    unit: str | None = None
+    help: str | None = None
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    eliminatory_below: float | None = None
+    assessed_by: str = "supplier"
+
+    @property
+    def is_group(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Group:
+    """A criterion made of weighted sub-criteria."""
+
+    id: str
+    label: str
+    weight: float
+    pillar: str | None
+    path: str
+    children: tuple["Node", ...]
+    eliminatory_below: float | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return True
+
+
+Node = Leaf | Group
+
+
+@dataclass(frozen=True)
+class Policy:
+    """SPAR policy shares, in % of the total weight (warnings only)."""
+
+    environmental_min_share: float | None = None
+    social_min_share: float | None = None
+    price_max_share: float | None = None
+
+
+@dataclass(frozen=True)
+class LowPriceRule:
+    """One abnormally-low-offer rule (SPEC §2.4)."""
+
+    method: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A published criteria set: identity, the weighted tree and the review rules."""
+
+    id: str
+    version: int
+    title: str
+    category: str
+    points: float
+    root: Group
+    policy: Policy = field(default_factory=Policy)
+    tie_break: tuple[str, ...] = ()
+    low_price_input: str | None = None
+    low_price_rules: tuple[LowPriceRule, ...] = ()
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    sha256: str = ""
+
+    # -- structure ---------------------------------------------------------
+    def nodes(self) -> Iterator[Node]:
+        """Every node below the root, depth first, in file order."""
+        stack = list(reversed(self.root.children))
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, Group):
+                stack.extend(reversed(node.children))
+
+    @property
+    def leaves(self) -> tuple[Leaf, ...]:
+        return tuple(n for n in self.nodes() if isinstance(n, Leaf))
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return tuple(n for n in self.nodes() if isinstance(n, Group))
+
+    def node(self, path: str) -> Node:
+        """The node at a dotted path (``env.co2``); KeyError if there is none."""
+        for node in self.nodes():
+            if node.path == path:
+                return node
+        raise KeyError(path)
+
+    def inputs(self) -> dict[str, list[Leaf]]:
+        """Input name → the leaves that read it, in file order."""
+        out: dict[str, list[Leaf]] = {}
+        for leaf in self.leaves:
+            out.setdefault(leaf.input, []).append(leaf)
+        return out
+
+    # -- weights -----------------------------------------------------------
+    def shares(self) -> dict[str, float]:
+        """Path → the node's effective share of the total, in [0, 1]."""
+        out: dict[str, float] = {}
+
+        def walk(group: Group, share: float) -> None:
+            total = sum(c.weight for c in group.children)
+            for child in group.children:
+                s = share * child.weight / total
+                out[child.path] = s
+                if isinstance(child, Group):
+                    walk(child, s)
+
+        walk(self.root, 1.0)
+        return out
+
+    def pillar_shares(self) -> dict[str, float]:
+        """Pillar → its share of the total (sum of its leaves' shares)."""
+        shares = self.shares()
+        out = {p: 0.0 for p in PILLARS}
+        for leaf in self.leaves:
+            out[leaf.pillar] += shares[leaf.path]
+        return out
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+def canonical_json(document: Mapping[str, Any]) -> str:
+    """The canonical JSON form: keys sorted, no whitespace, UTF-8 kept as is."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def document_sha256(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON form, the identity every result records."""
+    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()

@@ -1,0 +1,30 @@
+"""``estimate_ratio``: flag a price under ``ratio`` × the lot's estimate.
+
+Without an estimate on the lot the rule cannot apply; the result says so.
+
+Example::
+
+    review:
+      abnormally_low: {input: price_eur, method: estimate_ratio, ratio: 0.7}
+"""
+
+from __future__ import annotations
+
+from ..methods.base import Param
+from ..text import fr_number, fr_short
+from ._common import considered, reasons_below
+
+NAME = "estimate_ratio"
+PARAMETERS = (Param("ratio", "score", default=0.7, doc="share of the lot's estimate"),)
+
+
+def check(params):
+    return []
+
+
+def evaluate(prices, competing, params, estimate):
+    if estimate is None:
+        return []
+    ratio = float(params.get("ratio", 0.7))
+    return reasons_below(prices, considered(prices, competing), ratio * float(estimate), NAME,
+                         f"{fr_short(ratio)} × estimation {fr_number(estimate)}")

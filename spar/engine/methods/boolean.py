@@ -1,0 +1,48 @@
+"""``boolean``: a yes/no commitment.
+
+The score is ``if_true`` (default 1) or ``if_false`` (default 0). Answers accepted:
+true/false, yes/no, oui/non, 1/0.
+
+Example::
+
+    - {id: reuse, label: Reprise des emballages, weight: 10, input: takes_back_packaging,
+       method: boolean}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Param, fmt_score
+
+NAME = "boolean"
+KIND = "boolean"
+RELATIVE = False
+PARAMETERS = (
+    Param("if_true", "score", default=1.0, doc="score of a yes"),
+    Param("if_false", "score", default=0.0, doc="score of a no"),
+)
+
+
+def check(params):
+    return []
+
+
+def statistics(values, competing, params):
+    return {}
+
+
+def score(values, params, stats):
+    t, f = float(params.get("if_true", 1.0)), float(params.get("if_false", 0.0))
+    s = np.where(values == 1.0, t, f)
+    return np.where(np.isnan(values), 0.0, s)
+
+
+def explain(value, s, params, stats):
+    return f"boolean: {'oui' if value else 'non'} = {fmt_score(s)}"
+
+
+def targets(value, params, stats):
+    t, f = float(params.get("if_true", 1.0)), float(params.get("if_false", 0.0))
+    best = t >= f
+    return [best] if bool(value) != best else []

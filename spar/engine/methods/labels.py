@@ -1,0 +1,88 @@
+"""``labels``: the environmental or social labels an offer holds.
+
+Each listed label has a score; ``combine: max`` (default) keeps the best label,
+``combine: sum`` adds them up, capped at 1. With ``evidence: required`` a label
+counts only if the offer's ``evidence`` lists it under the same input name. A
+claimed label that is not listed scores nothing.
+
+Example::
+
+    - {id: ecolabel, label: Écolabel, weight: 20, input: labels, method: labels,
+       labels: {EU Ecolabel: 1, NF Environnement: 1, Blauer Engel: 1, FSC: 0.5},
+       evidence: required}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Param, fmt_score
+
+NAME = "labels"
+KIND = "labels"
+RELATIVE = False
+PARAMETERS = (
+    Param("labels", "labels", required=True, doc="label name → score in [0, 1]"),
+    Param("combine", "enum", default="max", choices=("max", "sum")),
+    Param("evidence", "enum", default="optional", choices=("required", "optional")),
+)
+
+
+def check(params):
+    return []
+
+
+def statistics(column, competing, params):
+    return {}
+
+
+def _counted(column, params):
+    counted = column.claimed
+    if params.get("evidence", "optional") == "required":
+        counted = counted & column.evidenced
+    return counted
+
+
+def score(column, params, stats):
+    labels = params["labels"]
+    weights = np.array([float(labels.get(n, 0.0)) for n in column.names])
+    if not len(weights):
+        return np.zeros(len(column))
+    contrib = _counted(column, params) * weights
+    if params.get("combine", "max") == "sum":
+        s = np.minimum(contrib.sum(axis=1), 1.0)
+    else:
+        s = contrib.max(axis=1)
+    return np.where(column.present, s, 0.0)
+
+
+def explain(value, s, params, stats):
+    claimed, evidenced = value
+    labels = params["labels"]
+    need = params.get("evidence", "optional") == "required"
+    parts = []
+    for name in claimed:
+        if name not in labels:
+            parts.append(f"{name} (non listé) 0")
+        elif need and name not in evidenced:
+            parts.append(f"{name} (sans justificatif) 0")
+        else:
+            parts.append(f"{name} {labels[name]:g}")
+    how = "somme plafonnée à 1" if params.get("combine", "max") == "sum" else "max"
+    listed = ", ".join(parts) if parts else "aucun label"
+    return f"labels ({how}): {listed} = {fmt_score(s)}"
+
+
+def targets(value, params, stats):
+    """Each better situation: claim a label (with its evidence when required)."""
+    claimed, evidenced = value
+    need = params.get("evidence", "optional") == "required"
+    out = []
+    for name, sc in sorted(params["labels"].items(), key=lambda kv: -kv[1]):
+        if sc <= 0:
+            continue
+        if name in claimed and (not need or name in evidenced):
+            continue
+        out.append((sorted(set(claimed) | {name}),
+                    sorted(set(evidenced) | ({name} if need else set()))))
+    return out

@@ -1,0 +1,58 @@
+"""``linear``: the value placed on a fixed scale from ``worst`` (0) to ``best`` (1).
+
+s = clamp((v − worst) / (best − worst), 0, 1). ``best`` < ``worst`` means lower is
+better. An absolute method: the score does not depend on the other offers, so a
+supplier can compute it alone.
+
+Example::
+
+    - {id: co2, label: Empreinte carbone, weight: 50, input: co2e_kg, unit: kgCO2e,
+       method: linear, best: 0.5, worst: 5.0}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Param, fmt, fmt_score
+
+NAME = "linear"
+KIND = "number"
+RELATIVE = False
+PARAMETERS = (
+    Param("best", "number", required=True, doc="value scoring 1"),
+    Param("worst", "number", required=True, doc="value scoring 0"),
+)
+
+
+def check(params):
+    if params.get("best") == params.get("worst"):
+        return [("best", "best et worst doivent être différents")]
+    return []
+
+
+def statistics(values, competing, params):
+    return {}
+
+
+def score(values, params, stats):
+    best, worst = float(params["best"]), float(params["worst"])
+    with np.errstate(invalid="ignore"):
+        s = (values - worst) / (best - worst)
+    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+
+
+def explain(value, s, params, stats):
+    best, worst = params["best"], params["worst"]
+    return (f"linear: ({fmt(value)} − {fmt(worst)}) / ({fmt(best)} − {fmt(worst)}) "
+            f"= {fmt_score(s)}" + (" (borné à [0, 1])" if _clamped(value, params) else ""))
+
+
+def _clamped(value, params):
+    best, worst = float(params["best"]), float(params["worst"])
+    lo, hi = min(best, worst), max(best, worst)
+    return not (lo <= value <= hi)
+
+
+def targets(value, params, stats):
+    return [float(params["best"])]

@@ -1,0 +1,60 @@
+"""``min_max``: the value placed between the worst (0) and the best (1) competing value.
+
+s = (v − vworst) / (vbest − vworst); 1 when all answered values are equal.
+
+Example::
+
+    - {id: delay, label: Délai de livraison, weight: 10, input: delivery_days,
+       unit: jours, method: min_max, direction: lower}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._stats import extremes
+from .base import Param, fmt, fmt_score
+
+NAME = "min_max"
+KIND = "number"
+RELATIVE = True
+PARAMETERS = (
+    Param("direction", "enum", default="higher", choices=("higher", "lower"),
+          doc="higher: more is better; lower: less is better"),
+)
+
+
+def check(params):
+    return []
+
+
+def _best_worst(params, stats):
+    if params.get("direction", "higher") == "lower":
+        return stats["min"], stats["max"]
+    return stats["max"], stats["min"]
+
+
+def statistics(values, competing, params):
+    return extremes(values, competing)
+
+
+def score(values, params, stats):
+    best, worst = _best_worst(params, stats)
+    if best == worst:
+        return np.where(np.isnan(values), 0.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        s = (values - worst) / (best - worst)
+    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+
+
+def explain(value, s, params, stats):
+    best, worst = _best_worst(params, stats)
+    if best == worst:
+        return f"min_max: toutes les valeurs sont égales ({fmt(best)}) = {fmt_score(s)}"
+    return (f"min_max: ({fmt(value)} − {fmt(worst)}) / ({fmt(best)} − {fmt(worst)}) "
+            f"= {fmt_score(s)}")
+
+
+def targets(value, params, stats):
+    best, _ = _best_worst(params, stats)
+    return [best] if value != best else []

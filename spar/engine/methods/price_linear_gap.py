@@ -1,0 +1,50 @@
+"""``price_linear_gap``: lose the price points in proportion to the gap to the lowest price.
+
+s = max(0, 1 − (P − Pmin) / Pmin): an offer twice the lowest price scores 0.
+
+Example::
+
+    - {id: price, label: Prix, pillar: economic, weight: 40, input: price_eur,
+       method: price_linear_gap}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._stats import extremes, not_positive
+from .base import fmt, fmt_score
+
+NAME = "price_linear_gap"
+KIND = "number"
+RELATIVE = True
+PARAMETERS = ()
+
+
+def check(params):
+    return []
+
+
+def invalid(values, params):
+    return not_positive(values), "le prix doit être strictement positif"
+
+
+def statistics(values, competing, params):
+    return extremes(values, competing)
+
+
+def score(values, params, stats):
+    pmin = stats["min"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = 1.0 - (values - pmin) / pmin
+    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+
+
+def explain(value, s, params, stats):
+    pmin = stats["min"]
+    return (f"price_linear_gap: max(0, 1 − ({fmt(value)} − {fmt(pmin)}) / {fmt(pmin)}) "
+            f"= {fmt_score(s)}")
+
+
+def targets(value, params, stats):
+    return [stats["min"]] if value != stats["min"] else []

@@ -1,0 +1,63 @@
+"""``relative``: the value as a ratio of the best competing value.
+
+higher (default): s = v / vmax (0 when vmax = 0); lower: s = vmin / v (v > 0).
+
+Example::
+
+    - {id: apprentices, label: Apprentis mobilisés, weight: 20,
+       input: apprentices, method: relative, direction: higher}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._stats import extremes
+from .base import Param, fmt, fmt_score
+
+NAME = "relative"
+KIND = "number"
+RELATIVE = True
+PARAMETERS = (
+    Param("direction", "enum", default="higher", choices=("higher", "lower"),
+          doc="higher: more is better; lower: less is better"),
+)
+
+
+def check(params):
+    return []
+
+
+def invalid(values, params):
+    with np.errstate(invalid="ignore"):
+        if params.get("direction", "higher") == "lower":
+            return values <= 0, "doit être strictement positif (plus bas est meilleur)"
+        return values < 0, "ne peut pas être négatif"
+
+
+def statistics(values, competing, params):
+    return extremes(values, competing)
+
+
+def score(values, params, stats):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if params.get("direction", "higher") == "lower":
+            s = stats["min"] / values
+        elif stats["max"] == 0:
+            s = np.zeros_like(values)
+        else:
+            s = values / stats["max"]
+    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+
+
+def explain(value, s, params, stats):
+    if params.get("direction", "higher") == "lower":
+        return f"relative: vmin / v = {fmt(stats['min'])} / {fmt(value)} = {fmt_score(s)}"
+    if stats["max"] == 0:
+        return f"relative: vmax = 0, donc {fmt_score(s)}"
+    return f"relative: v / vmax = {fmt(value)} / {fmt(stats['max'])} = {fmt_score(s)}"
+
+
+def targets(value, params, stats):
+    best = stats["min"] if params.get("direction", "higher") == "lower" else stats["max"]
+    return [best] if value != best else []

@@ -1,0 +1,74 @@
+"""``scale``: a mark on a scale of levels, each with its label and score.
+
+The mark is entered by the buyer with a written justification (``assessed_by:
+buyer``, the default); in a self-assessment the supplier enters the mark it
+expects; offline (``spar score``) it is read from the offer's answers. A mark that
+is not one of the levels is an input error.
+
+Example::
+
+    - {id: technical, label: Valeur technique, pillar: technical, weight: 10,
+       input: technical_mark, method: scale,
+       levels: [{mark: 0, label: Absent, score: 0}, {mark: 1, label: Insuffisant, score: 0.25},
+                {mark: 2, label: Moyen, score: 0.5}, {mark: 3, label: Satisfaisant, score: 0.75},
+                {mark: 4, label: Très satisfaisant, score: 1}]}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Param, fmt, fmt_score
+
+NAME = "scale"
+KIND = "mark"
+RELATIVE = False
+PARAMETERS = (
+    Param("levels", "levels", required=True, doc="list of {mark, label, score}"),
+)
+
+#: Who enters the mark unless the leaf says otherwise (``assessed_by``).
+ASSESSED_BY = "buyer"
+
+
+def check(params):
+    marks = [lv["mark"] for lv in params.get("levels") or []]
+    if len(set(marks)) != len(marks):
+        return [("levels", "chaque note (mark) doit être unique")]
+    return []
+
+
+def _table(params):
+    return {float(lv["mark"]): lv for lv in params["levels"]}
+
+
+def invalid(values, params):
+    marks = np.array(sorted(_table(params)))
+    known = np.isin(values, marks) | np.isnan(values)
+    listed = ", ".join(fmt(m).removesuffix(".0") for m in marks)
+    return ~known, f"note hors de l'échelle ; notes possibles : {listed}"
+
+
+def statistics(values, competing, params):
+    return {}
+
+
+def score(values, params, stats):
+    table = _table(params)
+    marks = np.array(sorted(table))
+    scores = np.array([float(table[m]["score"]) for m in marks])
+    idx = np.clip(np.searchsorted(marks, values), 0, len(marks) - 1)
+    hit = marks[idx] == values
+    return np.where(hit, scores[idx], 0.0)
+
+
+def explain(value, s, params, stats):
+    level = _table(params).get(float(value))
+    label = level["label"] if level else "?"
+    return f"scale: note {fmt(value).removesuffix('.0')} « {label} » = {fmt_score(s)}"
+
+
+def targets(value, params, stats):
+    table = _table(params)
+    own = table.get(float(value), {"score": 0.0})["score"]
+    return [m for m in sorted(table) if table[m]["score"] > own]

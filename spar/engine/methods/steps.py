@@ -1,0 +1,75 @@
+"""``steps``: a score per threshold reached.
+
+higher (default): the score of the last step with ``at`` ≤ v, 0 below the first;
+lower: the score of the first step with v ≤ ``at``, 0 above the last.
+
+Example::
+
+    - {id: insertion, label: Heures d'insertion, weight: 60, input: insertion_hours,
+       method: steps, steps: [{at: 100, score: 0.5}, {at: 300, score: 1}]}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Param, fmt, fmt_score
+
+NAME = "steps"
+KIND = "number"
+RELATIVE = False
+PARAMETERS = (
+    Param("steps", "steps", required=True, doc="list of {at, score}, at strictly ascending"),
+    Param("direction", "enum", default="higher", choices=("higher", "lower"),
+          doc="higher: reach at least `at`; lower: stay at most `at`"),
+)
+
+
+def check(params):
+    steps = params.get("steps") or []
+    ats = [s["at"] for s in steps]
+    if any(b <= a for a, b in zip(ats, ats[1:])):
+        return [("steps", "les seuils `at` doivent être strictement croissants")]
+    return []
+
+
+def statistics(values, competing, params):
+    return {}
+
+
+def _arrays(params):
+    steps = params["steps"]
+    ats = np.array([float(s["at"]) for s in steps])
+    scores = np.array([float(s["score"]) for s in steps])
+    return ats, scores
+
+
+def score(values, params, stats):
+    ats, scores = _arrays(params)
+    table = np.concatenate([[0.0], scores])
+    if params.get("direction", "higher") == "lower":
+        # first step with v <= at; past the last one scores 0
+        idx = np.searchsorted(ats, values, side="left")
+        s = np.concatenate([scores, [0.0]])[np.minimum(idx, len(ats))]
+    else:
+        # last step with at <= v; below the first one scores 0
+        idx = np.searchsorted(ats, values, side="right")
+        s = table[np.minimum(idx, len(ats))]
+    return np.where(np.isnan(values), 0.0, s)
+
+
+def explain(value, s, params, stats):
+    ats, _ = _arrays(params)
+    if params.get("direction", "higher") == "lower":
+        reached = [a for a in ats if value <= a]
+        where = f"≤ {fmt(reached[0])}" if reached else f"> {fmt(ats[-1])}"
+    else:
+        reached = [a for a in ats if a <= value]
+        where = f"≥ {fmt(reached[-1])}" if reached else f"< {fmt(ats[0])}"
+    return f"steps: {fmt(value)} {where} = {fmt_score(s)}"
+
+
+def targets(value, params, stats):
+    ats, scores = _arrays(params)
+    own = float(score(np.array([value]), params, stats)[0])
+    return [float(a) for a, sc in zip(ats, scores) if sc > own]

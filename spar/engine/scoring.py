@@ -1,0 +1,277 @@
+"""Score a lot: irregular → compete → eliminate → rank (SPEC §2.3), column by column.
+
+Every method is evaluated once per leaf over the whole lot; group scores are
+matrix products of the leaf scores with each node's normalised weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from . import VERSION
+from .answers import Lot
+from .columns import missing_mask
+from .criteria import PILLARS, CriteriaSet, Group, Leaf
+from .low_price import get_rule
+from .methods import get_method
+from .text import fr_number, fr_short
+
+RANKED, ELIMINATED, IRREGULAR = "ranked", "eliminated", "irregular"
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The criteria tree as matrices: every node's weight on every leaf."""
+
+    leaves: tuple[Leaf, ...]
+    leaf_share: np.ndarray  # (m,) product of normalised weights from the root
+    node_paths: tuple[str, ...]
+    node_matrix: np.ndarray  # (m, k): column j gives node j's score from leaf scores
+    pillar_matrix: np.ndarray  # (m, len(PILLARS)) indicator
+
+    @classmethod
+    def of(cls, criteria: CriteriaSet) -> "Weights":
+        leaves = criteria.leaves
+        index = {leaf.path: j for j, leaf in enumerate(leaves)}
+        shares = criteria.shares()
+        leaf_share = np.array([shares[leaf.path] for leaf in leaves])
+        paths, cols = [], []
+        for node in criteria.nodes():
+            col = np.zeros(len(leaves))
+            if isinstance(node, Group):
+                for leaf in _leaves_under(node):
+                    col[index[leaf.path]] = shares[leaf.path] / shares[node.path]
+            else:
+                col[index[node.path]] = 1.0
+            paths.append(node.path)
+            cols.append(col)
+        pillar_matrix = np.zeros((len(leaves), len(PILLARS)))
+        for j, leaf in enumerate(leaves):
+            pillar_matrix[j, PILLARS.index(leaf.pillar)] = 1.0
+        return cls(leaves, leaf_share, tuple(paths), np.column_stack(cols) if cols else
+                   np.zeros((len(leaves), 0)), pillar_matrix)
+
+    def node_scores(self, leaf_scores: np.ndarray, paths: list[str]) -> np.ndarray:
+        """(n, len(paths)) scores of the named nodes."""
+        idx = [self.node_paths.index(p) for p in paths]
+        return leaf_scores @ self.node_matrix[:, idx]
+
+
+def _leaves_under(group: Group):
+    for child in group.children:
+        if isinstance(child, Group):
+            yield from _leaves_under(child)
+        else:
+            yield child
+
+
+@dataclass
+class LotResult:
+    """Everything a scoring decided, as arrays over the offers of the lot."""
+
+    criteria: CriteriaSet
+    lot: Lot
+    weights: Weights
+    status: np.ndarray  # object: ranked / eliminated / irregular
+    rank: np.ndarray  # int, 0 when not ranked
+    scores: np.ndarray  # (n, m) final leaf scores, NaN for irregular offers
+    stats_first: list[dict[str, float]]  # per leaf, the first-pass statistics
+    stats_final: list[dict[str, float]]  # per leaf, over the remaining offers
+    reasons: list[list[dict[str, Any]]]
+    flags: list[list[dict[str, Any]]]
+    order: np.ndarray  # display order: ranked, then eliminated, then irregular
+    warnings: list[str] = field(default_factory=list)
+    model_scores: np.ndarray | None = None
+    engine: str = VERSION
+
+    @cached_property
+    def points(self) -> np.ndarray:
+        """(n, m) points per leaf."""
+        return self.scores * (self.criteria.points * self.weights.leaf_share)
+
+    @cached_property
+    def totals(self) -> np.ndarray:
+        return self.points.sum(axis=1)
+
+    @cached_property
+    def max_points(self) -> np.ndarray:
+        return self.criteria.points * self.weights.leaf_share
+
+    @cached_property
+    def pillar_points(self) -> np.ndarray:
+        return self.points @ self.weights.pillar_matrix
+
+    def missing(self, input_name: str) -> np.ndarray:
+        """True where the offer left ``input_name`` unanswered (cached per input)."""
+        cache = self.__dict__.setdefault("_missing", {})
+        if input_name not in cache:
+            cache[input_name] = missing_mask(self.lot.columns[input_name])
+        return cache[input_name]
+
+    def stats_for(self, i: int, j: int) -> dict[str, float]:
+        """The statistics offer ``i`` was scored with on leaf ``j``."""
+        return self.stats_first[j] if self.status[i] == ELIMINATED else self.stats_final[j]
+
+    @property
+    def flagged(self) -> np.ndarray:
+        return np.array([bool(f) for f in self.flags], dtype=bool)
+
+
+def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
+                 only_relative: bool = False, previous: np.ndarray | None = None):
+    """Leaf scores (n, m) and each leaf's statistics over the ``competing`` offers."""
+    leaves = criteria.leaves
+    out = np.empty((len(lot), len(leaves))) if previous is None else previous.copy()
+    stats: list[dict[str, float]] = []
+    for j, leaf in enumerate(leaves):
+        method = get_method(leaf.method)
+        if only_relative and not method.RELATIVE:
+            stats.append({})
+            continue
+        column = lot.columns[leaf.input]
+        st = method.statistics(column, competing, leaf.params)
+        out[:, j] = method.score(column, leaf.params, st)
+        stats.append(st)
+    return out, stats
+
+
+def _irregular(criteria: CriteriaSet, lot: Lot) -> tuple[np.ndarray, list[list[dict]]]:
+    n = len(lot)
+    mask = np.zeros(n, dtype=bool)
+    reasons: list[list[dict]] = [[] for _ in range(n)]
+    for leaf in criteria.leaves:
+        column = lot.columns[leaf.input]
+        if leaf.required:
+            for i in np.flatnonzero(missing_mask(column)):
+                mask[i] = True
+                reasons[i].append({
+                    "code": "missing_required", "criterion": leaf.path, "input": leaf.input,
+                    "message": f"Réponse obligatoire manquante : {leaf.label} ({leaf.input})",
+                })
+        for bound, op in ((leaf.minimum, "minimum"), (leaf.maximum, "maximum")):
+            if bound is None:
+                continue
+            with np.errstate(invalid="ignore"):
+                bad = column < bound if op == "minimum" else column > bound
+            for i in np.flatnonzero(bad):
+                mask[i] = True
+                word = "inférieure au minimum" if op == "minimum" else "supérieure au maximum"
+                reasons[i].append({
+                    "code": f"below_{op}" if op == "minimum" else f"above_{op}",
+                    "criterion": leaf.path, "input": leaf.input,
+                    "value": float(column[i]), "threshold": float(bound),
+                    "message": (f"{leaf.label} : valeur {fr_short(column[i])} {word} "
+                                f"exigé de {fr_short(bound)}" + (f" {leaf.unit}" if leaf.unit else "")),
+                })
+    return mask, reasons
+
+
+def _eliminated(criteria: CriteriaSet, weights: Weights, scores: np.ndarray,
+                competing: np.ndarray, reasons: list[list[dict]]) -> np.ndarray:
+    gates = [n for n in criteria.nodes() if n.eliminatory_below is not None]
+    mask = np.zeros(len(competing), dtype=bool)
+    if not gates:
+        return mask
+    node_scores = weights.node_scores(scores, [g.path for g in gates])
+    for k, node in enumerate(gates):
+        below = competing & (node_scores[:, k] < node.eliminatory_below)
+        for i in np.flatnonzero(below):
+            mask[i] = True
+            reasons[i].append({
+                "code": "eliminatory", "criterion": node.path,
+                "score": float(node_scores[i, k]), "threshold": float(node.eliminatory_below),
+                "message": (f"Note éliminatoire : {node.label} obtient "
+                            f"{fr_number(node_scores[i, k] * 100, 1)} % de ses points, sous le "
+                            f"minimum de {fr_number(node.eliminatory_below * 100, 1)} %"),
+            })
+    return mask
+
+
+def rank_offers(totals: np.ndarray, tie_scores: np.ndarray, ranked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks (1, 1, 3…; 0 for the unranked) and the ranked offers in rank order.
+
+    Totals within :data:`TIE_TOLERANCE` are compared on the tie-break node scores,
+    highest first; still equal, they share a rank.
+    """
+    idx = np.flatnonzero(ranked)
+    rank = np.zeros(len(totals), dtype=np.int64)
+    if idx.size == 0:
+        return rank, idx
+    order = idx[np.argsort(-totals[idx], kind="stable")]
+    t = totals[order]
+    starts = np.concatenate([[True], (t[:-1] - t[1:]) > TIE_TOLERANCE])
+    cluster = np.cumsum(starts) - 1
+    sizes = np.bincount(cluster)
+    if (sizes > 1).any():
+        first = np.flatnonzero(starts)
+        for c in np.flatnonzero(sizes > 1):
+            members = order[first[c]:first[c] + sizes[c]]
+            keys = tie_scores[members]
+            # lexsort sorts ascending by the last key first; negate for highest first
+            sub = np.lexsort([-keys[:, j] for j in reversed(range(keys.shape[1]))]) \
+                if keys.shape[1] else np.arange(len(members))
+            order[first[c]:first[c] + sizes[c]] = members[sub]
+    a, b = order[:-1], order[1:]
+    same = (np.abs(totals[a] - totals[b]) <= TIE_TOLERANCE) & \
+        np.all(np.abs(tie_scores[a] - tie_scores[b]) <= 1e-12, axis=1)
+    # a new rank starts wherever an offer differs from the one before it
+    starts_at = np.where(np.concatenate([[False], same]), 0, np.arange(len(order)))
+    rank[order] = np.maximum.accumulate(starts_at) + 1
+    return rank, order
+
+
+def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
+           warnings: list[str]) -> list[list[dict]]:
+    flags: list[list[dict]] = [[] for _ in range(len(lot))]
+    if criteria.low_price_input is None:
+        return flags
+    prices = lot.columns[criteria.low_price_input]
+    for rule in criteria.low_price_rules:
+        if rule.method == "estimate_ratio" and lot.estimate is None:
+            warnings.append("Règle estimate_ratio non appliquée : le lot n'a pas d'estimation.")
+            continue
+        for i, reason in get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate):
+            flags[i].append(reason)
+    return flags
+
+
+def score_lot(criteria: CriteriaSet, lot: Lot) -> LotResult:
+    """Score every offer of a lot following SPEC §2.3 and flag abnormally low ones (§2.4)."""
+    weights = Weights.of(criteria)
+    n = len(lot)
+    irregular, reasons = _irregular(criteria, lot)
+    competing = ~irregular
+
+    scores, stats_first = score_leaves(criteria, lot, competing)
+    eliminated = _eliminated(criteria, weights, scores, competing, reasons)
+    remaining = competing & ~eliminated
+    stats_final = stats_first
+    if eliminated.any():
+        again, stats_again = score_leaves(criteria, lot, remaining, only_relative=True,
+                                          previous=scores)
+        stats_final = [b or a for a, b in zip(stats_first, stats_again)]
+        scores = np.where(eliminated[:, None], scores, again)
+    scores[irregular] = np.nan
+
+    totals = scores @ (criteria.points * weights.leaf_share)
+    tie_paths = list(criteria.tie_break)
+    tie_scores = weights.node_scores(np.nan_to_num(scores), tie_paths) if tie_paths \
+        else np.zeros((n, 0))
+    rank, ranked_order = rank_offers(totals, tie_scores, remaining)
+
+    status = np.full(n, RANKED, dtype=object)
+    status[eliminated] = ELIMINATED
+    status[irregular] = IRREGULAR
+    elim_idx = np.flatnonzero(eliminated)
+    elim_order = elim_idx[np.argsort(-totals[elim_idx], kind="stable")]
+    order = np.concatenate([ranked_order, elim_order, np.flatnonzero(irregular)]).astype(np.int64)
+
+    warnings: list[str] = []
+    flags = _flags(criteria, lot, competing, warnings)
+    return LotResult(criteria, lot, weights, status, rank, scores, stats_first, stats_final,
+                     reasons, flags, order, warnings)

@@ -1,0 +1,28 @@
+"""French number formatting for the sentences people read."""
+
+from __future__ import annotations
+
+import math
+
+
+def fr_number(x: float, decimals: int = 2) -> str:
+    """``12345.6`` → ``12 345,60`` (narrow no-break space between thousands)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    s = f"{float(x):,.{decimals}f}"
+    return s.replace(",", "\u202f").replace(".", ",")
+
+
+def fr_short(x: float) -> str:
+    """A number without useless decimals: ``2.0`` → ``2``, ``1.25`` → ``1,25``."""
+    x = float(x)
+    if x.is_integer():
+        return fr_number(x, 0)
+    s = f"{x:.4f}".rstrip("0")
+    whole, frac = s.split(".")
+    return fr_number(float(whole), 0) + "," + frac if whole != "-0" else "-0," + frac
+
+
+def fr_percent(share: float, decimals: int = 1) -> str:
+    """A share in [0, 1] as ``42,5 %``."""
+    return fr_number(share * 100, decimals) + "\u00a0%"

@@ -1,0 +1,269 @@
+"""A supplier's indicative score for one draft offer, and what would gain the most points.
+
+Nothing here is stored or shown to a buyer. Relative methods need the competition:
+the supplier may state assumptions about it (the best competing price, say); a
+relative criterion without one is scored as if this offer were the best, and the
+result says so plainly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from . import VERSION
+from .answers import Lot, lot_from_offers, parse_number
+from .columns import ChoiceColumn, LabelsColumn, missing_mask
+from .criteria import PILLARS, CriteriaSet, Leaf
+from .explain import method_value
+from .methods import get_method
+from .scoring import Weights, _eliminated, _irregular
+from .text import fr_number, fr_short
+
+OFFER_ID = "auto-évaluation"
+
+
+@dataclass
+class SelfAssessment:
+    """The indicative result of one draft offer."""
+
+    criteria: CriteriaSet
+    status: str
+    total: float
+    pillars: dict[str, float]
+    reasons: list[dict[str, Any]]
+    breakdown: list[dict[str, Any]]
+    assumed_best: list[str]
+    notes: list[str]
+    hints: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criteria": self.criteria.identity,
+            "engine": VERSION,
+            "points": float(self.criteria.points),
+            "status": self.status,
+            "total": self.total,
+            "pillars": self.pillars,
+            "reasons": self.reasons,
+            "breakdown": self.breakdown,
+            "assumed_best": self.assumed_best,
+            "notes": self.notes,
+            "hints": self.hints,
+        }
+
+
+def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
+                    ) -> dict[str, np.ndarray]:
+    """Input → competing values the supplier expects; ValueError names what is wrong."""
+    relative_inputs = {leaf.input for leaf in criteria.leaves if get_method(leaf.method).RELATIVE}
+    out: dict[str, np.ndarray] = {}
+    for name, raw in (assumptions or {}).items():
+        if name not in relative_inputs:
+            known = ", ".join(sorted(relative_inputs)) or "aucune"
+            raise ValueError(f"hypothèse « {name} » : aucun critère relatif ne lit cette réponse "
+                             f"(réponses relatives : {known})")
+        if isinstance(raw, Mapping):
+            unknown = set(raw) - {"best", "worst"}
+            if unknown or not raw:
+                raise ValueError(f"hypothèse « {name} » : seules les clés best et worst sont "
+                                 "acceptées")
+            items = list(raw.values())
+        elif isinstance(raw, (list, tuple)):
+            items = list(raw)
+        else:
+            items = [raw]
+        try:
+            out[name] = np.array([parse_number(x) for x in items], dtype=np.float64)
+        except ValueError as exc:
+            raise ValueError(f"hypothèse « {name} » : {exc}") from None
+    return out
+
+
+def _stats(leaf: Leaf, column, assumed: dict[str, np.ndarray]) -> dict[str, float]:
+    method = get_method(leaf.method)
+    if not method.RELATIVE:
+        return {}
+    values = column
+    extra = assumed.get(leaf.input)
+    if extra is not None:
+        values = np.concatenate([column, extra])
+    return method.statistics(values, np.ones(len(values), dtype=bool), leaf.params)
+
+
+def _column_with(column, target: Any):
+    """A one-row column holding ``target`` in place of the current answer."""
+    if isinstance(column, LabelsColumn):
+        claimed, evidenced = target
+        names = tuple(dict.fromkeys(list(column.names) + list(claimed) + list(evidenced)))
+        return LabelsColumn(names, np.array([[n in claimed for n in names]]),
+                            np.array([[n in evidenced for n in names]]), np.array([True]))
+    if isinstance(column, ChoiceColumn):
+        return ChoiceColumn(np.array([0], dtype=np.int32), (str(target),))
+    return np.array([float(target)])
+
+
+def _score_one(leaf: Leaf, column, assumed) -> tuple[float, dict[str, float]]:
+    stats = _stats(leaf, column, assumed)
+    return float(get_method(leaf.method).score(column, leaf.params, stats)[0]), stats
+
+
+def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
+                evidence: Mapping[str, Any] | None = None,
+                assumptions: Mapping[str, Any] | None = None) -> SelfAssessment:
+    """Score one draft offer alone; raises AnswersError or ValueError (assumptions)."""
+    lot: Lot = lot_from_offers(criteria, [{"id": OFFER_ID, "answers": answers,
+                                           "evidence": evidence or {}}])
+    assumed = _assumed_values(criteria, assumptions)
+    weights = Weights.of(criteria)
+    max_points = criteria.points * weights.leaf_share
+
+    scores = np.zeros((1, len(weights.leaves)))
+    stats_by_leaf: list[dict[str, float]] = []
+    assumed_best: list[str] = []
+    for j, leaf in enumerate(weights.leaves):
+        column = lot.columns[leaf.input]
+        scores[0, j], st = _score_one(leaf, column, assumed)
+        stats_by_leaf.append(st)
+        if get_method(leaf.method).RELATIVE and leaf.input not in assumed \
+                and not missing_mask(column)[0]:
+            assumed_best.append(leaf.path)
+
+    irregular, reasons = _irregular(criteria, lot)
+    eliminated = _eliminated(criteria, weights, scores, ~irregular, reasons)
+    status = "irregular" if irregular[0] else "eliminated" if eliminated[0] else "ranked"
+    points = scores[0] * max_points
+    pillar_points = points @ weights.pillar_matrix
+
+    breakdown = []
+    for j, leaf in enumerate(weights.leaves):
+        method = get_method(leaf.method)
+        column = lot.columns[leaf.input]
+        value = method_value(column, 0, method.KIND)
+        missing = bool(missing_mask(column)[0])
+        breakdown.append({
+            "criterion": leaf.path, "label": leaf.label, "pillar": leaf.pillar,
+            "input": leaf.input, "value": None if missing else _plain(value),
+            "score": float(scores[0, j]), "max_points": float(max_points[j]),
+            "points": float(points[j]),
+            "explanation": ("pas de réponse : 0.0000" if missing else
+                            method.explain(value, float(scores[0, j]), leaf.params,
+                                           stats_by_leaf[j])),
+        })
+
+    notes = []
+    if assumed_best:
+        labels = ", ".join(f"{criteria.node(p).label} ({p})" for p in assumed_best)
+        notes.append("Critères notés comme si votre offre était la meilleure, faute "
+                     f"d'hypothèse sur la concurrence : {labels}. Indiquez par exemple le "
+                     "meilleur prix attendu (assumptions) pour une estimation plus prudente.")
+    marks = [leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"]
+    if marks:
+        notes.append("Critères notés par l'acheteur, ici selon la note que vous visez : "
+                     + ", ".join(marks) + ".")
+    return SelfAssessment(
+        criteria=criteria, status=status, total=float(points.sum()),
+        pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
+        reasons=reasons[0], breakdown=breakdown, assumed_best=assumed_best, notes=notes,
+        hints=hints(criteria, lot, weights, scores[0], assumed),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):  # labels: (claimed, evidenced)
+        return value[0]
+    return value
+
+
+def hints(criteria: CriteriaSet, lot: Lot, weights: Weights, scores: np.ndarray,
+          assumed: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """For each criterion, the answers that would gain points, the biggest gains first.
+
+    Per criterion at most two: the nearest improvement and the best one. Gains are
+    exact for this criterion alone (the other criteria keep their scores).
+    """
+    out = []
+    max_points = criteria.points * weights.leaf_share
+    for j, leaf in enumerate(weights.leaves):
+        method = get_method(leaf.method)
+        column = lot.columns[leaf.input]
+        missing = bool(missing_mask(column)[0])
+        value = method_value(column, 0, method.KIND)
+        if missing and method.KIND == "labels":
+            value = ([], [])
+        stats = _stats(leaf, column, assumed)
+        candidates = []
+        for target in method.targets(_target_base(value, method.KIND, missing), leaf.params,
+                                     stats):
+            new_column = _column_with(column, target)
+            new_score, _ = _score_one(leaf, new_column, assumed)
+            gain = (new_score - scores[j]) * max_points[j]
+            if gain > 1e-9:
+                candidates.append((gain, target))
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda c: c[0])
+        nearest = min(candidates, key=lambda c: (_distance(value, c[1], method.KIND), -c[0]))
+        for gain, target in ([nearest] if nearest is best else [nearest, best]):
+            out.append({
+                "criterion": leaf.path, "label": leaf.label, "input": leaf.input,
+                "from": None if missing else _plain(value), "to": _plain(target),
+                "gain": float(gain),
+                "message": _message(leaf, method.KIND, None if missing else value, target, gain),
+            })
+    out.sort(key=lambda h: -h["gain"])
+    return out
+
+
+def _target_base(value, kind, missing):
+    if not missing:
+        return value
+    return {"number": float("nan"), "mark": float("nan"), "boolean": None,
+            "choice": None, "labels": ([], [])}[kind]
+
+
+def _distance(value, target, kind) -> float:
+    if kind in ("number", "mark") and value is not None and not isinstance(value, tuple):
+        try:
+            return abs(float(target) - float(value))
+        except (TypeError, ValueError):
+            return 0.0
+    if kind == "labels":
+        return len(set(target[0]) - set(value[0])) + len(set(target[1]) - set(value[1]))
+    return 0.0
+
+
+def _gain_text(gain: float) -> str:
+    return f"+{fr_number(gain, 1 if gain >= 0.1 else 2)} pts"
+
+
+def _message(leaf: Leaf, kind: str, value: Any, target: Any, gain: float) -> str:
+    unit = f" {leaf.unit}" if leaf.unit else ""
+    if kind == "number":
+        if value is None:
+            action = f"répondre {fr_short(target)}{unit}"
+        else:
+            verb = "réduire" if target < value else "augmenter"
+            action = f"{verb} de {fr_short(value)} à {fr_short(target)}{unit}"
+    elif kind == "mark":
+        level = {float(lv["mark"]): lv["label"] for lv in leaf.params["levels"]}
+        action = f"viser le niveau « {level[float(target)]} » (note {fr_short(target)})"
+        if value is not None and float(value) in level:
+            action += f" au lieu de « {level[float(value)]} »"
+    elif kind == "boolean":
+        action = f"répondre « {'oui' if target else 'non'} »"
+    elif kind == "choice":
+        action = f"choisir « {target} »" + (f" au lieu de « {value} »" if value else "")
+    else:
+        claimed, evidenced = value if value is not None else ([], [])
+        new_claims = [x for x in target[0] if x not in claimed]
+        new_evidence = [x for x in target[1] if x not in evidenced]
+        if new_claims:
+            action = f"obtenir le label « {new_claims[0]} »"
+            if new_evidence:
+                action += " et joindre son justificatif"
+        else:
+            action = f"joindre le justificatif du label « {new_evidence[0]} »"
+    return f"{leaf.label} : {action} : {_gain_text(gain)}"

@@ -48,7 +48,7 @@ def is_missing(raw: Any) -> bool:
         return True
     if isinstance(raw, str):
         return raw.strip() == ""
-    if isinstance(raw, float):
+    if isinstance(raw, (float, np.floating)):
         return math.isnan(raw)
     return False
 
@@ -75,9 +75,11 @@ def parse_number(raw: Any) -> float:
 
 
 def parse_boolean(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, (int, float)) and raw in (0, 1):
+    """A yes/no answer in any of its accepted spellings; ValueError says why not."""
+    # numpy scalars come from array columns (a spreadsheet's 0/1 or True/False column)
+    if isinstance(raw, (bool, np.bool_)):
+        return bool(raw)
+    if isinstance(raw, (int, float, np.integer, np.floating)) and raw in (0, 1):
         return bool(raw)
     if isinstance(raw, str):
         s = raw.strip().casefold()
@@ -146,11 +148,12 @@ def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceCo
     for i, item in enumerate(raw):
         if is_missing(item):
             continue
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+        if isinstance(item, (bool, np.bool_)) or not isinstance(
+                item, (str, int, float, np.integer, np.floating)):
             problems.append(AnswerProblem(ids[i], name, "une des réponses proposées est attendue"))
             continue
         text = str(item).strip()
-        if isinstance(item, float) and item.is_integer():
+        if isinstance(item, (float, np.floating)) and float(item).is_integer():
             text = str(int(item))
         text = canonical.get(text.casefold(), text)
         codes[i] = categories.setdefault(text, len(categories))

@@ -68,7 +68,8 @@ def parse_number(raw: Any) -> float:
         except ValueError:
             raise ValueError(f"un nombre est attendu, pas « {raw} »") from None
     else:
-        raise ValueError(f"un nombre est attendu, pas {type(raw).__name__}")
+        what = {list: "une liste", tuple: "une liste", dict: "un objet"}.get(type(raw))
+        raise ValueError(f"un nombre est attendu, pas {what or type(raw).__name__}")
     if not math.isfinite(x):
         raise ValueError(f"nombre non fini « {raw} »")
     return x
@@ -106,9 +107,18 @@ def parse_labels(raw: Any) -> list[str]:
     return out
 
 
+def _flat_numbers(raw: Sequence[Any]) -> np.ndarray | None:
+    """``raw`` as a flat array of numbers when it is one, else None."""
+    try:
+        arr = np.asarray(raw)
+    except ValueError:  # ragged: some answers are lists
+        return None
+    return arr if arr.ndim == 1 and arr.dtype.kind in "fiu" else None
+
+
 def _number_column(raw: Sequence[Any], ids, name, problems) -> np.ndarray:
-    arr = np.asarray(raw) if not isinstance(raw, np.ndarray) else raw
-    if arr.dtype.kind in "fiu":
+    arr = _flat_numbers(raw)
+    if arr is not None:
         values = arr.astype(np.float64, copy=False)
         bad = np.isinf(values)
         for i in np.flatnonzero(bad):

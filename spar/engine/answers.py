@@ -286,6 +286,10 @@ def lot_from_offers(criteria: CriteriaSet, offers: Sequence[Mapping[str, Any]], 
     extra: list[str] = []
     problems: list[AnswerProblem] = []
     for k, offer in enumerate(offers):
+        if not isinstance(offer, Mapping):
+            problems.append(AnswerProblem(f"#{k + 1}", None, "une offre doit être un objet "
+                                          "(id, answers, evidence…)"))
+            offer = {"id": f"#{k + 1}"}
         oid = str(offer.get("id", f"#{k + 1}"))
         ids.append(oid)
         answers = offer.get("answers") or {}
@@ -302,7 +306,7 @@ def lot_from_offers(criteria: CriteriaSet, offers: Sequence[Mapping[str, Any]], 
         for name in known:
             raw[name].append(answers.get(name))
             evidence[name].append(ev.get(name))
-    suppliers = [o.get("supplier") for o in offers]
+    suppliers = [o.get("supplier") if isinstance(o, Mapping) else None for o in offers]
     try:
         lot = lot_from_columns(criteria, ids, raw, evidence, estimate=estimate, lot_id=lot_id,
                                suppliers=suppliers, extra_inputs=extra)

@@ -267,6 +267,14 @@ def lot_from_columns(criteria: CriteriaSet, offer_ids: Sequence[str],
         kind = get_method(leaves[0].method).KIND
         raw = raw_columns.get(name, empty)
         ev = (evidence or {}).get(name)
+        # a column of another length would pair answers with the wrong offers
+        if len(raw) != n:
+            problems.append(AnswerProblem(None, name, f"{len(raw)} réponses pour {n} offres"))
+            continue
+        if ev is not None and len(ev) != n:
+            problems.append(AnswerProblem(None, f"evidence.{name}",
+                                          f"{len(ev)} justificatifs pour {n} offres"))
+            continue
         columns[name] = build_column(kind, leaves, raw, ids, problems, ev)
     lot = Lot(ids, columns, estimate, lot_id, tuple(suppliers) or (None,) * n)
     if not problems:

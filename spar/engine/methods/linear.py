@@ -44,8 +44,13 @@ def score(values, params, stats):
 
 def explain(value, s, params, stats):
     best, worst = params["best"], params["worst"]
-    return (f"linear: ({fmt(value)} − {fmt(worst)}) / ({fmt(best)} − {fmt(worst)}) "
-            f"= {fmt_score(s)}" + (" (borné à [0, 1])" if _clamped(value, params) else ""))
+    if best < worst:
+        # lower is better: written with positive terms, as SPEC §4's example does
+        ratio = f"({fmt(worst)} − {fmt(value)}) / ({fmt(worst)} − {fmt(best)})"
+    else:
+        ratio = f"({fmt(value)} − {fmt(worst)}) / ({fmt(best)} − {fmt(worst)})"
+    return (f"linear: {ratio} = {fmt_score(s)}"
+            + (" (borné à [0, 1])" if _clamped(value, params) else ""))
 
 
 def _clamped(value, params):

@@ -1,0 +1,66 @@
+"""Anonymous self-assessment of a draft offer: nothing is stored, calls are rate-limited."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..services import self_assessment
+from .auth import OPTIONAL_AUTH, principal, uow
+from .schemas import BreakdownEntrySchema, CriteriaIdentitySchema
+
+blp = Blueprint("self_assessment", __name__, url_prefix="/api/v1",
+                description="Auto-évaluation d'une offre (rien n'est conservé)")
+
+
+class SelfAssessmentInputSchema(Schema):
+    criteria_set = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
+                          required=True)
+    evidence = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
+    assumptions = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
+                              metadata={"description": "valeurs attendues de la concurrence, "
+                                                       "par réponse : un nombre (la meilleure), "
+                                                       "{best, worst} ou une liste"})
+
+
+class HintSchema(Schema):
+    criterion = fields.String(required=True)
+    label = fields.String(required=True)
+    input = fields.String(required=True)
+    to = fields.Raw(allow_none=True)
+    gain = fields.Float(required=True)
+    message = fields.String(required=True)
+
+    class Meta:
+        include = {"from": fields.Raw(allow_none=True)}
+
+
+class SelfAssessmentSchema(Schema):
+    criteria = fields.Nested(CriteriaIdentitySchema, required=True)
+    engine = fields.String(required=True)
+    points = fields.Float(required=True)
+    status = fields.String(required=True)
+    total = fields.Float(required=True)
+    pillars = fields.Dict(keys=fields.String(), values=fields.Float())
+    reasons = fields.List(fields.Dict())
+    breakdown = fields.List(fields.Nested(BreakdownEntrySchema))
+    assumed_best = fields.List(fields.String())
+    notes = fields.List(fields.String())
+    hints = fields.List(fields.Nested(HintSchema))
+
+
+@blp.route("/self-assessment")
+class SelfAssessment(MethodView):
+    @blp.doc(security=OPTIONAL_AUTH)
+    @blp.arguments(SelfAssessmentInputSchema)
+    @blp.response(200, SelfAssessmentSchema)
+    @blp.alt_response(429, description="trop de demandes")
+    def post(self, data):
+        """Score indicatif d'un projet d'offre et les changements qui rapportent le plus."""
+        principal()
+        current_app.extensions["spar.rate_limiter"].check(f"self-assessment:{request.remote_addr}")
+        return self_assessment.assess(uow(), data)

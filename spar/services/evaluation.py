@@ -1,0 +1,54 @@
+"""Turn the stored inputs of a scoring into its result — the one path used to score,
+to re-score for an audit, and to rebuild the breakdown for exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..engine.answers import lot_from_offers
+from ..engine.explain import result_to_dict
+from ..engine.scoring import LotResult, score_lot
+
+
+@dataclass
+class Evaluation:
+    """A scored lot and which unflagged offers were drawn for review."""
+
+    result: LotResult
+    sampled: np.ndarray
+    sample_rate: float
+    notes: tuple[str, ...] = ()  # warnings decided when the inputs were gathered
+
+    def document(self) -> dict[str, Any]:
+        """The stored result: SPEC §4, each offer's review saying whether it is to be
+        reviewed and with what probability it was put up for review."""
+        doc = result_to_dict(self.result)
+        doc["warnings"] = list(self.notes) + doc["warnings"]
+        index = {oid: i for i, oid in enumerate(self.result.lot.offer_ids)}
+        for entry in doc["offers"]:
+            sampled = bool(self.sampled[index[entry["id"]]])
+            review = entry["review"]
+            review["sampled"] = sampled
+            review["sampling_probability"] = 1.0 if review["flagged"] else self.sample_rate
+            review["to_review"] = review["flagged"] or sampled
+        return doc
+
+
+def evaluate(criteria, inputs: dict[str, Any], model: Any = None) -> Evaluation:
+    """Score the stored inputs, then put offers up for review (rules, model, sampling)."""
+    from ..review import review_result, sample_for_review
+
+    lot = lot_from_offers(criteria, inputs["offers"], estimate=inputs.get("estimate"),
+                          lot_id=inputs.get("lot"))
+    result = score_lot(criteria, lot)
+    review = inputs.get("review") or {}
+    review_result(result, model=model, self_marks=inputs.get("self_marks") or {})
+    rate = float(review.get("sample_rate", 0.0))
+    # the seed is stored with the inputs, so a re-scoring draws the same offers
+    sampled, _ = sample_for_review(result.flagged, rate=rate,
+                                   rng=np.random.default_rng(int(review.get("seed", 0))))
+    return Evaluation(result, np.asarray(sampled, dtype=bool), rate,
+                      tuple(inputs.get("warnings", ())))

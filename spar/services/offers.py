@@ -1,0 +1,176 @@
+"""Sealed offers: submitted and replaced by suppliers until the deadline, unsealed after."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from ..db.models import Consultation, Lot, Mark, Offer
+from ..engine.answers import lot_from_offers
+from ..engine.errors import AnswersError
+from ..engine.scoring import IRREGULAR, score_lot
+from . import audit
+from .clock import paris_time
+from .consultations import find_lot, is_closed, visible
+from .criteria_sets import criteria_of
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .principal import Principal
+
+
+def answers_problems(problems) -> dict[str, Any]:
+    """Engine answer problems → ``{"answers": {input: [reasons]}}`` for a 422."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        key = p.input or "_offre"
+        if key.startswith("evidence."):
+            out.setdefault("evidence", []).append(f"{key[9:]} : {p.reason}")
+        else:
+            out.setdefault(key, []).append(p.reason)
+    evidence = out.pop("evidence", None)
+    errors: dict[str, Any] = {"answers": out} if out else {}
+    if evidence:
+        errors["evidence"] = evidence
+    return errors
+
+
+def _irregularity_warnings(criteria, offer: dict) -> list[dict[str, Any]]:
+    """What would make this offer irregular once the deadline passes (the supplier can
+    still fix it); buyer-assessed criteria are not the supplier's to answer."""
+    result = score_lot(criteria, lot_from_offers(criteria, [offer]))
+    if result.status[0] != IRREGULAR:
+        return []
+    buyer_inputs = {leaf.input for leaf in criteria.leaves if leaf.assessed_by == "buyer"}
+    return [r for r in result.reasons[0] if r.get("input") not in buyer_inputs]
+
+
+def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
+           idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Store an offer (or return the one a retried key already stored): (receipt, created)."""
+    if principal.role != "supplier":
+        raise Forbidden("seules les entreprises soumettent des offres")
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        try:
+            lot = find_lot(consultation, data["lot"])
+        except NotFound as exc:
+            raise Invalid(exc.message, {"lot": [exc.message]}) from None
+        content = {"consultation": reference, "lot": lot.lot_id, "answers": data["answers"],
+                   "evidence": data.get("evidence") or {}}
+        digest = audit.content_hash(content)
+        if idempotency_key:
+            existing = uow.session.execute(select(Offer).where(
+                Offer.siret == principal.siret, Offer.idempotency_key == idempotency_key)
+            ).scalar_one_or_none()
+            if existing is not None:
+                if existing.content_hash != digest:
+                    raise Conflict("cette clé Idempotency-Key a déjà servi pour une autre offre ; "
+                                   "utilisez une nouvelle clé pour une nouvelle offre",
+                                   {"Idempotency-Key": ["déjà utilisée"]})
+                return receipt(existing, consultation, []), False
+        now = uow.now()
+        if now >= consultation.deadline:
+            raise Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
+                           "est passée : offre non enregistrée")
+        criteria = criteria_of(consultation.criteria_set)
+        offer_doc = {"id": "offre", "answers": data["answers"], "evidence": content["evidence"]}
+        try:
+            warnings = _irregularity_warnings(criteria, offer_doc)
+        except AnswersError as exc:
+            raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
+                          answers_problems(exc.problems)) from None
+        previous = current_offer(uow.session, lot, principal.siret)
+        offer = Offer(
+            public_id="o-" + secrets.token_hex(6), lot_id=lot.id, siret=principal.siret,
+            supplier_name=data.get("supplier_name") or principal.name or principal.siret,
+            sme=data.get("sme"), answers=data["answers"], evidence=content["evidence"],
+            content_hash=digest, idempotency_key=idempotency_key,
+            submitted_by=principal.token_id, submitted_at=now)
+        uow.session.add(offer)
+        uow.session.flush()
+        if previous is not None:
+            previous.superseded_at = now
+            previous.superseded_by = offer.id
+        # the log keeps the hash, never the sealed content
+        audit.record(uow, principal, "offer.replace" if previous else "offer.submit",
+                     target=f"offer:{offer.public_id}", consultation=reference,
+                     organisation_id=consultation.organisation_id, content=content,
+                     details={"lot": lot.lot_id, "siret": principal.siret,
+                              "replaces": previous.public_id if previous else None})
+        uow.commit()
+        return receipt(offer, consultation, warnings, previous), True
+
+
+def receipt(offer: Offer, consultation: Consultation, warnings: list,
+            previous: Offer | None = None) -> dict[str, Any]:
+    """The acknowledgement a supplier keeps: what was received, when, and its hash."""
+    return {
+        "id": offer.public_id, "consultation": consultation.reference, "lot": offer.lot.lot_id
+        if offer.lot else None, "siret": offer.siret, "submitted_at": offer.submitted_at.isoformat(),
+        "content_sha256": offer.content_hash,
+        "replaces": previous.public_id if previous else None, "warnings": warnings,
+        "deadline": consultation.deadline.isoformat(),
+    }
+
+
+def current_offer(session, lot: Lot, siret: str) -> Offer | None:
+    return session.execute(select(Offer).where(
+        Offer.lot_id == lot.id, Offer.siret == siret, Offer.superseded_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def current_offers(session, lot: Lot) -> list[Offer]:
+    """The offers that count: the last one of each supplier, in order of submission."""
+    return list(session.execute(select(Offer).where(
+        Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
+
+
+def current_marks(session, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
+    """offer id → criterion path → its current mark."""
+    out: dict[int, dict[str, Mark]] = {}
+    if not offer_ids:
+        return out
+    for mark in session.execute(select(Mark).where(Mark.offer_id.in_(offer_ids),
+                                                   Mark.superseded_at.is_(None))).scalars():
+        out.setdefault(mark.offer_id, {})[mark.criterion] = mark
+    return out
+
+
+def _offer_view(offer: Offer, marks: dict[str, Mark] | None = None) -> dict[str, Any]:
+    out = {
+        "id": offer.public_id, "lot": offer.lot.lot_id,
+        "supplier": {"name": offer.supplier_name, "siret": offer.siret, "sme": offer.sme},
+        "answers": offer.answers, "evidence": offer.evidence,
+        "submitted_at": offer.submitted_at.isoformat(), "content_sha256": offer.content_hash,
+        "current": offer.superseded_at is None,
+    }
+    if marks is not None:
+        out["marks"] = {path: {"mark": m.mark, "justification": m.justification,
+                               "given_at": m.given_at.isoformat()} for path, m in marks.items()}
+    return out
+
+
+def list_offers(uow, principal: Principal, reference: str) -> list[dict[str, Any]]:
+    """Buyers and auditors: every current offer, after the deadline only.
+    Suppliers: their own offers, replaced ones included, at any time."""
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        lot_ids = [lot.id for lot in consultation.lots]
+        if principal.role == "supplier":
+            offers = uow.session.execute(select(Offer).where(
+                Offer.lot_id.in_(lot_ids), Offer.siret == principal.siret).order_by(Offer.id)
+            ).scalars().all()
+            return [_offer_view(o) for o in offers]
+        if not is_closed(consultation, uow.now()):
+            raise Forbidden("offres scellées jusqu'à la date limite "
+                            f"({paris_time(consultation.deadline)})")
+        offers = uow.session.execute(select(Offer).where(
+            Offer.lot_id.in_(lot_ids), Offer.superseded_at.is_(None)).order_by(Offer.id)
+        ).scalars().all()
+        marks = current_marks(uow.session, [o.id for o in offers])
+        audit.record(uow, principal, "offers.read", target=f"consultation:{reference}",
+                     consultation=reference, organisation_id=consultation.organisation_id,
+                     details={"offers": len(offers)})
+        uow.commit()
+        return [_offer_view(o, marks.get(o.id, {})) for o in offers]

@@ -1,0 +1,28 @@
+"""Who is calling: the role and what the token is bound to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("admin", "buyer", "supplier", "auditor")
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: int | None
+    role: str | None  # None: anonymous
+    organisation_id: int | None = None
+    siret: str | None = None
+    name: str | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.role is None
+
+    def audit_identity(self) -> dict:
+        return {"token_id": self.token_id, "role": self.role}
+
+
+ANONYMOUS = Principal(None, None)
+#: The command line acting on the operator's behalf (token creation, demo seeding).
+OPERATOR = Principal(None, "admin", name="ligne de commande")

@@ -1,0 +1,107 @@
+"""Re-run every stored scoring of a consultation and compare, field by field."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+from . import audit
+from .criteria_sets import criteria_of
+from .errors import Forbidden
+from .principal import Principal
+from .scorings import review_model, stored_scorings
+
+#: Review fields that depend on the review model rather than on the engine.
+MODEL_FIELDS = ("model_score", "model_version", "top_features")
+
+
+def differences(stored: Any, fresh: Any, path: str = "") -> Iterator[dict[str, Any]]:
+    """Every leaf-level difference between two JSON documents, with its path.
+
+    Numbers are compared exactly: a stored scoring must come out bit for bit.
+    """
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        for key in sorted(set(stored) | set(fresh), key=str):
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in stored:
+                yield {"path": sub, "stored": None, "recomputed": fresh[key], "problem": "ajouté"}
+            elif key not in fresh:
+                yield {"path": sub, "stored": stored[key], "recomputed": None,
+                       "problem": "manquant"}
+            else:
+                yield from differences(stored[key], fresh[key], sub)
+    elif isinstance(stored, list) and isinstance(fresh, list):
+        if len(stored) != len(fresh):
+            yield {"path": path, "stored": len(stored), "recomputed": len(fresh),
+                   "problem": "nombre d'éléments différent"}
+        for k, (a, b) in enumerate(zip(stored, fresh)):
+            yield from differences(a, b, f"{path}[{k}]")
+    elif isinstance(stored, float) and isinstance(fresh, float):
+        if not (stored == fresh or (math.isnan(stored) and math.isnan(fresh))):
+            yield {"path": path, "stored": stored, "recomputed": fresh, "problem": "valeur"}
+    elif stored != fresh or type(stored) is not type(fresh) and not (
+            isinstance(stored, (int, float)) and isinstance(fresh, (int, float))):
+        yield {"path": path, "stored": stored, "recomputed": fresh, "problem": "valeur"}
+
+
+def _without_model(doc: dict[str, Any]) -> dict[str, Any]:
+    out = {**doc, "offers": []}
+    for entry in doc.get("offers", []):
+        review = {k: v for k, v in entry.get("review", {}).items() if k not in MODEL_FIELDS}
+        reasons = [r for r in entry.get("reasons", []) if r.get("code") != "model"]
+        review["reasons"] = [r for r in review.get("reasons", []) if r.get("code") != "model"]
+        review.pop("flagged", None)
+        review.pop("to_review", None)
+        review.pop("sampling_probability", None)
+        out["offers"].append({**entry, "review": review, "reasons": reasons})
+    return out
+
+
+def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None,
+            model_dir: str | None = None) -> list[dict[str, Any]]:
+    """One report per stored scoring: its id, whether it reproduces, and the differences."""
+    if principal.role not in ("auditor", "buyer", "admin"):
+        raise Forbidden("réservé aux contrôleurs et aux acheteurs")
+    reports = []
+    with uow:
+        model = review_model(model_dir if model_dir is not None
+                             else uow.settings.get("MODEL_DIR"))
+        for lot, scoring in stored_scorings(uow.session, principal, reference, lot_id):
+            criteria = criteria_of(scoring.criteria_set)
+            problems = []
+            if criteria.sha256 != scoring.criteria_sha256:
+                problems.append({"path": "criteria.sha256", "stored": scoring.criteria_sha256,
+                                 "recomputed": criteria.sha256, "problem": "valeur"})
+            from .evaluation import evaluate
+
+            fresh = evaluate(criteria, scoring.inputs, model).document()
+            stored = scoring.result
+            same_model = _model_version(stored) == _model_version(fresh)
+            if not same_model:
+                stored, fresh = _without_model(stored), _without_model(fresh)
+            problems.extend(differences(stored, fresh))
+            if audit.content_hash(scoring.result) != scoring.result_sha256:
+                problems.append({"path": "", "stored": scoring.result_sha256,
+                                 "recomputed": audit.content_hash(scoring.result),
+                                 "problem": "résultat stocké modifié après écriture"})
+            reports.append({
+                "scoring": scoring.public_id, "lot": lot.lot_id,
+                "created_at": scoring.created_at.isoformat(),
+                "engine_version": scoring.engine_version,
+                "reproduced": not problems, "differences": problems[:200],
+                "model_compared": same_model,
+            })
+        audit.record(uow, principal, "audit.rescore", target=f"consultation:{reference}",
+                     consultation=reference,
+                     details={"scorings": len(reports),
+                              "reproduced": sum(r["reproduced"] for r in reports)})
+        uow.commit()
+    return reports
+
+
+def _model_version(doc: dict[str, Any]) -> str | None:
+    for entry in doc.get("offers", []):
+        version = entry.get("review", {}).get("model_version")
+        if version:
+            return version
+    return None

@@ -1,0 +1,167 @@
+"""Scoring runs: stored immutably with their inputs; the latest one is the ranking."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+
+from ..db.models import Lot, Offer, Scoring
+from ..engine import VERSION
+from ..engine.criteria import CriteriaSet
+from . import audit
+from .clock import paris_time
+from .consultations import find_lot, is_closed, owned, visible
+from .criteria_sets import criteria_of
+from .errors import Conflict, Forbidden, NotFound
+from .evaluation import Evaluation, evaluate
+from .offers import current_marks, current_offers
+from .principal import Principal
+
+
+@lru_cache(maxsize=4)
+def review_model(model_dir: str | None):
+    """The review model, loaded once per process; None (rules only) when unavailable."""
+    from ..review import load_model
+
+    try:
+        return load_model(model_dir)
+    except Exception:  # noqa: BLE001 - a missing model must never stop a scoring
+        return None
+
+
+def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, settings,
+                 seed: int) -> dict[str, Any]:
+    """Everything the engine needs, frozen as a document: answers with the buyer's marks
+    in place of any mark the supplier announced (kept apart for the review)."""
+    buyer_leaves = [leaf for leaf in criteria.leaves if leaf.assessed_by == "buyer"]
+    warnings = []
+    offers_doc, marks_doc, self_marks = [], {}, {}
+    for offer in offers:
+        answers = dict(offer.answers)
+        given = marks.get(offer.id, {})
+        for leaf in buyer_leaves:
+            if leaf.input in answers:
+                self_marks.setdefault(offer.public_id, {})[leaf.input] = answers.pop(leaf.input)
+            mark = given.get(leaf.path)
+            if mark is not None:
+                answers[leaf.input] = mark.mark
+                marks_doc.setdefault(offer.public_id, {})[leaf.path] = {
+                    "mark": mark.mark, "justification": mark.justification,
+                    "given_at": mark.given_at.isoformat()}
+            else:
+                warnings.append(f"Offre {offer.public_id} ({offer.supplier_name}) : pas de note "
+                                f"pour « {leaf.label} » ({leaf.path}), comptée 0")
+        offers_doc.append({
+            "id": offer.public_id,
+            "supplier": {"name": offer.supplier_name, "siret": offer.siret, "sme": offer.sme},
+            "answers": answers, "evidence": offer.evidence,
+            "submitted_at": offer.submitted_at.isoformat(),
+        })
+    inputs = {
+        "lot": lot.lot_id, "estimate": lot.estimate, "offers": offers_doc, "marks": marks_doc,
+        "self_marks": self_marks,
+        "review": {"seed": seed, "sample_rate": float(settings.get("REVIEW_SAMPLE_RATE", 0.0))},
+        "warnings": warnings,
+    }
+    return inputs
+
+
+def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
+    """Score a lot after the deadline and store the run; returns the result (SPEC §4)."""
+    with uow:
+        consultation = owned(uow.session, principal, reference)
+        lot = find_lot(consultation, lot_id)
+        now = uow.now()
+        if not is_closed(consultation, now):
+            raise Conflict("offres scellées jusqu'à la date limite "
+                           f"({paris_time(consultation.deadline)}) : notation impossible")
+        offers = current_offers(uow.session, lot)
+        if not offers:
+            raise Conflict(f"aucune offre reçue pour le lot {lot_id}")
+        criteria = criteria_of(consultation.criteria_set)
+        marks = current_marks(uow.session, [o.id for o in offers])
+        inputs = build_inputs(criteria, lot, offers, marks, uow.settings,
+                                        secrets.randbits(31))
+        model = review_model(uow.settings.get("MODEL_DIR"))
+        evaluation = evaluate(criteria, inputs, model)
+        doc = evaluation.document()
+        scoring = Scoring(
+            public_id="s-" + secrets.token_hex(6), lot_id=lot.id,
+            criteria_set_id=consultation.criteria_set_id, criteria_sha256=criteria.sha256,
+            engine_version=VERSION, model_version=getattr(evaluation.result, "model_version", None),
+            inputs=inputs, result=doc, result_sha256=audit.content_hash(doc),
+            created_by=principal.token_id, created_at=now)
+        uow.session.add(scoring)
+        uow.session.flush()
+        audit.record(uow, principal, "scoring.run", target=f"scoring:{scoring.public_id}",
+                     consultation=reference, organisation_id=consultation.organisation_id,
+                     content=doc, details={"lot": lot_id, "offers": len(offers),
+                                           "inputs_sha256": audit.content_hash(inputs)})
+        uow.commit()
+        return with_meta(scoring, doc)
+
+
+def with_meta(scoring: Scoring, doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "scoring": {"id": scoring.public_id, "created_at": scoring.created_at.isoformat(),
+                               "model_version": scoring.model_version}}
+
+
+def latest(session, lot: Lot) -> Scoring | None:
+    return session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
+                           .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
+    """The latest stored scoring as the caller may see it: whole for the buyer and the
+    auditor; for a supplier, its own lines and the winner's, other bidders left out."""
+    if principal.role not in ("buyer", "auditor", "supplier"):
+        raise Forbidden("accès réservé aux acheteurs, contrôleurs et entreprises")
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        lot = find_lot(consultation, lot_id)
+        scoring = latest(uow.session, lot)
+        if scoring is None:
+            raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
+        doc = dict(scoring.result)
+        if principal.role == "supplier":
+            own = {o.public_id for o in uow.session.execute(select(Offer).where(
+                Offer.lot_id == lot.id, Offer.siret == principal.siret)).scalars()}
+            mine = [o for o in doc["offers"] if o["id"] in own]
+            if not mine:
+                raise NotFound(f"vous n'avez pas remis d'offre pour le lot {lot_id}")
+            winners = [o for o in doc["offers"] if o["rank"] == 1 and o["id"] not in own]
+            doc["offers"] = mine + [_winner_view(o) for o in winners]
+            doc["warnings"] = []
+        audit.record(uow, principal, "ranking.read", target=f"scoring:{scoring.public_id}",
+                     consultation=reference, organisation_id=consultation.organisation_id)
+        uow.commit()
+        return with_meta(scoring, doc)
+
+
+def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
+    """The winner as a rejected bidder may see it: name and scores, not its review."""
+    out = {k: v for k, v in entry.items() if k not in ("review", "reasons")}
+    if "supplier" in out:
+        out["supplier"] = {"name": out["supplier"].get("name")}
+    return out
+
+
+def rebuild(criteria: CriteriaSet, scoring: Scoring, model=None) -> Evaluation:
+    """The engine's result for a stored scoring, recomputed from its stored inputs."""
+    return evaluate(criteria, scoring.inputs, model)
+
+
+def stored_scorings(session, principal: Principal, reference: str, lot_id: str | None = None
+                    ) -> list[tuple[Lot, Scoring]]:
+    """Every stored scoring of a consultation (or of one lot), oldest first."""
+    consultation = visible(session, principal, reference)
+    lots = [find_lot(consultation, lot_id)] if lot_id else list(consultation.lots)
+    out = []
+    for lot in lots:
+        for scoring in session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
+                                       .order_by(Scoring.id)).scalars():
+            out.append((lot, scoring))
+    return out

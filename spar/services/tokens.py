@@ -1,0 +1,142 @@
+"""Organisations and access tokens: created by admins, stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+from stdnum.fr import siret as siret_number
+
+from ..db.models import Organisation, Token
+from . import audit
+from .errors import Conflict, Invalid, NotFound, Unauthorized
+from .principal import ROLES, Principal
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOKEN_PREFIX = "spar_"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def clean_siret(raw: str) -> str:
+    """A SIRET without spaces; Invalid unless it is 14 digits with a valid Luhn key."""
+    compact = siret_number.compact(raw or "")
+    if not siret_number.is_valid(compact):
+        raise Invalid(f"SIRET « {raw} » invalide (14 chiffres, clé de Luhn)",
+                      {"siret": ["SIRET invalide"]})
+    return compact
+
+
+def create_organisation(uow, principal: Principal, slug: str, name: str) -> Organisation:
+    with uow:
+        organisation = _new_organisation(uow, principal, slug, name)
+        uow.commit()
+        return organisation
+
+
+def _new_organisation(uow, principal, slug, name) -> Organisation:
+    if not SLUG.match(slug or ""):
+        raise Invalid(f"identifiant d'organisation « {slug} » invalide (minuscules, chiffres, "
+                      "tirets)", {"slug": ["identifiant invalide"]})
+    if uow.session.execute(select(Organisation).where(Organisation.slug == slug)).first():
+        raise Conflict(f"l'organisation « {slug} » existe déjà")
+    organisation = Organisation(slug=slug, name=name or slug, created_at=uow.now())
+    uow.session.add(organisation)
+    uow.session.flush()
+    audit.record(uow, principal, "organisation.create", target=f"organisation:{slug}",
+                 organisation_id=organisation.id, content={"slug": slug, "name": name})
+    return organisation
+
+
+def find_organisation(session, slug: str) -> Organisation:
+    organisation = session.execute(select(Organisation).where(Organisation.slug == slug)
+                                   ).scalar_one_or_none()
+    if organisation is None:
+        raise NotFound(f"organisation « {slug} » inconnue")
+    return organisation
+
+
+def create_token(uow, principal: Principal, role: str, *, organisation: str | None = None,
+                 siret: str | None = None, name: str | None = None,
+                 create_organisation_if_missing: bool = False) -> tuple[Token, str]:
+    """A new token and its secret (shown once). Buyers and auditors need an
+    organisation, suppliers a SIRET."""
+    if role not in ROLES:
+        raise Invalid(f"rôle « {role} » inconnu ; rôles possibles : " + ", ".join(ROLES),
+                      {"role": ["rôle inconnu"]})
+    if role in ("buyer", "auditor") and not organisation:
+        raise Invalid(f"un jeton {role} doit être rattaché à une organisation (--org)",
+                      {"organisation": ["obligatoire pour ce rôle"]})
+    if role == "supplier":
+        if not siret:
+            raise Invalid("un jeton supplier doit porter le SIRET de l'entreprise (--siret)",
+                          {"siret": ["obligatoire pour ce rôle"]})
+        siret = clean_siret(siret)
+    elif siret:
+        raise Invalid("seul un jeton supplier porte un SIRET", {"siret": ["inattendu"]})
+    with uow:
+        org = None
+        if organisation:
+            try:
+                org = find_organisation(uow.session, organisation)
+            except NotFound:
+                if not create_organisation_if_missing:
+                    raise
+                org = _new_organisation(uow, principal, organisation, organisation)
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
+                      organisation_id=org.id if org else None, siret=siret, name=name,
+                      created_at=uow.now())
+        uow.session.add(token)
+        uow.session.flush()
+        audit.record(uow, principal, "token.create", target=f"token:{token.id}",
+                     organisation_id=token.organisation_id,
+                     content={"role": role, "organisation": organisation, "siret": siret,
+                              "name": name, "prefix": token.prefix})
+        uow.commit()
+        return token, secret
+
+
+def revoke_token(uow, principal: Principal, token_ref: str) -> Token:
+    """Revoke by id or by the secret's first characters (as ``spar token list`` shows)."""
+    with uow:
+        query = select(Token)
+        if token_ref.isdigit():
+            query = query.where(Token.id == int(token_ref))
+        else:
+            query = query.where(Token.prefix == token_ref[:12])
+        token = uow.session.execute(query).scalar_one_or_none()
+        if token is None:
+            raise NotFound(f"jeton « {token_ref} » inconnu")
+        if token.revoked_at is None:
+            token.revoked_at = uow.now()
+            audit.record(uow, principal, "token.revoke", target=f"token:{token.id}",
+                         organisation_id=token.organisation_id)
+        uow.commit()
+        return token
+
+
+def list_tokens(uow) -> list[dict]:
+    """Every token as a plain record (never its secret)."""
+    with uow:
+        rows = uow.session.execute(select(Token, Organisation.slug).outerjoin(
+            Organisation, Token.organisation_id == Organisation.id).order_by(Token.id)).all()
+        return [{"id": t.id, "prefix": t.prefix, "role": t.role, "organisation": slug,
+                 "siret": t.siret, "name": t.name, "revoked": t.revoked_at is not None}
+                for t, slug in rows]
+
+
+def authenticate(uow, secret: str) -> Principal:
+    """The principal of a bearer secret; Unauthorized if unknown or revoked."""
+    with uow:
+        token = uow.session.execute(select(Token).where(Token.secret_hash == hash_secret(secret))
+                                    ).scalar_one_or_none()
+        if token is None:
+            raise Unauthorized("jeton d'accès inconnu")
+        if token.revoked_at is not None:
+            raise Unauthorized("jeton d'accès révoqué")
+        return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)

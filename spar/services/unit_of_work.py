@@ -1,0 +1,36 @@
+"""A unit of work: one database transaction and the clock, handed to each use case."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .clock import SystemClock
+
+
+class UnitOfWork:
+    """``with uow: …; uow.commit()`` — anything not committed is rolled back."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock=None, settings=None):
+        self._sessions = sessions
+        self.clock = clock or SystemClock()
+        self.settings = settings or {}
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the
+        # loaded objects readable, so use cases can return them
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def now(self):
+        return self.clock.now()

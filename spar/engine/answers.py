@@ -109,10 +109,16 @@ def parse_labels(raw: Any) -> list[str]:
 
 def _flat_numbers(raw: Sequence[Any]) -> np.ndarray | None:
     """``raw`` as a flat array of numbers when it is one, else None."""
-    try:
-        arr = np.asarray(raw)
-    except ValueError:  # ragged: some answers are lists
-        return None
+    if isinstance(raw, np.ndarray):
+        arr = raw
+    else:
+        # numpy would read True among numbers as 1; a boolean is not a number here
+        if any(isinstance(x, (bool, np.bool_)) for x in raw):
+            return None
+        try:
+            arr = np.asarray(raw)
+        except ValueError:  # ragged: some answers are lists
+            return None
     return arr if arr.ndim == 1 and arr.dtype.kind in "fiu" else None
 
 

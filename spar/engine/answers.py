@@ -234,7 +234,10 @@ def check_columns(criteria: CriteriaSet, lot: Lot) -> list[AnswerProblem]:
         method = get_method(leaf.method)
         if not hasattr(method, "invalid"):
             continue
-        bad, reason = method.invalid(lot.columns[leaf.input], leaf.params)
+        column = lot.columns.get(leaf.input)
+        if column is None:  # the column itself was refused
+            continue
+        bad, reason = method.invalid(column, leaf.params)
         for i in np.flatnonzero(bad):
             key = (i, leaf.input, reason)
             if key not in seen:
@@ -283,8 +286,7 @@ def lot_from_columns(criteria: CriteriaSet, offer_ids: Sequence[str],
             continue
         columns[name] = build_column(kind, leaves, raw, ids, problems, ev)
     lot = Lot(ids, columns, estimate, lot_id, tuple(suppliers) or (None,) * n)
-    if not problems:
-        problems.extend(check_columns(criteria, lot))
+    problems.extend(check_columns(criteria, lot))
     if problems:
         raise AnswersError(problems)
     return lot

@@ -1,17 +1,79 @@
-"""Shared test configuration: hypothesis profiles and the repository's paths."""
+"""Shared test configuration: hypothesis profiles, the repository's paths and the database.
+
+The suite runs on SQLite by default. With SPAR_TEST_DATABASE_URL (PostgreSQL) it runs
+against that server instead, each test session in a schema of its own so parallel
+runs never see each other's rows.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA_DIR = ROOT / "criteria"
+POSTGRES_URL = os.environ.get("SPAR_TEST_DATABASE_URL", "")
 
 settings.register_profile("default", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` skip, saying why, unless SPAR_TEST_DATABASE_URL is set."""
+    if POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL non configuré (SPAR_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A migrated, empty database for this test session (SQLite file or PostgreSQL schema)."""
+    from sqlalchemy import text
+
+    from spar.db import make_engine, upgrade
+
+    if not POSTGRES_URL:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'spar-test.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    schema = f"spar_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_database(database_url) -> str:
+    """The session's database with every row of every table deleted."""
+    from spar.db import make_engine
+    from spar.db.models import Base
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+    return database_url

@@ -1,0 +1,139 @@
+"""Export benchmark: time and peak memory of the streaming exports for large lots.
+
+Each (size, format) is measured in a fresh subprocess, so peaks do not mix: the
+child builds and scores a lot of ``size`` offers × 20 criteria, notes its resident
+memory, resets the kernel's peak counter when it can (``/proc/self/clear_refs``),
+then drains the export into a temporary file and reports the time, the bytes
+written, the peak RSS of the export alone and the process's ``ru_maxrss``.
+"Flat memory" means the export's own peak barely moves from 10,000 to 100,000
+offers while its output grows tenfold.
+
+Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
+[--formats csv xlsx json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+LEAVES = 20
+
+
+def criteria_text() -> str:
+    """A criteria set of 20 leaves: the price and 19 linear criteria over three pillars."""
+    groups = {"env": ("environmental", 7), "social": ("social", 6), "tech": ("technical", 6)}
+    lines = ["spar: 1", "id: bench-20", "version: 1", "title: Banc d'essai", "category: supplies",
+             "criteria:",
+             "  - {id: price, label: Prix, pillar: economic, weight: 40, input: price,"
+             " method: price_lowest_ratio}"]
+    for gid, (pillar, count) in groups.items():
+        lines += [f"  - id: {gid}", f"    label: Groupe {gid}", f"    pillar: {pillar}",
+                  "    weight: 20", "    criteria:"]
+        for k in range(count):
+            lines.append(f"      - {{id: c{k}, label: Critère {gid} {k}, weight: {k + 1},"
+                         f" input: {gid}_{k}, method: linear, best: 100, worst: 0}}")
+    lines.append("review:\n  abnormally_low: {input: price, method: mean_ratio, ratio: 0.8}")
+    return "\n".join(lines) + "\n"
+
+
+def consultation(size: int):
+    """A one-lot consultation of ``size`` offers with random answers, scored."""
+    from spar.criteria_file import load_criteria_text
+    from spar.engine.answers import lot_from_columns
+    from spar.engine.scoring import score_lot
+    from spar.exports.bundle import ConsultationExport, LotExport
+
+    crit = load_criteria_text(criteria_text(), "bench.yaml")
+    assert len(crit.leaves) == LEAVES
+    rng = np.random.default_rng(7)
+    ids = [f"O{k:06d}" for k in range(size)]
+    columns = {name: rng.uniform(0, 100, size) for name in crit.inputs()}
+    columns["price"] = rng.uniform(8_000, 15_000, size)
+    lot = lot_from_columns(crit, ids, columns, lot_id="1")
+    result = score_lot(crit, lot)
+    suppliers = {oid: {"name": f"Entreprise {oid}", "siret": None, "sme": k % 3 == 0}
+                 for k, oid in enumerate(ids)}
+    now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
+    return ConsultationExport(
+        reference="BENCH", title="Banc d'essai", buyer="Métropole", category="supplies",
+        deadline=now, published_at=now, criteria=crit,
+        lots=[LotExport("1", "Lot unique", scoring_id="bench", scored_at=now, result=result,
+                        suppliers=suppliers)])
+
+
+def _rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def child(size: int, fmt: str) -> dict:
+    """Measure one export in this process; the dict is printed as JSON for the parent."""
+    from spar.exports import EXPORTS
+
+    c = consultation(size)
+    result = c.lots[0].result
+    _ = result.points, result.totals, result.pillar_points  # cached: part of the input
+    gc.collect()
+    before = _rss_kib("VmRSS")
+    reset = _reset_peak()
+    start = time.perf_counter()
+    written = 0
+    with tempfile.TemporaryFile() as out:
+        for chunk in EXPORTS[fmt](c):
+            out.write(chunk)
+            written += len(chunk)
+    seconds = time.perf_counter() - start
+    peak = _rss_kib("VmHWM")
+    return {"size": size, "format": fmt, "seconds": round(seconds, 2), "bytes": written,
+            "rss_before_mib": round(before / 1024, 1),
+            "export_peak_mib": round((peak - before) / 1024, 1) if reset else None,
+            "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
+    parser.add_argument("--child", nargs=2, metavar=("SIZE", "FORMAT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(int(args.child[0]), args.child[1])))
+        return
+    print(f"{'format':6} {'offres':>8} {'lignes':>9} {'s':>7} {'Mo écrits':>10} "
+          f"{'RSS avant':>10} {'pic export':>11} {'ru_maxrss':>10}")
+    for fmt in args.formats:
+        for size in args.sizes:
+            out = subprocess.run([sys.executable, __file__, "--child", str(size), fmt],
+                                 check=True, capture_output=True, text=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            peak = "n/a" if r["export_peak_mib"] is None else f"{r['export_peak_mib']} Mio"
+            print(f"{fmt:6} {size:>8} {size * LEAVES:>9} {r['seconds']:>7} "
+                  f"{r['bytes'] / 1e6:>10.1f} {r['rss_before_mib']:>6} Mio {peak:>11} "
+                  f"{r['ru_maxrss_mib']:>6} Mio")
+
+
+if __name__ == "__main__":
+    main()

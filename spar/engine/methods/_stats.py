@@ -17,6 +17,16 @@ def extremes(values: np.ndarray, competing: np.ndarray) -> dict[str, float]:
     return {"min": float(v.min()), "max": float(v.max())}
 
 
+def unit_interval(s: np.ndarray) -> np.ndarray:
+    """``s`` clamped to [0, 1] in place, NaN (an offer without an answer) becoming 0.
+
+    Two passes instead of ``nan_to_num(clip(s))``'s six: this runs on every leaf of
+    every lot.
+    """
+    np.minimum(s, 1.0, out=s)
+    return np.fmax(s, 0.0, out=s)  # fmax, unlike maximum, prefers 0 to NaN
+
+
 def not_positive(values: np.ndarray) -> np.ndarray:
     """True where an answered value is zero or negative."""
     with np.errstate(invalid="ignore"):

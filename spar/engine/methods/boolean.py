@@ -11,8 +11,6 @@ Example::
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import Param, fmt_score
 
 NAME = "boolean"
@@ -34,8 +32,8 @@ def statistics(values, competing, params):
 
 def score(values, params, stats):
     t, f = float(params.get("if_true", 1.0)), float(params.get("if_false", 0.0))
-    s = np.where(values == 1.0, t, f)
-    return np.where(np.isnan(values), 0.0, s)
+    # no answer (NaN) is neither 1 nor 0, and scores 0
+    return (values == 1.0) * t + (values == 0.0) * f
 
 
 def explain(value, s, params, stats):

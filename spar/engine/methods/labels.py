@@ -46,13 +46,14 @@ def _counted(column, params):
 def score(column, params, stats):
     labels = params["labels"]
     weights = np.array([float(labels.get(n, 0.0)) for n in column.names])
-    if not len(weights):
-        return np.zeros(len(column))
-    contrib = _counted(column, params) * weights
+    counted = _counted(column, params)
     if params.get("combine", "max") == "sum":
-        s = np.minimum(contrib.sum(axis=1), 1.0)
+        s = np.minimum(counted @ weights, 1.0)
     else:
-        s = contrib.max(axis=1)
+        # label by label: numpy's row-wise max over a few columns is several times slower
+        s = np.zeros(len(column))
+        for k in np.flatnonzero(weights > 0):
+            np.maximum(s, counted[:, k] * weights[k], out=s)
     return np.where(column.present, s, 0.0)
 
 

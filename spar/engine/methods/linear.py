@@ -12,8 +12,7 @@ Example::
 
 from __future__ import annotations
 
-import numpy as np
-
+from ._stats import unit_interval
 from .base import Param, fmt, fmt_score
 
 NAME = "linear"
@@ -37,9 +36,7 @@ def statistics(values, competing, params):
 
 def score(values, params, stats):
     best, worst = float(params["best"]), float(params["worst"])
-    with np.errstate(invalid="ignore"):
-        s = (values - worst) / (best - worst)
-    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+    return unit_interval((values - worst) / (best - worst))
 
 
 def explain(value, s, params, stats):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes
+from ._stats import extremes, unit_interval
 from .base import Param, fmt, fmt_score
 
 NAME = "min_max"
@@ -44,7 +44,7 @@ def score(values, params, stats):
         return np.where(np.isnan(values), 0.0, 1.0)
     with np.errstate(invalid="ignore"):
         s = (values - worst) / (best - worst)
-    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+    return unit_interval(s)
 
 
 def explain(value, s, params, stats):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, not_positive
+from ._stats import extremes, not_positive, unit_interval
 from .base import fmt, fmt_score
 
 NAME = "price_linear_gap"
@@ -37,7 +37,7 @@ def score(values, params, stats):
     pmin = stats["min"]
     with np.errstate(invalid="ignore", divide="ignore"):
         s = 1.0 - (values - pmin) / pmin
-    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+    return unit_interval(s)
 
 
 def explain(value, s, params, stats):

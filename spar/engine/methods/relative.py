@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes
+from ._stats import extremes, unit_interval
 from .base import Param, fmt, fmt_score
 
 NAME = "relative"
@@ -47,7 +47,7 @@ def score(values, params, stats):
             s = np.zeros_like(values)
         else:
             s = values / stats["max"]
-    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
+    return unit_interval(s)
 
 
 def explain(value, s, params, stats):

@@ -54,12 +54,12 @@ def statistics(values, competing, params):
 
 
 def score(values, params, stats):
-    table = _table(params)
-    marks = np.array(sorted(table))
-    scores = np.array([float(table[m]["score"]) for m in marks])
-    idx = np.clip(np.searchsorted(marks, values), 0, len(marks) - 1)
-    hit = marks[idx] == values
-    return np.where(hit, scores[idx], 0.0)
+    # marks off the scale were refused with the answers, so exactly one level matches,
+    # or none for no answer (NaN): the sum is that level's score, exactly, or 0
+    s = np.zeros(len(values))
+    for level in params["levels"]:
+        s += (values == float(level["mark"])) * float(level["score"])
+    return s
 
 
 def explain(value, s, params, stats):

@@ -6,9 +6,10 @@ matrix products of the leaf scores with each node's normalised weights.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
+from typing import Any, Callable
 
 import numpy as np
 
@@ -62,6 +63,51 @@ class Weights:
         return leaf_scores @ self.node_matrix[:, idx]
 
 
+class OfferReasons(Sequence):
+    """One list of reasons (dicts) per offer, each reason worded when it is first read.
+
+    Reads as a list of lists: ``reasons[i]`` is offer ``i``'s list, kept once built,
+    so appending to it works. Reasons are recorded by batch — the offers a rule or a
+    gate caught, and how to word the reason of one of them — so a lot of 100,000
+    offers pays neither for 100,000 empty lists nor for French sentences nobody reads.
+    """
+
+    def __init__(self, n: int):
+        self._n = n
+        self._batches: list[tuple[np.ndarray, Callable[[int], dict[str, Any]]]] = []
+        self._built: dict[int, list[dict[str, Any]]] = {}
+
+    def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]]) -> None:
+        """Give every offer where ``mask`` is true the reason ``reason(i)``."""
+        if not mask.any():
+            return
+        for i, built in self._built.items():
+            if mask[i]:
+                built.append(reason(i))
+        self._batches.append((mask, reason))
+
+    def any(self) -> np.ndarray:
+        """True for every offer with at least one reason."""
+        out = np.zeros(self._n, dtype=bool)
+        for mask, _ in self._batches:
+            out |= mask
+        for i, built in self._built.items():
+            out[i] = bool(built)
+        return out
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        i = range(self._n)[i]  # negative indexes, IndexError past the end
+        built = self._built.get(i)
+        if built is None:
+            built = self._built[i] = [reason(i) for mask, reason in self._batches if mask[i]]
+        return built
+
+
 def _leaves_under(group: Group):
     for child in group.children:
         if isinstance(child, Group):
@@ -82,8 +128,8 @@ class LotResult:
     scores: np.ndarray  # (n, m) final leaf scores, NaN for irregular offers
     stats_first: list[dict[str, float]]  # per leaf, the first-pass statistics
     stats_final: list[dict[str, float]]  # per leaf, over the remaining offers
-    reasons: list[list[dict[str, Any]]]
-    flags: list[list[dict[str, Any]]]
+    reasons: Sequence[list[dict[str, Any]]]  # an OfferReasons, or any list of lists
+    flags: Sequence[list[dict[str, Any]]]
     order: np.ndarray  # display order: ranked, then eliminated, then irregular
     warnings: list[str] = field(default_factory=list)
     model_scores: np.ndarray | None = None
@@ -119,6 +165,8 @@ class LotResult:
 
     @property
     def flagged(self) -> np.ndarray:
+        if isinstance(self.flags, OfferReasons):
+            return self.flags.any()
         return np.array([bool(f) for f in self.flags], dtype=bool)
 
 
@@ -140,39 +188,45 @@ def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
     return out, stats
 
 
-def _irregular(criteria: CriteriaSet, lot: Lot) -> tuple[np.ndarray, list[list[dict]]]:
+def _irregular(criteria: CriteriaSet, lot: Lot) -> tuple[np.ndarray, OfferReasons]:
     n = len(lot)
     mask = np.zeros(n, dtype=bool)
-    reasons: list[list[dict]] = [[] for _ in range(n)]
+    reasons = OfferReasons(n)
     for leaf in criteria.leaves:
         column = lot.columns[leaf.input]
         if leaf.required:
-            for i in np.flatnonzero(missing_mask(column)):
-                mask[i] = True
-                reasons[i].append({
-                    "code": "missing_required", "criterion": leaf.path, "input": leaf.input,
-                    "message": f"Réponse obligatoire manquante : {leaf.label} ({leaf.input})",
-                })
+            missing = missing_mask(column)
+            mask |= missing
+            reasons.add(missing, partial(_missing_reason, leaf))
         for bound, op in ((leaf.minimum, "minimum"), (leaf.maximum, "maximum")):
             if bound is None:
                 continue
             with np.errstate(invalid="ignore"):
                 bad = column < bound if op == "minimum" else column > bound
-            for i in np.flatnonzero(bad):
-                mask[i] = True
-                word = "inférieure au minimum" if op == "minimum" else "supérieure au maximum"
-                reasons[i].append({
-                    "code": f"below_{op}" if op == "minimum" else f"above_{op}",
-                    "criterion": leaf.path, "input": leaf.input,
-                    "value": float(column[i]), "threshold": float(bound),
-                    "message": (f"{leaf.label} : valeur {fr_short(column[i])} {word} "
-                                f"exigé de {fr_short(bound)}" + (f" {leaf.unit}" if leaf.unit else "")),
-                })
+            mask |= bad
+            reasons.add(bad, partial(_bound_reason, leaf, op, bound, column))
     return mask, reasons
 
 
+def _missing_reason(leaf: Leaf, i: int) -> dict[str, Any]:
+    return {"code": "missing_required", "criterion": leaf.path, "input": leaf.input,
+            "message": f"Réponse obligatoire manquante : {leaf.label} ({leaf.input})"}
+
+
+def _bound_reason(leaf: Leaf, op: str, bound: float, column: np.ndarray, i: int
+                  ) -> dict[str, Any]:
+    word = "inférieure au minimum" if op == "minimum" else "supérieure au maximum"
+    return {
+        "code": f"below_{op}" if op == "minimum" else f"above_{op}",
+        "criterion": leaf.path, "input": leaf.input,
+        "value": float(column[i]), "threshold": float(bound),
+        "message": (f"{leaf.label} : valeur {fr_short(column[i])} {word} "
+                    f"exigé de {fr_short(bound)}" + (f" {leaf.unit}" if leaf.unit else "")),
+    }
+
+
 def _eliminated(criteria: CriteriaSet, weights: Weights, scores: np.ndarray,
-                competing: np.ndarray, reasons: list[list[dict]]) -> np.ndarray:
+                competing: np.ndarray, reasons: OfferReasons) -> np.ndarray:
     gates = [n for n in criteria.nodes() if n.eliminatory_below is not None]
     mask = np.zeros(len(competing), dtype=bool)
     if not gates:
@@ -180,16 +234,19 @@ def _eliminated(criteria: CriteriaSet, weights: Weights, scores: np.ndarray,
     node_scores = weights.node_scores(scores, [g.path for g in gates])
     for k, node in enumerate(gates):
         below = competing & (node_scores[:, k] < node.eliminatory_below)
-        for i in np.flatnonzero(below):
-            mask[i] = True
-            reasons[i].append({
-                "code": "eliminatory", "criterion": node.path,
-                "score": float(node_scores[i, k]), "threshold": float(node.eliminatory_below),
-                "message": (f"Note éliminatoire : {node.label} obtient "
-                            f"{fr_number(node_scores[i, k] * 100, 1)} % de ses points, sous le "
-                            f"minimum de {fr_number(node.eliminatory_below * 100, 1)} %"),
-            })
+        mask |= below
+        reasons.add(below, partial(_eliminatory_reason, node, node_scores[:, k]))
     return mask
+
+
+def _eliminatory_reason(node, node_scores: np.ndarray, i: int) -> dict[str, Any]:
+    return {
+        "code": "eliminatory", "criterion": node.path,
+        "score": float(node_scores[i]), "threshold": float(node.eliminatory_below),
+        "message": (f"Note éliminatoire : {node.label} obtient "
+                    f"{fr_number(node_scores[i] * 100, 1)} % de ses points, sous le "
+                    f"minimum de {fr_number(node.eliminatory_below * 100, 1)} %"),
+    }
 
 
 def rank_offers(totals: np.ndarray, tie_scores: np.ndarray, ranked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -226,8 +283,8 @@ def rank_offers(totals: np.ndarray, tie_scores: np.ndarray, ranked: np.ndarray) 
 
 
 def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
-           warnings: list[str]) -> list[list[dict]]:
-    flags: list[list[dict]] = [[] for _ in range(len(lot))]
+           warnings: list[str]) -> OfferReasons:
+    flags = OfferReasons(len(lot))
     if criteria.low_price_input is None:
         return flags
     prices = lot.columns[criteria.low_price_input]
@@ -235,8 +292,8 @@ def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
         if rule.method == "estimate_ratio" and lot.estimate is None:
             warnings.append("Règle estimate_ratio non appliquée : le lot n'a pas d'estimation.")
             continue
-        for i, reason in get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate):
-            flags[i].append(reason)
+        found = get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate)
+        flags.add(found.mask, found.reason)
     return flags
 
 

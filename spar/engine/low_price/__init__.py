@@ -1,8 +1,9 @@
 """Abnormally-low-offer rules (SPEC §2.4), one module per method, and their registry.
 
 Every rule module declares ``NAME``, ``PARAMETERS`` and ``evaluate(prices,
-competing, params, estimate)``, which returns ``(index, reason)`` pairs for the
-offers it flags. A flagged offer is never excluded: French law requires asking
+competing, params, estimate)``, which returns a :class:`~._common.Flagged`: the
+mask of the offers it flags and how to word each reason (iterated, the
+``(index, reason)`` pairs). A flagged offer is never excluded: French law requires asking
 the supplier to justify its price first.
 """
 

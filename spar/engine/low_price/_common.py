@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
 import numpy as np
 
 from ..text import fr_number
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """The offers a rule flags, and how to word the reason of one of them.
+
+    Iterating gives ``(index, reason)`` pairs. The reasons are worded only then, or
+    when a scoring result is read: a rule may flag thousands of offers of a large
+    lot, and each sentence costs more than the whole rule.
+    """
+
+    mask: np.ndarray  # bool, one per offer
+    reason: Callable[[int], dict[str, Any]]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return ((int(i), self.reason(int(i))) for i in np.flatnonzero(self.mask))
 
 
 def considered(prices: np.ndarray, competing: np.ndarray) -> np.ndarray:
@@ -12,17 +31,23 @@ def considered(prices: np.ndarray, competing: np.ndarray) -> np.ndarray:
     return competing & ~np.isnan(prices)
 
 
-def reasons_below(prices, mask, threshold: float, method: str, why: str):
+def nothing(prices: np.ndarray) -> Flagged:
+    """No offer flagged."""
+    return Flagged(np.zeros(len(prices), dtype=bool), lambda i: {})
+
+
+def reasons_below(prices, mask, threshold: float, method: str, why: str) -> Flagged:
     """A reason for every considered offer priced under ``threshold``."""
-    flagged = np.flatnonzero(mask & (prices < threshold))
-    return [
-        (int(i), {
+    threshold = float(threshold)
+    tail = f" inférieur au seuil {fr_number(threshold)} ({why})"
+
+    def reason(i: int) -> dict[str, Any]:
+        return {
             "code": "abnormally_low",
             "method": method,
-            "threshold": float(threshold),
+            "threshold": threshold,
             "value": float(prices[i]),
-            "message": (f"Offre anormalement basse ({method}) : prix {fr_number(prices[i])} "
-                        f"inférieur au seuil {fr_number(threshold)} ({why})"),
-        })
-        for i in flagged
-    ]
+            "message": f"Offre anormalement basse ({method}) : prix {fr_number(prices[i])}" + tail,
+        }
+
+    return Flagged(mask & (prices < threshold), reason)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, reasons_below
+from ._common import considered, nothing, reasons_below
 
 NAME = "estimate_ratio"
 PARAMETERS = (Param("ratio", "score", default=0.7, doc="share of the lot's estimate"),)
@@ -24,7 +24,7 @@ def check(params):
 
 def evaluate(prices, competing, params, estimate):
     if estimate is None:
-        return []
+        return nothing(prices)
     ratio = float(params.get("ratio", 0.7))
     return reasons_below(prices, considered(prices, competing), ratio * float(estimate), NAME,
                          f"{fr_short(ratio)} × estimation {fr_number(estimate)}")

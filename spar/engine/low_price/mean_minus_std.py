@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, reasons_below
+from ._common import considered, nothing, reasons_below
 
 NAME = "mean_minus_std"
 PARAMETERS = (Param("k", "number", default=1.0, doc="number of standard deviations"),)
@@ -27,7 +27,7 @@ def check(params):
 def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     if not mask.any():
-        return []
+        return nothing(prices)
     k = float(params.get("k", 1.0))
     p = prices[mask]
     mean, std = float(p.mean()), float(p.std())

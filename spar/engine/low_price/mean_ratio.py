@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, reasons_below
+from ._common import considered, nothing, reasons_below
 
 NAME = "mean_ratio"
 PARAMETERS = (Param("ratio", "score", default=0.8, doc="share of the mean price"),)
@@ -23,7 +23,7 @@ def check(params):
 def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     if not mask.any():
-        return []
+        return nothing(prices)
     ratio = float(params.get("ratio", 0.8))
     mean = float(prices[mask].mean())
     return reasons_below(prices, mask, ratio * mean, NAME,

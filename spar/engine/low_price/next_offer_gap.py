@@ -15,7 +15,7 @@ import numpy as np
 
 from ..methods.base import Param
 from ..text import fr_number, fr_percent
-from ._common import considered
+from ._common import Flagged, considered, nothing
 
 NAME = "next_offer_gap"
 PARAMETERS = (
@@ -32,7 +32,7 @@ def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     n = int(mask.sum())
     if n < 2:
-        return []
+        return nothing(prices)
     mean_gap, next_gap = float(params.get("mean_gap", 0.4)), float(params.get("next_gap", 0.3))
     idx = np.flatnonzero(mask)
     p = prices[idx]
@@ -44,9 +44,13 @@ def evaluate(prices, competing, params, estimate):
     next_price = np.where(has_next, distinct[np.minimum(pos, len(distinct) - 1)], np.nan)
     with np.errstate(invalid="ignore"):
         gap_next = np.where(has_next, 1 - p / next_price, -np.inf)
-    out = []
-    for j in np.flatnonzero((gap_mean >= mean_gap) | (gap_next >= next_gap)):
-        i = int(idx[j])
+    flagged = np.zeros(len(prices), dtype=bool)
+    flagged[idx] = (gap_mean >= mean_gap) | (gap_next >= next_gap)
+    row = np.full(len(prices), -1)
+    row[idx] = np.arange(n)
+
+    def reason(i: int) -> dict:
+        j = row[i]
         if gap_mean[j] >= mean_gap:
             threshold = (1 - mean_gap) * others_mean[j]
             why = (f"écart de {fr_percent(gap_mean[j])} à la moyenne des autres offres "
@@ -55,11 +59,12 @@ def evaluate(prices, competing, params, estimate):
             threshold = (1 - next_gap) * next_price[j]
             why = (f"écart de {fr_percent(gap_next[j])} à l'offre suivante "
                    f"{fr_number(next_price[j])} (seuil {fr_percent(next_gap, 0)})")
-        out.append((i, {
+        return {
             "code": "abnormally_low",
             "method": NAME,
             "threshold": float(threshold),
             "value": float(prices[i]),
             "message": f"Offre anormalement basse ({NAME}) : prix {fr_number(prices[i])}, {why}",
-        }))
-    return out
+        }
+
+    return Flagged(flagged, reason)

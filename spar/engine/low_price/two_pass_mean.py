@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, reasons_below
+from ._common import considered, nothing, reasons_below
 
 NAME = "two_pass_mean"
 PARAMETERS = (
@@ -31,7 +31,7 @@ def check(params):
 def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     if not mask.any():
-        return []
+        return nothing(prices)
     high, low = float(params.get("high", 0.2)), float(params.get("low", 0.1))
     m1 = float(prices[mask].mean())
     kept = mask & (prices <= (1 + high) * m1)

@@ -74,7 +74,9 @@ def offer_entry(result: LotResult, i: int, breakdown: bool = True) -> dict[str, 
         "pillars": {} if irregular else {p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
         "reasons": list(result.reasons[i]) + list(result.flags[i]),
         "review": {"flagged": bool(result.flags[i]), "reasons": list(result.flags[i]),
-                   "model_score": model},
+                   "model_score": model, "model_version": result.model_version,
+                   "top_features": [] if result.model_explanations is None
+                   else list(result.model_explanations[i])},
     }
     supplier = result.lot.suppliers[i] if result.lot.suppliers else None
     if supplier:

@@ -133,6 +133,8 @@ class LotResult:
     order: np.ndarray  # display order: ranked, then eliminated, then irregular
     warnings: list[str] = field(default_factory=list)
     model_scores: np.ndarray | None = None
+    model_version: str | None = None
+    model_explanations: list | None = None  # per offer, the features that raised its score
     engine: str = VERSION
 
     @cached_property

@@ -63,7 +63,8 @@ def test_offer_entry_keys(entries):
     for entry in entries.values():
         assert {"id", "status", "rank", "total", "pillars", "reasons", "review",
                 "breakdown"} <= set(entry)
-        assert set(entry["review"]) == {"flagged", "reasons", "model_score"}
+        assert set(entry["review"]) == {"flagged", "reasons", "model_score", "model_version",
+                                        "top_features"}
     assert entries["A"]["supplier"]["siret"] == "73282932000074"
 
 

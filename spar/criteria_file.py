@@ -196,6 +196,9 @@ class _Checker:
             what = "un entier" if integer else "un nombre"
             self.add(path, f"{what} est attendu, pas {_kind(value)}")
             return False
+        if not math.isfinite(value):  # NaN would pass every bound, then break the sha256
+            self.add(path, "nombre non fini")
+            return False
         if integer and not isinstance(value, int):
             self.add(path, f"un entier est attendu, pas {value!r}")
             return False
@@ -599,7 +602,7 @@ def check_criteria_text(text: str, file: str = "<criteria>"
     if problems and any(p.severity == "error" for p in problems) and document is None:
         return None, sorted(problems)
     criteria, more = check_document(document, loc, file)
-    problems = sorted(problems + more)
+    problems = sorted(set(problems + more))  # a non-finite number is seen by both passes
     if any(p.severity == "error" for p in problems):
         return None, problems
     return criteria, problems

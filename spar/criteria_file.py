@@ -348,9 +348,11 @@ def _check_node(ck: _Checker, raw, path: Path_, parent_path: str, parent_pillar:
             ck.add(path + ("criteria",), f"le groupe « {nid} » n'a qu'un sous-critère", "warning")
         children = _check_children(ck, children_raw, path + ("criteria",), node_path, pillar,
                                    False, inputs)
+        if "help" in raw:
+            ok &= ck.text(raw["help"], path + ("help",))
         if not ok or children is None:
             return None
-        return Group(children=children, **common)
+        return Group(children=children, help=raw.get("help"), **common)
 
     # a leaf
     for key in ("input", "method"):
@@ -389,6 +391,11 @@ def _check_node(ck: _Checker, raw, path: Path_, parent_path: str, parent_pillar:
                 ck.add(path + (key,), f"« {key} » ne s'applique qu'à une réponse numérique",
                        key=True)
                 ok = False
+    low, high = raw.get("minimum"), raw.get("maximum")
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+        ck.add(path + ("minimum",), f"minimum {low:g} supérieur au maximum {high:g} : aucune "
+               "offre ne pourrait être régulière")
+        ok = False
     if method is None:
         return None
     params = ck.params(method.PARAMETERS, raw, path, LEAF_KEYS)

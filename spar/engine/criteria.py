@@ -60,6 +60,7 @@ class Group:
     path: str
     children: tuple["Node", ...]
     eliminatory_below: float | None = None
+    help: str | None = None
 
     @property
     def is_group(self) -> bool:

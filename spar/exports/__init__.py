@@ -3,7 +3,17 @@
 Every export is a pure function of a :class:`~spar.exports.bundle.ConsultationExport`.
 :data:`EXPORTS` maps each ``format`` of ``GET /consultations/{ref}/export`` and
 ``spar export`` to an :class:`Export`; calling it gives an iterator of byte chunks
-to stream as they come, whatever the format.
+to stream as they come, whatever the format::
+
+    export = get_export("ocds")
+    chunks = export(consultation, ocid_prefix=config["OCDS_PREFIX"])
+    # Response(chunks, mimetype=export.media_type), export.filename(reference)
+
+The supplier's letter (``letter``, ``letter-json``) needs ``supplier=`` (an offer id
+or a SIRET): it is the supplier's view, to serve to that supplier or its buyer.
+The yearly indicators are not consultation exports: see
+:func:`~spar.exports.indicators.indicators_json` and
+:func:`~spar.exports.indicators_pdf.indicators_pdf`.
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ from .breakdown_csv import breakdown_csv
 from .breakdown_xlsx import breakdown_xlsx
 from .bundle import ConsultationExport, LotExport
 from .errors import ExportError
+from .letter import letter_json, letter_pdf
+from .ocds import ocds_release_package
 from .rao_pdf import rao_pdf
 from .scoring_json import scoring_json
 
@@ -31,37 +43,50 @@ class Export:
     render: Callable[..., bytes | Iterable[bytes]]
     media_type: str
     extension: str
+    #: what the downloaded file is called after the consultation reference
+    stem: str
     description: str
-    #: keyword options the render takes (the letter needs ``supplier``)
-    options: tuple[str, ...] = ()
+    #: keyword options the render needs (the letter needs ``supplier``)
+    required: tuple[str, ...] = ()
+    #: keyword options it accepts besides (None means the default)
+    optional: tuple[str, ...] = ()
 
     def __call__(self, consultation: ConsultationExport, **options: Any) -> Iterator[bytes]:
         """The export as byte chunks; ExportError for a missing or unknown option."""
-        missing = [o for o in self.options if options.get(o) in (None, "")]
-        unknown = [o for o in options if o not in self.options]
+        missing = [o for o in self.required if options.get(o) in (None, "")]
+        unknown = [o for o in options if o not in self.required + self.optional]
         if missing or unknown:
             raise ExportError(f"format {self.format} : "
                               + "; ".join([f"option « {o} » requise" for o in missing]
                                           + [f"option « {o} » inconnue" for o in unknown]))
+        options = {k: v for k, v in options.items() if v is not None}
         out = self.render(consultation, **options)
         return iter((out,)) if isinstance(out, bytes) else iter(out)
 
     def filename(self, reference: str) -> str:
         """A safe download name, e.g. ``MET-2026-017-rao.pdf``."""
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", reference).strip("._") or "consultation"
-        return f"{stem}-{self.format}.{self.extension}"
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", reference).strip("._") or "consultation"
+        return f"{safe}-{self.stem}.{self.extension}"
 
 
 EXPORTS: dict[str, Export] = {e.format: e for e in (
-    Export("csv", breakdown_csv, "text/csv; charset=utf-8", "csv",
+    Export("csv", breakdown_csv, "text/csv; charset=utf-8", "csv", "detail-notes",
            "détail des notes, une ligne par offre et par critère"),
     Export("xlsx", breakdown_xlsx,
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "notes",
            "classeur : classement, critères et détail des notes"),
-    Export("pdf", rao_pdf, "application/pdf", "pdf",
+    Export("pdf", rao_pdf, "application/pdf", "pdf", "rao",
            "rapport d'analyse des offres (RAO)"),
-    Export("json", scoring_json, "application/json", "json",
+    Export("json", scoring_json, "application/json", "json", "notation",
            "résultats de notation enregistrés (SPEC §4) avec les critères"),
+    Export("ocds", ocds_release_package, "application/json", "json", "ocds",
+           "paquet de publication OCDS 1.1 (lots, offres, critères d'attribution)",
+           optional=("ocid_prefix", "package_uri")),
+    Export("letter", letter_pdf, "application/pdf", "pdf", "lettre",
+           "lettre d'un candidat : ses notes et celles de l'attributaire",
+           required=("supplier",)),
+    Export("letter-json", letter_json, "application/json", "json", "lettre",
+           "lettre d'un candidat, forme JSON", required=("supplier",)),
 )}
 
 

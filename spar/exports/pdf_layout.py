@@ -152,13 +152,13 @@ def key_values(pairs: Sequence[tuple[str, Any]], key_width: float = 55 * mm) -> 
 
 @dataclass(frozen=True)
 class Header:
-    """What the header of every page says."""
+    """What the header of every page says: a title line, a detail line (the criteria and
+    their SHA-256) and, when not None, the scoring the page reports (changed from the
+    page where a :class:`LotMarker` lands)."""
 
-    document: str  # "Rapport d'analyse des offres"
-    reference: str
-    criteria: str  # "fournitures-bureau v2"
-    sha256: str
-    scoring: str  # the scoring of the pages before the first LotMarker
+    title: str
+    detail: str
+    scoring: str | None = None
 
 
 class LotMarker(Flowable):
@@ -186,11 +186,9 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 def _draw_header(canvas, doc) -> None:
     header: Header = doc.spar_header
     scoring = getattr(canvas, "_spar_scoring", header.scoring)
-    lines = [
-        (BOLD, f"{header.document} — {header.reference}"),
-        (FONT, f"Critères {header.criteria} — SHA-256 {header.sha256}"),
-        (FONT, f"Notation : {scoring}"),
-    ]
+    lines = [(BOLD, header.title), (FONT, header.detail)]
+    if scoring is not None:
+        lines.append((FONT, f"Notation : {scoring}"))
     canvas.saveState()
     y = PAGE_HEIGHT - 10 * mm
     for font, text in lines:

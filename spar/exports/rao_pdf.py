@@ -39,6 +39,11 @@ def scoring_label(lot: LotExport) -> str:
     return f"{lot.scoring_id} (lot {lot.lot_id}, {fr_datetime(lot.scored_at)})"
 
 
+def criteria_line(criteria) -> str:
+    """The header's second line: which criteria, with their SHA-256."""
+    return f"Critères {criteria.id} v{criteria.version} — SHA-256 {criteria.sha256}"
+
+
 def offer_name(lot: LotExport, i: int) -> str:
     """``A — Papeterie Azur`` (or the offer id alone when the supplier is unknown)."""
     name = lot.supplier(i)["name"]
@@ -260,6 +265,6 @@ def rao_pdf(consultation: ConsultationExport) -> bytes:
     story = _consultation(consultation) + _criteria(consultation)
     for lot in consultation.lots:
         story += _lot(lot)
-    header = Header(TITLE, consultation.reference, f"{crit.id} v{crit.version}", crit.sha256,
+    header = Header(f"{TITLE} — {consultation.reference}", criteria_line(crit),
                     " ; ".join(scoring_label(lot) for lot in consultation.lots) or "aucune")
     return build_pdf(story, header, f"{TITLE} — {consultation.reference}", consultation.title)

@@ -1,0 +1,1 @@
+"""OCDS 1.1 schema files (data only; see README.md for their sources and licences)."""

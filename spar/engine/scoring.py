@@ -176,18 +176,25 @@ def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
                  only_relative: bool = False, previous: np.ndarray | None = None):
     """Leaf scores (n, m) and each leaf's statistics over the ``competing`` offers."""
     leaves = criteria.leaves
-    out = np.empty((len(lot), len(leaves))) if previous is None else previous.copy()
+    # column-major: each leaf's scores are written as one contiguous block
+    out = np.empty((len(lot), len(leaves)), order="F") if previous is None \
+        else previous.copy(order="F")
     stats: list[dict[str, float]] = []
     for j, leaf in enumerate(leaves):
-        method = get_method(leaf.method)
-        if only_relative and not method.RELATIVE:
+        if only_relative and not get_method(leaf.method).RELATIVE:
             stats.append({})
             continue
-        column = lot.columns[leaf.input]
-        st = method.statistics(column, competing, leaf.params)
-        out[:, j] = method.score(column, leaf.params, st)
+        out[:, j], st = _score_leaf(leaf, lot, competing)
         stats.append(st)
     return out, stats
+
+
+def _score_leaf(leaf: Leaf, lot: Lot, competing: np.ndarray) -> tuple[np.ndarray, dict]:
+    """One leaf's scores over the lot and its statistics over the ``competing`` offers."""
+    method = get_method(leaf.method)
+    column = lot.columns[leaf.input]
+    st = method.statistics(column, competing, leaf.params)
+    return method.score(column, leaf.params, st), st
 
 
 def _irregular(criteria: CriteriaSet, lot: Lot) -> tuple[np.ndarray, OfferReasons]:
@@ -276,8 +283,11 @@ def rank_offers(totals: np.ndarray, tie_scores: np.ndarray, ranked: np.ndarray) 
                 if keys.shape[1] else np.arange(len(members))
             order[first[c]:first[c] + sizes[c]] = members[sub]
     a, b = order[:-1], order[1:]
-    same = (np.abs(totals[a] - totals[b]) <= TIE_TOLERANCE) & \
-        np.all(np.abs(tie_scores[a] - tie_scores[b]) <= 1e-12, axis=1)
+    same = np.abs(totals[a] - totals[b]) <= TIE_TOLERANCE
+    if tie_scores.shape[1] and same.any():
+        # the tie-break scores matter only where the totals are equal: few pairs
+        k = np.flatnonzero(same)
+        same[k] = np.all(np.abs(tie_scores[a[k]] - tie_scores[b[k]]) <= 1e-12, axis=1)
     # a new rank starts wherever an offer differs from the one before it
     starts_at = np.where(np.concatenate([[False], same]), 0, np.arange(len(order)))
     rank[order] = np.maximum.accumulate(starts_at) + 1
@@ -309,23 +319,25 @@ def score_lot(criteria: CriteriaSet, lot: Lot) -> LotResult:
     scores, stats_first = score_leaves(criteria, lot, competing)
     eliminated = _eliminated(criteria, weights, scores, competing, reasons)
     remaining = competing & ~eliminated
-    stats_final = stats_first
+    stats_final = list(stats_first)
     if eliminated.any():
-        again, stats_again = score_leaves(criteria, lot, remaining, only_relative=True,
-                                          previous=scores)
-        stats_final = [b or a for a, b in zip(stats_first, stats_again)]
-        scores = np.where(eliminated[:, None], scores, again)
+        # relative leaves again over the remaining offers, in place: the eliminated keep
+        # their first-pass scores
+        for j, leaf in enumerate(weights.leaves):
+            if get_method(leaf.method).RELATIVE:
+                column, stats_final[j] = _score_leaf(leaf, lot, remaining)
+                column[eliminated] = scores[eliminated, j]
+                scores[:, j] = column
     scores[irregular] = np.nan
 
     totals = scores @ (criteria.points * weights.leaf_share)
     tie_paths = list(criteria.tie_break)
-    tie_scores = weights.node_scores(np.nan_to_num(scores), tie_paths) if tie_paths \
-        else np.zeros((n, 0))
+    # NaN for irregular offers, which rank_offers never looks at
+    tie_scores = weights.node_scores(scores, tie_paths) if tie_paths else np.zeros((n, 0))
     rank, ranked_order = rank_offers(totals, tie_scores, remaining)
 
-    status = np.full(n, RANKED, dtype=object)
-    status[eliminated] = ELIMINATED
-    status[irregular] = IRREGULAR
+    # a lookup, several times faster than filling an object array offer by offer
+    status = np.array([RANKED, ELIMINATED, IRREGULAR], dtype=object)[eliminated + 2 * irregular]
     elim_idx = np.flatnonzero(eliminated)
     elim_order = elim_idx[np.argsort(-totals[elim_idx], kind="stable")]
     order = np.concatenate([ranked_order, elim_order, np.flatnonzero(irregular)]).astype(np.int64)

@@ -10,11 +10,11 @@ def extremes(values: np.ndarray, competing: np.ndarray) -> dict[str, float]:
 
     NaN for both when no competing offer answered.
     """
-    v = values[competing]
-    v = v[~np.isnan(v)]
-    if v.size == 0:
+    if values.size == 0:
         return {"min": float("nan"), "max": float("nan")}
-    return {"min": float(v.min()), "max": float(v.max())}
+    # fmin/fmax skip NaN (no answer) without copying the answered values out
+    v = np.where(competing, values, np.nan)
+    return {"min": float(np.fmin.reduce(v)), "max": float(np.fmax.reduce(v))}
 
 
 def unit_interval(s: np.ndarray) -> np.ndarray:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from spar.engine.explain import explanation
+from spar.engine.scoring import score_lot
 
-from .builders import SCALE_LEAF, one_leaf, score, score_lot, values_lot
+from .builders import SCALE_LEAF, one_leaf, score, values_lot
 
 STEPS_UP = "method: steps, steps: [{at: 100, score: 0.5}, {at: 300, score: 1}]"
 STEPS_DOWN = "method: steps, direction: lower, steps: [{at: 10, score: 1}, {at: 20, score: 0.5}]"

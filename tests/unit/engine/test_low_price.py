@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from spar.engine.scoring import score_lot
 from spar.engine.text import fr_number
 
-from .builders import by_id, criteria, one_leaf, score, score_lot, values_lot
+from .builders import by_id, criteria, one_leaf, score, values_lot
 
 
 def flags(review: str, prices, estimate=None) -> dict[str, list[dict]]:

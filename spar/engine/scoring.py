@@ -76,6 +76,7 @@ class OfferReasons(Sequence):
         self._n = n
         self._batches: list[tuple[np.ndarray, Callable[[int], dict[str, Any]]]] = []
         self._built: dict[int, list[dict[str, Any]]] = {}
+        self._index: dict[int, list[int]] | None = None
 
     def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]]) -> None:
         """Give every offer where ``mask`` is true the reason ``reason(i)``."""
@@ -85,6 +86,7 @@ class OfferReasons(Sequence):
             if mask[i]:
                 built.append(reason(i))
         self._batches.append((mask, reason))
+        self._index = None
 
     def any(self) -> np.ndarray:
         """True for every offer with at least one reason."""
@@ -95,16 +97,27 @@ class OfferReasons(Sequence):
             out[i] = bool(built)
         return out
 
+    def _batches_of(self, i: int) -> list[int]:
+        """The batches giving offer ``i`` a reason (indexed on the first read)."""
+        if self._index is None:
+            self._index = {}
+            for b, (mask, _) in enumerate(self._batches):
+                for k in np.flatnonzero(mask).tolist():
+                    self._index.setdefault(k, []).append(b)
+        return self._index.get(i, [])
+
     def __len__(self) -> int:
         return self._n
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(self._n))]
-        i = range(self._n)[i]  # negative indexes, IndexError past the end
         built = self._built.get(i)
         if built is None:
-            built = self._built[i] = [reason(i) for mask, reason in self._batches if mask[i]]
+            i = range(self._n)[i]  # negative indexes, IndexError past the end
+            built = self._built.get(i)
+        if built is None:
+            built = self._built[i] = [self._batches[b][1](i) for b in self._batches_of(i)]
         return built
 
 

@@ -38,6 +38,9 @@ EVIDENCE_PREFIX = "evidence."
 #: Keys of one offer in a JSON file.
 OFFER_KEYS = ("id", "lot", "supplier", "answers", "evidence")
 SUPPLIER_KEYS = ("name", "siret")
+#: What a JSON offer's answers and evidence may name.
+READABLE = {"answers": "réponses lues par les critères",
+            "evidence": "justificatifs lus (réponses à labels)"}
 #: Kinds of answer pandas may parse as numbers; the others are read as text.
 NUMERIC_KINDS = frozenset({"number", "mark"})
 DELIMITERS = (";", ",", "\t")
@@ -163,7 +166,7 @@ def _lot_from_json(data: bytes, criteria: CriteriaSet, lot: str | None,
             'un objet {"offers": [...]} ou une liste d\'offres est attendu')])
     problems = [OffersProblem(f"clé inconnue « {key} » ; seule « offers » est lue")
                 for key in (document if isinstance(document, dict) else ()) if key != "offers"]
-    known = list(criteria.inputs())
+    readable = {"answers": list(criteria.inputs()), "evidence": evidence_inputs(criteria)}
     rows: list[dict[str, Any]] = []
     for k, offer in enumerate(offers, 1):
         where = f"offre n° {k}"
@@ -201,13 +204,14 @@ def _lot_from_json(data: bytes, criteria: CriteriaSet, lot: str | None,
                 problems.append(OffersProblem(f"{where} : « {key} » doit être un objet "
                                               "(réponse: valeur)"))
                 continue
+            known = readable[key]
             for name, value in values.items():
                 if name in known:
                     row[prefix + name] = value
                 else:
                     problems.append(OffersProblem(
                         f"{where} : {key} : réponse inconnue « {name} »{_suggest(name, known)}"
-                        " ; réponses lues par les critères : " + ", ".join(known)))
+                        f" ; {READABLE[key]} : " + (", ".join(known) or "aucune")))
         rows.append(row)
     if problems:
         raise OffersFileError(file, problems)
@@ -392,10 +396,15 @@ def _blank(value: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- header
+def evidence_inputs(criteria: CriteriaSet) -> list[str]:
+    """Inputs whose evidence counts: those of ``labels`` leaves (SPEC §2)."""
+    return [name for name, kind in input_kinds(criteria).items() if kind == "labels"]
+
+
 def known_columns(criteria: CriteriaSet) -> list[str]:
     """The columns an offers table may have for ``criteria``, in a readable order."""
-    inputs = list(criteria.inputs())
-    return [*BASE_COLUMNS, *inputs, *(EVIDENCE_PREFIX + name for name in inputs)]
+    return [*BASE_COLUMNS, *criteria.inputs(),
+            *(EVIDENCE_PREFIX + name for name in evidence_inputs(criteria))]
 
 
 def _check_header(table: _Table, criteria: CriteriaSet) -> list[OffersProblem]:
@@ -454,7 +463,7 @@ def _lot_from_table(table: _Table, criteria: CriteriaSet, lot: str | None,
     problems.extend(siret_problems)
     inputs = criteria.inputs()
     raw = {name: pick(name) for name in inputs if name in table.columns}
-    evidence = {name: pick(EVIDENCE_PREFIX + name) for name in inputs
+    evidence = {name: pick(EVIDENCE_PREFIX + name) for name in evidence_inputs(criteria)
                 if EVIDENCE_PREFIX + name in table.columns}
     try:
         result = lot_from_columns(criteria, ids, raw, evidence, estimate=estimate,

@@ -77,3 +77,12 @@ def test_a_document_that_is_not_offers_is_refused(criteria, write):
     path = write("offers.json", '{"offres": []}')
     with pytest.raises(OffersFileError, match="offers"):
         read_offers(path, criteria)
+
+
+def test_evidence_is_read_only_for_labels(criteria, write):
+    offer = {"id": "A", "answers": {"price_eur": 1}, "evidence": {"price_eur": ["devis.pdf"]}}
+    path = write("offers.json", json.dumps([offer]))
+    with pytest.raises(OffersFileError) as exc:
+        read_offers(path, criteria)
+    assert messages(exc) == [f"{path}: offre n° 1 : evidence : réponse inconnue « price_eur » "
+                             "; justificatifs lus (réponses à labels) : labels"]

@@ -1,0 +1,348 @@
+"""Writers of a scoring result: the terminal table, the breakdown as CSV or XLSX, JSON.
+
+The table is for people: ranked offers first, then the eliminated and the irregular
+with their reasons, French labels, points rounded to 2 decimals (SPEC §2.1), at
+most 100 columns wide.
+
+The CSV and XLSX are the auditor's breakdown: one row per offer × leaf, in rank
+order, with full precision. The CSV is written for French spreadsheets: UTF-8 with
+a BOM (so Excel detects the encoding), ``;`` between fields and a decimal comma;
+headers, statuses and pillars are in French. Both stream the rows from
+:func:`spar.engine.explain.breakdown_rows`, so millions of rows go out with flat
+memory; the XLSX continues on a new sheet past a sheet's 1,048,576 rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Iterator
+
+import numpy as np
+
+from .engine.criteria import PILLAR_LABELS, PILLARS
+from .engine.explain import breakdown_rows, result_to_dict
+from .engine.scoring import ELIMINATED, IRREGULAR, RANKED, LotResult
+from .engine.text import fr_number
+
+WIDTH = 100
+STATUS_LABELS = {RANKED: "classée", ELIMINATED: "éliminée", IRREGULAR: "irrégulière"}
+#: Short pillar headings that fit a column of the table.
+PILLAR_HEADINGS = {"economic": "Prix", "environmental": "Environ.", "social": "Social",
+                   "technical": "Techn."}
+FLAG = "⚑ OAB"
+#: Signs a line must not start with (French spaces them from the word before).
+NO_BREAK_BEFORE = frozenset("%:;!?»")
+
+#: Breakdown columns: (key of the row, French heading).
+BREAKDOWN_COLUMNS = (
+    ("lot", "lot"), ("offer", "offre"), ("supplier", "fournisseur"), ("siret", "siret"),
+    ("criterion", "critère"), ("label", "libellé"), ("pillar", "pilier"),
+    ("input", "réponse"), ("value", "valeur"), ("score", "score"),
+    ("max_points", "points max"), ("points", "points"), ("explanation", "explication"),
+    ("status", "statut"), ("rank", "rang"), ("total", "total"),
+)
+#: Rows between two calls of a writer's ``progress`` callback.
+PROGRESS_EVERY = 10_000
+#: Data rows of an XLSX sheet (1,048,576 rows, less the header).
+XLSX_SHEET_ROWS = 1_048_575
+#: A spreadsheet runs a cell starting with these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Progress = Callable[[int], None] | None
+
+
+# --------------------------------------------------------------------------- table
+def write_table(result: LotResult, stream: IO[str]) -> None:
+    """The ranking as a table for a terminal, with reasons, flags and warnings."""
+    crit = result.criteria
+    n = len(result.lot)
+    counts = {s: int((result.status == s).sum()) for s in STATUS_LABELS}
+    flagged = result.flagged
+    lot = f" — lot {result.lot.lot_id}" if result.lot.lot_id is not None else ""
+    out = stream.write
+    out(_clip(f"Classement{lot} — {crit.title}") + "\n")
+    out(f"Critères {crit.id} v{crit.version}, sha256 {crit.sha256[:16]}… · moteur "
+        f"{result.engine} · total sur {fr_number(crit.points, 0)} points\n")
+    out(f"{n} offre{_s(n)} : {counts[RANKED]} classée{_s(counts[RANKED])}, "
+        f"{counts[ELIMINATED]} éliminée{_s(counts[ELIMINATED])}, {counts[IRREGULAR]} "
+        f"irrégulière{_s(counts[IRREGULAR])} ; {int(flagged.sum())} signalée"
+        f"{_s(int(flagged.sum()))} pour examen\n")
+    out("Points arrondis à 2 décimales ; le classement utilise les valeurs exactes.\n\n")
+
+    names = [(s or {}).get("name") or "" for s in result.lot.suppliers] \
+        if result.lot.suppliers else [""] * n
+    order = result.order
+    ranked = order[result.status[order] == RANKED]
+    layout = _Layout.of(result, ranked, names)
+    out(layout.heading())
+    for lines in _ranked_lines(result, ranked, layout, flagged, names):
+        out(lines)
+    if not len(ranked):
+        out("  (aucune offre classée)\n")
+    if flagged.any():
+        out(f"\n{FLAG} : offre anormalement basse, à examiner avant toute décision "
+            "(elle n'est pas exclue).\n")
+
+    for status, title in ((ELIMINATED, "Offres éliminées"), (IRREGULAR, "Offres irrégulières")):
+        members = order[result.status[order] == status].tolist()
+        if members:
+            out(f"\n{title} ({len(members)})\n")
+            for i in members:
+                _offer_with_reasons(out, result, i, names[i], result.reasons[i])
+    flagged_order = order[flagged[order]].tolist()
+    if flagged_order:
+        out(f"\nOffres signalées pour examen ({len(flagged_order)})\n")
+        for i in flagged_order:
+            _offer_with_reasons(out, result, i, names[i], result.flags[i])
+    if result.warnings:
+        out("\nAvertissements\n")
+        for text in result.warnings:
+            out(_wrap(text, "  - ", "    "))
+
+
+def _s(count: int) -> str:
+    return "s" if count > 1 else ""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Column widths of the ranking: numbers fixed, offer and supplier sized to the lot."""
+
+    rank: int
+    offer: int
+    supplier: int
+    pillars: tuple[int, ...]  # indexes into PILLARS of the pillars the criteria weigh
+
+    @classmethod
+    def of(cls, result: LotResult, ranked: np.ndarray, names: list[str]) -> "_Layout":
+        pillars = tuple(k for k, p in enumerate(PILLARS)
+                        if result.criteria.pillar_shares()[p] > 0)
+        shown = ranked.tolist()
+        rank = max(4, len(str(int(result.rank.max()))) if len(shown) else 4)
+        offer = min(max([5] + [len(result.lot.offer_ids[i]) for i in shown]), 16)
+        room = WIDTH - (rank + 2 + offer + 2 + 9 * (1 + len(pillars)) + 2 + len(FLAG))
+        supplier = min(max([11] + [len(names[i]) for i in shown]), max(room, 11))
+        return cls(rank, offer, supplier, pillars)
+
+    def heading(self) -> str:
+        cells = "".join(f"{PILLAR_HEADINGS[PILLARS[k]]:>9}" for k in self.pillars)
+        text = (f"{'Rang':>{self.rank}}  {'Offre':<{self.offer}}  "
+                f"{'Fournisseur':<{self.supplier}}{'Total':>9}{cells}  Alerte")
+        return text + "\n" + "─" * min(len(text) + 1, WIDTH) + "\n"
+
+
+def _ranked_lines(result: LotResult, ranked: np.ndarray, layout: _Layout, flagged: np.ndarray,
+                  names: list[str], chunk: int = 10_000) -> Iterator[str]:
+    """The ranked offers' lines, in chunks; formatting is per row, not per number, for speed."""
+    ids = result.lot.offer_ids
+    rw, ow, sw = layout.rank, layout.offer, layout.supplier
+    for start in range(0, len(ranked), chunk):
+        idx = ranked[start:start + chunk]
+        numbers = np.column_stack([result.totals[idx],
+                                   result.pillar_points[idx][:, list(layout.pillars)]])
+        if (np.abs(numbers) >= 1e5).any():  # "%9.2f" too narrow: French thousands apart
+            nums = ["".join(f"{fr_number(x):>9}" for x in row) for row in numbers.tolist()]
+        else:
+            fmt = "{:9.2f}" * numbers.shape[1]
+            nums = [fmt.format(*row).replace(".", ",") for row in numbers.tolist()]
+        marks = np.where(flagged[idx], "  " + FLAG, "").tolist()
+        rows = idx.tolist()
+        lines = [f"{rank:>{rw}}  {oid:<{ow}}  {name:<{sw}}{num}{mark}"
+                 for rank, oid, name, num, mark in zip(
+                     result.rank[idx].tolist(), [_fit(ids[i], ow) for i in rows],
+                     [_fit(names[i], sw) for i in rows], nums, marks)]
+        yield "\n".join(lines) + "\n"
+
+
+def _offer_with_reasons(out, result: LotResult, i: int, name: str,
+                        reasons: list[dict[str, Any]]) -> None:
+    total = result.totals[i]
+    head = f"  {result.lot.offer_ids[i]}" + (f" — {name}" if name else "")
+    if result.status[i] != IRREGULAR and not np.isnan(total):
+        head += f" — total {fr_number(total)}"
+    out(_clip(head) + "\n")
+    for reason in reasons:
+        out(_wrap(reason["message"], "      · ", "        "))
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _clip(text: str) -> str:
+    return _fit(text, WIDTH)
+
+
+def _wrap(text: str, first: str, rest: str) -> str:
+    """``text`` wrapped at spaces to :data:`WIDTH` columns (textwrap is too slow for
+    thousands of reasons); a word longer than a line is left whole."""
+    lines, indent = [], first
+    while len(indent) + len(text) > WIDTH:
+        room = WIDTH - len(indent)
+        cut = text.rfind(" ", 0, room + 1)
+        while cut > 0 and text[cut + 1:cut + 2] in NO_BREAK_BEFORE:
+            cut = text.rfind(" ", 0, cut)  # French puts a space before "%" or ":"
+        if cut <= 0:
+            cut = text.find(" ", room)
+            if cut < 0:
+                break
+        lines.append(indent + text[:cut].rstrip())
+        text, indent = text[cut + 1:].lstrip(), rest
+    lines.append(indent + text)
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- breakdown
+def _suppliers_by_offer(result: LotResult) -> dict[str, tuple[str | None, str | None]]:
+    suppliers = result.lot.suppliers or (None,) * len(result.lot)
+    return {oid: ((s or {}).get("name"), (s or {}).get("siret"))
+            for oid, s in zip(result.lot.offer_ids, suppliers)}
+
+
+def _rows(result: LotResult) -> Iterator[dict[str, Any]]:
+    """The engine's breakdown rows with each offer's supplier and SIRET."""
+    suppliers = _suppliers_by_offer(result)
+    for row in breakdown_rows(result):
+        row["supplier"], row["siret"] = suppliers[row["offer"]]
+        yield row
+
+
+def _safe_text(value: str) -> str:
+    """Text a spreadsheet will show as typed, never run as a formula."""
+    return "'" + value if value and value[0] in FORMULA_START else value
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else repr(float(value)).replace(".", ",")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return repr(value).replace(".", ",")
+    if isinstance(value, (list, tuple)):
+        return _safe_text("|".join(value))
+    return _safe_text(str(value))
+
+
+def write_breakdown_csv(result: LotResult, stream: IO[str], progress: Progress = None) -> int:
+    """The breakdown as a French spreadsheet CSV (BOM, ``;``, decimal comma); rows written.
+
+    ``stream`` is a text stream in UTF-8, opened with ``newline=""``; the BOM is
+    written here. ``progress`` is called with the number of rows written since its
+    last call.
+    """
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer.writerow([heading for _, heading in BREAKDOWN_COLUMNS])
+    pillars = PILLAR_LABELS
+    count = 0
+    for row in _rows(result):
+        writer.writerow((
+            row["lot"] or "", _safe_text(row["offer"]), _safe_text(row["supplier"] or ""),
+            row["siret"] or "", row["criterion"], _safe_text(row["label"]),
+            pillars[row["pillar"]], row["input"], _csv_value(row["value"]),
+            _csv_number(row["score"]), _csv_number(row["max_points"]),
+            _csv_number(row["points"]), row["explanation"], STATUS_LABELS[row["status"]],
+            row["rank"] or "", _csv_number(row["total"]),
+        ))
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress is not None and count % PROGRESS_EVERY:
+        progress(count % PROGRESS_EVERY)
+    return count
+
+
+def write_breakdown_xlsx(result: LotResult, stream: IO[bytes], progress: Progress = None) -> int:
+    """A workbook: the ranking, then the breakdown (continued on new sheets if needed).
+
+    Written in openpyxl's write-only mode, row by row. Returns the breakdown rows written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+
+    def text(sheet, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value or value[0] not in FORMULA_START:
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # typed by a supplier: a string, never a formula
+        return cell
+
+    _ranking_sheet(workbook, result, text)
+    headings = [heading for _, heading in BREAKDOWN_COLUMNS]
+    sheet, in_sheet, count, sheets = None, XLSX_SHEET_ROWS, 0, 0
+    for row in _rows(result):
+        if in_sheet == XLSX_SHEET_ROWS:
+            sheets += 1
+            sheet = workbook.create_sheet("Détail" if sheets == 1 else f"Détail ({sheets})")
+            _layout(sheet, (12, 14, 28, 16, 18, 30, 18, 16, 16, 10, 10, 10, 60, 12, 6, 10))
+            sheet.append(headings)
+            in_sheet = 0
+        value = row["value"]
+        if isinstance(value, (list, tuple)):
+            value = "|".join(value)
+        sheet.append([
+            row["lot"], text(sheet, row["offer"]), text(sheet, row["supplier"]), row["siret"],
+            row["criterion"], text(sheet, row["label"]), PILLAR_LABELS[row["pillar"]],
+            row["input"], text(sheet, value), row["score"], row["max_points"], row["points"],
+            text(sheet, row["explanation"]), STATUS_LABELS[row["status"]], row["rank"],
+            row["total"],
+        ])
+        in_sheet += 1
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if sheet is None:  # no leaf rows at all: still say what the columns would be
+        sheet = workbook.create_sheet("Détail")
+        sheet.append(headings)
+    workbook.save(stream)
+    if progress is not None and count % PROGRESS_EVERY:
+        progress(count % PROGRESS_EVERY)
+    return count
+
+
+def _ranking_sheet(workbook, result: LotResult, text) -> None:
+    sheet = workbook.create_sheet("Classement")
+    pillars = [k for k, p in enumerate(PILLARS) if result.criteria.pillar_shares()[p] > 0]
+    _layout(sheet, (6, 14, 28, 16, 12, 10, *(12,) * len(pillars), 12, 80))
+    sheet.append(["rang", "offre", "fournisseur", "siret", "statut", "total",
+                  *(PILLAR_LABELS[PILLARS[k]] for k in pillars), "signalée", "motifs"])
+    suppliers = _suppliers_by_offer(result)
+    for i in result.order.tolist():
+        oid = result.lot.offer_ids[i]
+        irregular = result.status[i] == IRREGULAR
+        reasons = " ; ".join(r["message"] for r in result.reasons[i] + result.flags[i])
+        sheet.append([
+            int(result.rank[i]) or None, text(sheet, oid), text(sheet, suppliers[oid][0]),
+            suppliers[oid][1], STATUS_LABELS[result.status[i]],
+            None if irregular else float(result.totals[i]),
+            *(None if irregular else float(result.pillar_points[i, k]) for k in pillars),
+            "oui" if result.flags[i] else "non", text(sheet, reasons),
+        ])
+
+
+def _layout(sheet, widths: tuple[int, ...]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for k, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(k)].width = width
+    sheet.freeze_panes = "A2"
+
+
+# --------------------------------------------------------------------------- JSON
+def write_json(result: LotResult, stream: IO[str]) -> None:
+    """SPEC §4's JSON object (:func:`spar.engine.explain.result_to_dict`)."""
+    json.dump(result_to_dict(result), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -27,6 +27,7 @@ again through the engine (:func:`spar.analysis.compare_variants`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
         raise ValueError(f"le seuil de fragilité doit être positif ou nul, pas {fragile_points!r}")
     lines = _Lines.of(result)
     effective = effective_weights(result, factor)
-    stability = winner_stability(result, fragile_points, lines)
+    stability = _stability(lines, fragile_points)
     out: dict[str, Any] = {
         "criteria": result.criteria.identity,
         "engine": result.engine,
@@ -96,7 +97,7 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
         "warnings": effective["warnings"] + stability["warnings"],
     }
     if pairs:
-        out["pairs"] = pair_stability(result, lines)
+        out["pairs"] = _pairs(lines)
     return out
 
 
@@ -193,6 +194,7 @@ def _divergence_message(name: str, entry: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- stability
+@dataclass(frozen=True)
 class _Lines:
     """The ranked offers' totals as affine functions of each top-level share.
 
@@ -202,15 +204,14 @@ class _Lines:
     the offer's score on the other top-level criteria together.
     """
 
-    def __init__(self, ids, base, slope, tie, rank, shares, nodes, points):
-        self.ids = ids  # (r,) offer ids, in rank order
-        self.base = base  # (r,) totals as scored
-        self.slope = slope  # (r, K) d total / d share of criterion k
-        self.tie = tie  # (r, t) tie-break node scores
-        self.rank = rank  # (r,) ranks as scored
-        self.shares = shares  # (K,) declared top-level shares
-        self.nodes = nodes  # the top-level nodes
-        self.points = points
+    ids: np.ndarray  # (r,) offer ids, in rank order
+    base: np.ndarray  # (r,) totals as scored
+    slope: np.ndarray  # (r, K) d total / d share of criterion k
+    tie: np.ndarray  # (r, t) tie-break node scores
+    rank: np.ndarray  # (r,) ranks as scored
+    shares: np.ndarray  # (K,) declared top-level shares
+    nodes: list  # the top-level nodes
+    points: float  # the set's scale
 
     @classmethod
     def of(cls, result: LotResult) -> "_Lines":
@@ -266,8 +267,8 @@ class _Lines:
         return candidates[rank == 1]
 
 
-def winner_stability(result: LotResult, fragile_points: float = DEFAULT_FRAGILE_POINTS,
-                     lines: "_Lines | None" = None) -> dict[str, Any]:
+def winner_stability(result: LotResult,
+                     fragile_points: float = DEFAULT_FRAGILE_POINTS) -> dict[str, Any]:
     """For each top-level criterion, the smallest weight changes that change the winner.
 
     Both directions are searched within a share in [0, 1]; each found change says
@@ -276,7 +277,10 @@ def winner_stability(result: LotResult, fragile_points: float = DEFAULT_FRAGILE_
     cross. ``fragile`` is true when a change under ``fragile_points`` (on a
     100-point scale) changes the winner.
     """
-    lines = lines or _Lines.of(result)
+    return _stability(_Lines.of(result), fragile_points)
+
+
+def _stability(lines: _Lines, fragile_points: float) -> dict[str, Any]:
     scale = lines.points
     threshold = fragile_points * scale / 100.0
     out: dict[str, Any] = {"winner": [], "fragile": False, "fragile_threshold_points": threshold,
@@ -342,13 +346,16 @@ def _fragile_message(entry: dict[str, Any], scale: float, fragile_points: float)
             f"{fr_number(fragile_points)} points sur 100).")
 
 
-def pair_stability(result: LotResult, lines: "_Lines | None" = None) -> list[dict[str, Any]]:
+def pair_stability(result: LotResult) -> list[dict[str, Any]]:
     """For every pair of adjacent ranked offers, the smallest top-level weight change
     that puts the lower one ahead of the upper one, per criterion and direction.
 
     Each pair is looked at alone: other offers may pass either of them sooner.
     """
-    lines = lines or _Lines.of(result)
+    return _pairs(_Lines.of(result))
+
+
+def _pairs(lines: _Lines) -> list[dict[str, Any]]:
     r, K = lines.slope.shape
     if r < 2 or K < 2:
         return []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
+from numbers import Real
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -105,7 +106,7 @@ def smallest_changes(criteria: CriteriaSet, leaf: Leaf | str, value: Any, gain_p
     not one, a malformed value or a gain that is not a positive number.
     """
     leaf = _leaf(criteria, leaf)
-    if isinstance(gain_points, bool) or not isinstance(gain_points, (int, float)) \
+    if isinstance(gain_points, bool) or not isinstance(gain_points, Real) \
             or not math.isfinite(gain_points) or gain_points <= 0:
         raise ValueError(f"gain demandé sur « {leaf.path} » : un nombre de points strictement "
                          f"positif est attendu, pas {gain_points!r}")
@@ -121,7 +122,7 @@ def smallest_changes(criteria: CriteriaSet, leaf: Leaf | str, value: Any, gain_p
         return search.boolean(_boolean(leaf, value))
     if kind == "choice":
         return search.choice(_choice(leaf, value))
-    return search.labels(_labels(leaf, value, "valeur"), _labels(leaf, list(evidence), "evidence"))
+    return search.labels(_labels(leaf, value, "valeur"), _labels(leaf, evidence, "evidence"))
 
 
 # --------------------------------------------------------------------------- checking input
@@ -439,8 +440,7 @@ class _Search:
         if best < target - _SCORE_TOL:
             return self._result(claimed, s0, IMPOSSIBLE, best=best)
         found = []
-        sizes = range(1, len(missing) + 1)
-        for size in sizes:
+        for size in range(1, len(missing) + 1):
             if len(missing) > _MAX_LABELS_ENUMERATED:
                 # too many to enumerate: the best-scoring ones first
                 subsets: Iterable[tuple[str, ...]] = [tuple(missing[:size])]

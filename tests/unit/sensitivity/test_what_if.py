@@ -233,3 +233,12 @@ def test_no_other_level_is_a_smaller_change_that_suffices(value, gain):
     origin = value if value is not None else 0
     assert search.changes[0].to == min(good, key=lambda m: abs(m - origin))
     assert np.isclose(search.max_gain, (1 - s0) * 6)
+
+
+def test_evidence_must_be_a_list_of_labels():
+    with pytest.raises(ValueError, match="evidence de « env.ecolabel » : une liste de labels"):
+        smallest_changes(SPEC, "env.ecolabel", ["FSC"], 1.0, evidence="FSC")
+
+
+def test_numpy_numbers_are_accepted_as_the_gain():
+    assert first("env.co2", 2.0, np.int64(1)).to == pytest.approx(1.7)

@@ -76,12 +76,8 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
     read (``warnings``, ``assumptions``) are in French. ValueError for a factor
     ≤ 1 or a negative ``fragile_points``.
     """
-    if not factor > 1:
-        raise ValueError(f"le facteur d'écart doit être supérieur à 1, pas {factor!r}")
-    if not fragile_points >= 0:
-        raise ValueError(f"le seuil de fragilité doit être positif ou nul, pas {fragile_points!r}")
-    lines = _Lines.of(result)
     effective = effective_weights(result, factor)
+    lines = _Lines.of(result)
     stability = _stability(lines, fragile_points)
     out: dict[str, Any] = {
         "criteria": result.criteria.identity,
@@ -118,8 +114,10 @@ def effective_weights(result: LotResult, factor: float = DEFAULT_FACTOR) -> dict
     the sums of its leaves' spreads), so the effective shares of the leaves, of
     the top-level criteria and of the pillars each add up to 1 — or are all
     ``None`` when no criterion separates the ranked offers (fewer than two of
-    them, or all equal).
+    them, or all equal). ValueError for a ``factor`` ≤ 1.
     """
+    if not factor > 1:
+        raise ValueError(f"le facteur d'écart doit être supérieur à 1, pas {factor!r}")
     criteria = result.criteria
     ranked = result.status == RANKED
     points = result.points[ranked]
@@ -275,12 +273,14 @@ def winner_stability(result: LotResult,
     the new share, the change in points of the set's scale, the offers that win
     just past it (ties decided as SPEC §2.3 does) and the totals where the lines
     cross. ``fragile`` is true when a change under ``fragile_points`` (on a
-    100-point scale) changes the winner.
+    100-point scale) changes the winner; ValueError if it is negative.
     """
     return _stability(_Lines.of(result), fragile_points)
 
 
 def _stability(lines: _Lines, fragile_points: float) -> dict[str, Any]:
+    if not fragile_points >= 0:
+        raise ValueError(f"le seuil de fragilité doit être positif ou nul, pas {fragile_points!r}")
     scale = lines.points
     threshold = fragile_points * scale / 100.0
     out: dict[str, Any] = {"winner": [], "fragile": False, "fragile_threshold_points": threshold,

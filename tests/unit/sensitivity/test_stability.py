@@ -164,3 +164,9 @@ def test_closed_form_threshold_agrees_with_a_scan_through_the_engine(case):
                 past = w + direction * (limit + 1e-5)
                 if 1e-6 < past < 1 - 1e-6:
                     assert _winners(_engine_at(doc, rows, k, past)) == sorted(change["winner"])
+
+
+def test_negative_fragile_threshold_is_refused():
+    _, result = scored(document([price(60), env(40)]), CLOSE)
+    with pytest.raises(ValueError, match="seuil de fragilité"):
+        winner_stability(result, fragile_points=-1)

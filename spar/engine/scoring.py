@@ -60,7 +60,19 @@ class Weights:
     def node_scores(self, leaf_scores: np.ndarray, paths: list[str]) -> np.ndarray:
         """(n, len(paths)) scores of the named nodes."""
         idx = [self.node_paths.index(p) for p in paths]
-        return leaf_scores @ self.node_matrix[:, idx]
+        out = np.empty((leaf_scores.shape[0], len(idx)))
+        for k, j in enumerate(idx):
+            out[:, k] = _weighted_sum(leaf_scores, self.node_matrix[:, j])
+        return out
+
+
+def _weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``matrix @ weights`` for a tall matrix, without BLAS.
+
+    OpenBLAS splits such a product over threads that spin while they wait: on a
+    shared machine, 100,000 × 20 took 16 ms instead of the 0.6 ms einsum takes.
+    """
+    return np.einsum("ij,j->i", matrix, weights)
 
 
 class OfferReasons(Sequence):
@@ -343,7 +355,7 @@ def score_lot(criteria: CriteriaSet, lot: Lot) -> LotResult:
                 scores[:, j] = column
     scores[irregular] = np.nan
 
-    totals = scores @ (criteria.points * weights.leaf_share)
+    totals = _weighted_sum(scores, criteria.points * weights.leaf_share)
     tie_paths = list(criteria.tie_break)
     # NaN for irregular offers, which rank_offers never looks at
     tie_scores = weights.node_scores(scores, tie_paths) if tie_paths else np.zeros((n, 0))

@@ -293,15 +293,19 @@ def _read_csv(data: bytes, criteria: CriteriaSet, notes: list[str], file: str) -
     delimiter = _delimiter(header_line)
     header = [n.strip() for n in next(csv.reader([header_line], delimiter=delimiter))]
     kinds = input_kinds(criteria)
+    # columns by position: header cells may be blank, repeated or padded with spaces
+    positions = [f"c{k}" for k in range(len(header))]
     # answers that are not numbers stay text: "01" is a choice, not the number 1
-    as_text = {name: str for name in header if name and kinds.get(name) not in NUMERIC_KINDS}
+    as_text = {position: str for position, name in zip(positions, header)
+               if kinds.get(name) not in NUMERIC_KINDS}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             frame = pd.read_csv(
                 io.BytesIO(data), sep=delimiter, decimal="," if delimiter == ";" else ".",
-                encoding=encoding, dtype=as_text, keep_default_na=False, na_values=[""],
-                index_col=False, skip_blank_lines=True, engine="c")
+                encoding=encoding, names=positions, header=0, dtype=as_text,
+                keep_default_na=False, na_values=[""], index_col=False, skip_blank_lines=True,
+                engine="c")
     except pd.errors.ParserError as exc:
         raise OffersFileError(file, _ragged_lines(text, delimiter, len(header))
                               or [OffersProblem(f"CSV illisible : {exc}")]) from None
@@ -440,7 +444,7 @@ def _lot_from_table(table: _Table, criteria: CriteriaSet, lot: str | None,
     problems = _check_header(table, criteria) + table.problems
     if "id" not in table.columns:
         raise OffersFileError(file, problems)
-    ids = [_text(v) for v in table.columns["id"]]
+    ids = _texts(table.columns["id"])
     rows, lot_id, lot_problems = _select_lot(table, lot, ids)
     if lot_problems:
         raise OffersFileError(file, problems + lot_problems)
@@ -483,8 +487,11 @@ def _select_lot(table: _Table, lot: str | None, ids: list[str | None]
     if "lot" not in table.columns:
         # a file that says nothing of lots holds one lot: the one the buyer names
         return everything, lot, []
-    lots = [_text(v) for v in table.columns["lot"]]
-    present = sorted({v for v in lots if v is not None}, key=_natural)
+    cells = table.columns["lot"]
+    cells = cells.tolist() if isinstance(cells, np.ndarray) else cells
+    # a lot column repeats a few values: normalise each distinct cell once
+    normal = {cell: _text(cell) for cell in set(cells)}
+    present = sorted({v for v in normal.values() if v is not None}, key=_natural)
     if lot is None:
         if len(present) > 1:
             return everything, None, [OffersProblem(
@@ -497,13 +504,16 @@ def _select_lot(table: _Table, lot: str | None, ids: list[str | None]
         listed = ", ".join(present) if present else "aucun"
         return everything, lot, [OffersProblem(f"lot « {lot} » absent du fichier ; lots "
                                                f"présents : {listed}")]
-    without = [ids[k] or f"{table.numbered} {k + table.first_line}"
-               for k, v in enumerate(lots) if v is None]
-    if without:
+    if None in normal.values():
+        without = [ids[k] or f"{table.numbered} {k + table.first_line}"
+                   for k, cell in enumerate(cells) if normal[cell] is None]
         return everything, lot, [OffersProblem(
             "offre(s) sans lot dans un fichier qui en a : " + ", ".join(without[:20])
             + (" …" if len(without) > 20 else ""))]
-    return np.flatnonzero(np.array([v == lot for v in lots], dtype=bool)), lot, []
+    if len(present) == 1:
+        return everything, lot, []
+    return np.flatnonzero(np.fromiter((normal[cell] == lot for cell in cells), dtype=bool,
+                                      count=len(cells))), lot, []
 
 
 def _natural(text: str) -> tuple:
@@ -515,22 +525,16 @@ def _natural(text: str) -> tuple:
 def _suppliers(table: _Table, pick, ids: list[str]
                ) -> tuple[list[Mapping[str, Any] | None], list[OffersProblem]]:
     """``{name, siret}`` per offer (None when the file says nothing) and invalid SIRETs."""
-    names = [_text(v) for v in pick("supplier")] if "supplier" in table.columns else None
-    sirets = [_siret_text(v) for v in pick("siret")] if "siret" in table.columns else None
-    if names is None and sirets is None:
+    if "supplier" not in table.columns and "siret" not in table.columns:
         return [], []
-    problems = []
-    if sirets is not None:
-        problems = [OffersProblem(f"SIRET « {sirets[k]} » invalide : 14 chiffres dont une clé "
-                                  "de contrôle (Luhn) sont attendus", offer=ids[k],
-                                  input="siret")
-                    for k in np.flatnonzero(~siret_valid(sirets))]
-    out: list[Mapping[str, Any] | None] = []
-    for k in range(len(ids)):
-        name = names[k] if names is not None else None
-        siret = sirets[k] if sirets is not None else None
-        out.append(None if name is None and siret is None else {"name": name, "siret": siret})
-    return out, problems
+    nothing = [None] * len(ids)
+    names = _texts(pick("supplier")) if "supplier" in table.columns else nothing
+    sirets = _sirets(pick("siret")) if "siret" in table.columns else nothing
+    problems = [OffersProblem(f"SIRET « {sirets[k]} » invalide : 14 chiffres dont une clé de "
+                              "contrôle (Luhn) sont attendus", offer=ids[k], input="siret")
+                for k in np.flatnonzero(~siret_valid(sirets))]
+    return [None if name is None and siret is None else {"name": name, "siret": siret}
+            for name, siret in zip(names, sirets)], problems
 
 
 def siret_valid(sirets: Sequence[str | None]) -> np.ndarray:
@@ -556,6 +560,16 @@ def _luhn(digits: np.ndarray) -> np.ndarray:
     return (digits[:, ::-2].sum(axis=1) + (doubled // 10 + doubled % 10).sum(axis=1)) % 10
 
 
+def _texts(cells: Sequence[Any]) -> list[str | None]:
+    """:func:`_text` of every cell, in one fast pass when they are all text (a CSV's)."""
+    if isinstance(cells, np.ndarray):
+        cells = cells.tolist()
+    try:
+        return [cell.strip() or None for cell in cells]
+    except AttributeError:  # empty cells (NaN) or numbers from a spreadsheet
+        return [_text(cell) for cell in cells]
+
+
 def _text(value: Any) -> str | None:
     """A cell as text: None when empty, ``1`` rather than ``1.0`` for whole numbers."""
     if isinstance(value, str):  # first: nearly every cell of a CSV
@@ -567,9 +581,7 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _siret_text(value: Any) -> str | None:
-    """A SIRET without the spaces or dots people type between its groups of digits."""
-    text = _text(value)
-    if text is None or text.isdigit():
-        return text
-    return re.sub(r"[\s\u00a0\u202f.]", "", text)
+def _sirets(cells: Sequence[Any]) -> list[str | None]:
+    """SIRETs without the spaces or dots people type between groups of digits."""
+    return [text if text is None or text.isdigit() else re.sub(r"[\s\u00a0\u202f.]", "", text)
+            for text in _texts(cells)]

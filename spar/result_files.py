@@ -75,7 +75,7 @@ def write_table(result: LotResult, stream: IO[str]) -> None:
         if result.lot.suppliers else [""] * n
     order = result.order
     ranked = order[result.status[order] == RANKED]
-    layout = _Layout.of(result, ranked, names)
+    layout = _Layout.of(result, names)
     out(layout.heading())
     for lines in _ranked_lines(result, ranked, layout, flagged, names):
         out(lines)
@@ -116,14 +116,14 @@ class _Layout:
     pillars: tuple[int, ...]  # indexes into PILLARS of the pillars the criteria weigh
 
     @classmethod
-    def of(cls, result: LotResult, ranked: np.ndarray, names: list[str]) -> "_Layout":
+    def of(cls, result: LotResult, names: list[str]) -> "_Layout":
         pillars = tuple(k for k, p in enumerate(PILLARS)
                         if result.criteria.pillar_shares()[p] > 0)
-        shown = ranked.tolist()
-        rank = max(4, len(str(int(result.rank.max()))) if len(shown) else 4)
-        offer = min(max([5] + [len(result.lot.offer_ids[i]) for i in shown]), 16)
+        rank = max(4, len(str(int(result.rank.max(initial=0)))))
+        offer = min(max(map(len, result.lot.offer_ids), default=0), 16)
+        offer = max(offer, 5)
         room = WIDTH - (rank + 2 + offer + 2 + 9 * (1 + len(pillars)) + 2 + len(FLAG))
-        supplier = min(max([11] + [len(names[i]) for i in shown]), max(room, 11))
+        supplier = max(min(max(map(len, names), default=0), room), 11)
         return cls(rank, offer, supplier, pillars)
 
     def heading(self) -> str:
@@ -136,7 +136,9 @@ class _Layout:
 def _ranked_lines(result: LotResult, ranked: np.ndarray, layout: _Layout, flagged: np.ndarray,
                   names: list[str], chunk: int = 10_000) -> Iterator[str]:
     """The ranked offers' lines, in chunks; formatting is per row, not per number, for speed."""
-    ids = result.lot.offer_ids
+    # cut to width once per offer, then pick rows with numpy indexing rather than loops
+    ids = np.array([_fit(oid, layout.offer) for oid in result.lot.offer_ids], dtype=object)
+    names = np.array([_fit(name, layout.supplier) for name in names], dtype=object)
     rw, ow, sw = layout.rank, layout.offer, layout.supplier
     for start in range(0, len(ranked), chunk):
         idx = ranked[start:start + chunk]
@@ -148,11 +150,10 @@ def _ranked_lines(result: LotResult, ranked: np.ndarray, layout: _Layout, flagge
             fmt = "{:9.2f}" * numbers.shape[1]
             nums = [fmt.format(*row).replace(".", ",") for row in numbers.tolist()]
         marks = np.where(flagged[idx], "  " + FLAG, "").tolist()
-        rows = idx.tolist()
         lines = [f"{rank:>{rw}}  {oid:<{ow}}  {name:<{sw}}{num}{mark}"
                  for rank, oid, name, num, mark in zip(
-                     result.rank[idx].tolist(), [_fit(ids[i], ow) for i in rows],
-                     [_fit(names[i], sw) for i in rows], nums, marks)]
+                     result.rank[idx].tolist(), ids[idx].tolist(), names[idx].tolist(), nums,
+                     marks)]
         yield "\n".join(lines) + "\n"
 
 
@@ -201,21 +202,13 @@ def _suppliers_by_offer(result: LotResult) -> dict[str, tuple[str | None, str | 
             for oid, s in zip(result.lot.offer_ids, suppliers)}
 
 
-def _rows(result: LotResult) -> Iterator[dict[str, Any]]:
-    """The engine's breakdown rows with each offer's supplier and SIRET."""
-    suppliers = _suppliers_by_offer(result)
-    for row in breakdown_rows(result):
-        row["supplier"], row["siret"] = suppliers[row["offer"]]
-        yield row
-
-
 def _safe_text(value: str) -> str:
     """Text a spreadsheet will show as typed, never run as a formula."""
     return "'" + value if value and value[0] in FORMULA_START else value
 
 
 def _csv_number(value: float | None) -> str:
-    return "" if value is None else repr(float(value)).replace(".", ",")
+    return "" if value is None else repr(value).replace(".", ",")
 
 
 def _csv_value(value: Any) -> str:
@@ -240,17 +233,24 @@ def write_breakdown_csv(result: LotResult, stream: IO[str], progress: Progress =
     stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerow([heading for _, heading in BREAKDOWN_COLUMNS])
-    pillars = PILLAR_LABELS
-    count = 0
-    for row in _rows(result):
-        writer.writerow((
-            row["lot"] or "", _safe_text(row["offer"]), _safe_text(row["supplier"] or ""),
-            row["siret"] or "", row["criterion"], _safe_text(row["label"]),
-            pillars[row["pillar"]], row["input"], _csv_value(row["value"]),
-            _csv_number(row["score"]), _csv_number(row["max_points"]),
-            _csv_number(row["points"]), row["explanation"], STATUS_LABELS[row["status"]],
-            row["rank"] or "", _csv_number(row["total"]),
-        ))
+    suppliers = _suppliers_by_offer(result)
+    # cells that only depend on the leaf, or on the offer, are formatted once
+    leaves = {leaf.path: (leaf.path, _safe_text(leaf.label), PILLAR_LABELS[leaf.pillar],
+                          leaf.input)
+              for leaf in result.weights.leaves}
+    max_points = {leaf.path: _csv_number(float(m))
+                  for leaf, m in zip(result.weights.leaves, result.max_points)}
+    offer, head, tail, count = None, (), (), 0
+    for row in breakdown_rows(result):
+        if row["offer"] != offer:
+            offer = row["offer"]
+            name, siret = suppliers[offer]
+            head = (row["lot"] or "", _safe_text(offer), _safe_text(name or ""), siret or "")
+            tail = (STATUS_LABELS[row["status"]], row["rank"] or "", _csv_number(row["total"]))
+        path = row["criterion"]
+        writer.writerow((*head, *leaves[path], _csv_value(row["value"]),
+                         _csv_number(row["score"]), max_points[path],
+                         _csv_number(row["points"]), row["explanation"], *tail))
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
@@ -271,10 +271,12 @@ def write_breakdown_xlsx(result: LotResult, stream: IO[bytes], progress: Progres
     workbook = Workbook(write_only=True)
 
     def text(sheet, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value or value[0] not in FORMULA_START:
+        return as_string(sheet, ILLEGAL_CHARACTERS_RE.sub("", value)) \
+            if isinstance(value, str) else value
+
+    def as_string(sheet, value: Any) -> Any:
+        """A fresh cell each time: openpyxl does not let a cell be written twice."""
+        if not isinstance(value, str) or not value or value[0] not in FORMULA_START:
             return value
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # typed by a supplier: a string, never a formula
@@ -282,23 +284,31 @@ def write_breakdown_xlsx(result: LotResult, stream: IO[bytes], progress: Progres
 
     _ranking_sheet(workbook, result, text)
     headings = [heading for _, heading in BREAKDOWN_COLUMNS]
+    suppliers = _suppliers_by_offer(result)
     sheet, in_sheet, count, sheets = None, XLSX_SHEET_ROWS, 0, 0
-    for row in _rows(result):
+    offer = None
+    for row in breakdown_rows(result):
         if in_sheet == XLSX_SHEET_ROWS:
             sheets += 1
             sheet = workbook.create_sheet("Détail" if sheets == 1 else f"Détail ({sheets})")
             _layout(sheet, (12, 14, 28, 16, 18, 30, 18, 16, 16, 10, 10, 10, 60, 12, 6, 10))
             sheet.append(headings)
-            in_sheet = 0
+            in_sheet, offer = 0, None
+        if row["offer"] != offer:
+            offer = row["offer"]
+            name, siret = suppliers[offer]
+            lot = row["lot"]
+            clean_offer, clean_name = (ILLEGAL_CHARACTERS_RE.sub("", v) if v else v
+                                       for v in (offer, name))
+            tail = [STATUS_LABELS[row["status"]], row["rank"], row["total"]]
         value = row["value"]
         if isinstance(value, (list, tuple)):
             value = "|".join(value)
         sheet.append([
-            row["lot"], text(sheet, row["offer"]), text(sheet, row["supplier"]), row["siret"],
+            lot, as_string(sheet, clean_offer), as_string(sheet, clean_name), siret,
             row["criterion"], text(sheet, row["label"]), PILLAR_LABELS[row["pillar"]],
             row["input"], text(sheet, value), row["score"], row["max_points"], row["points"],
-            text(sheet, row["explanation"]), STATUS_LABELS[row["status"]], row["rank"],
-            row["total"],
+            text(sheet, row["explanation"]), *tail,
         ])
         in_sheet += 1
         count += 1

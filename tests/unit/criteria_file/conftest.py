@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from spar.criteria_file import check_criteria_text
 
 #: A valid two-leaf set; tests replace one of its lines to break it (line numbers matter).
@@ -40,8 +38,3 @@ def replaced(old: str, new: str, text: str = BASE) -> str:
     """``text`` with ``old`` (which must be there exactly once) replaced by ``new``."""
     assert text.count(old) == 1, old
     return text.replace(old, new)
-
-
-@pytest.fixture
-def base() -> str:
-    return BASE

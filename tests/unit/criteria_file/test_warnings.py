@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spar.criteria_file import check_criteria_text
 
-from .conftest import BASE, replaced
+from .conftest import replaced
 
 POLICY = "policy:\n  environmental_min_share: 50\n  social_min_share: 10\n  price_max_share: 50\n"
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import spar.offers_file as offers_file
+from spar.criteria_file import load_criteria
 from spar.offers_file import OffersFileError, read_offers
 
 HEADER = ("id,supplier,siret,price_eur,co2e_kg,recycled_pct,labels,evidence.labels,"
@@ -161,3 +162,17 @@ def test_invalid_siret_is_reported_and_spaced_siret_accepted(criteria, write):
     assert problems(path, criteria) == [
         f"{path}: offre A, colonne « siret » : SIRET « 73282932000075 » invalide : 14 chiffres "
         "dont une clé de contrôle (Luhn) sont attendus"]
+
+
+def test_header_cells_padded_with_spaces_keep_their_answers_as_text(tmp_path):
+    criteria_path = tmp_path / "c.yaml"
+    criteria_path.write_text(
+        "spar: 1\nid: c\nversion: 1\ntitle: C\ncategory: supplies\ncriteria:\n"
+        "  - {id: fleet, label: Flotte, pillar: environmental, weight: 1, input: fleet,\n"
+        "     method: choice, options: {'01': 1, '1': 0}}\n", encoding="utf-8")
+    from spar.criteria_file import load_criteria
+
+    path = tmp_path / "o.csv"
+    path.write_text("id ; fleet \nA;01\nB;1\n", encoding="utf-8")
+    lot = read_offers(path, load_criteria(criteria_path)).lot
+    assert [lot.columns["fleet"].value_at(i) for i in range(2)] == ["01", "1"]

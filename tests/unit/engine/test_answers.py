@@ -1,4 +1,4 @@
-"""Step 1 of SPEC §2.3: every answer is checked; a malformed one is an error naming offer and input."""
+"""SPEC §2.3 step 1: a malformed answer is an error naming the offer and the input."""
 
 from __future__ import annotations
 

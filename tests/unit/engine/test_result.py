@@ -11,6 +11,8 @@ from spar.engine.answers import lot_from_offers
 from spar.engine.explain import breakdown_rows, result_to_dict
 from spar.engine.scoring import score_lot
 
+from .builders import criteria, score
+
 PERFECT = {"price_eur": 10000, "co2e_kg": 0.5, "recycled_pct": 100, "labels": ["EU Ecolabel"],
            "insertion_hours": 300, "egapro_index": 100, "technical_mark": 4}
 OFFERS = [
@@ -152,3 +154,18 @@ def test_breakdown_rows_follow_the_offer_entries(result, doc):
             for e in doc["offers"] for b in e["breakdown"]]
     assert [(r["offer"], r["criterion"], r["points"], r["explanation"]) for r in rows] == flat
     assert rows[0]["total"] == pytest.approx(100)
+
+
+def test_points_scale_the_result():
+    crit = criteria("""
+        criteria:
+          - {id: price, label: Prix, pillar: economic, weight: 3, input: price,
+             method: price_lowest_ratio}
+          - {id: eco, label: Écolabel, pillar: environmental, weight: 1, input: eco,
+             method: boolean}
+        """, points=20)
+    entry = result_to_dict(score(crit, {"price": 100, "eco": "oui"}, {"price": 200}))
+    assert entry["points"] == 20
+    best, other = entry["offers"]
+    assert best["total"] == 20 and other["total"] == pytest.approx(7.5)
+    assert [b["max_points"] for b in best["breakdown"]] == [15, 5]

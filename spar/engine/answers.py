@@ -306,7 +306,8 @@ def lot_from_offers(criteria: CriteriaSet, offers: Sequence[Mapping[str, Any]], 
             problems.append(AnswerProblem(f"#{k + 1}", None, "une offre doit être un objet "
                                           "(id, answers, evidence…)"))
             offer = {"id": f"#{k + 1}"}
-        oid = str(offer.get("id", f"#{k + 1}"))
+        # an offer without an id (or with "id": null) is named by its position
+        oid = f"#{k + 1}" if offer.get("id") is None else str(offer["id"])
         ids.append(oid)
         answers = offer.get("answers") or {}
         ev = offer.get("evidence") or {}

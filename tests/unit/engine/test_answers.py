@@ -161,3 +161,9 @@ def test_column_of_another_length_is_an_error():
 def test_missing_answer_is_not_an_error():
     lot = values_lot(one_leaf("method: linear, best: 1, worst: 0"), [None, "", float("nan")])
     assert np.isnan(lot.columns["v"]).all()
+
+
+def test_offer_without_id_is_named_by_its_position():
+    crit = one_leaf("method: boolean")
+    lot = lot_from_offers(crit, [{"answers": {"v": True}}, {"id": None, "answers": {}}])
+    assert lot.offer_ids == ("#1", "#2")

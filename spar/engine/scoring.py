@@ -23,6 +23,7 @@ from .text import fr_number, fr_short
 
 RANKED, ELIMINATED, IRREGULAR = "ranked", "eliminated", "irregular"
 TIE_TOLERANCE = 1e-9
+ELIMINATION_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,10 @@ class Weights:
         for node in criteria.nodes():
             col = np.zeros(len(leaves))
             if isinstance(node, Group):
-                for leaf in _leaves_under(node):
-                    col[index[leaf.path]] = shares[leaf.path] / shares[node.path]
+                # products of the weights below the group, not a ratio of global shares:
+                # the weights above must not leak rounding into a group's own score
+                for path, weight in _local_weights(node, 1.0):
+                    col[index[path]] = weight
             else:
                 col[index[node.path]] = 1.0
             paths.append(node.path)
@@ -133,12 +136,15 @@ class OfferReasons(Sequence):
         return built
 
 
-def _leaves_under(group: Group):
+def _local_weights(group: Group, share: float):
+    """(leaf path, weight within ``group``) for every leaf below it."""
+    total = sum(child.weight for child in group.children)
     for child in group.children:
+        weight = share * child.weight / total
         if isinstance(child, Group):
-            yield from _leaves_under(child)
+            yield from _local_weights(child, weight)
         else:
-            yield child
+            yield child.path, weight
 
 
 @dataclass
@@ -267,7 +273,8 @@ def _eliminated(criteria: CriteriaSet, weights: Weights, scores: np.ndarray,
         return mask
     node_scores = weights.node_scores(scores, [g.path for g in gates])
     for k, node in enumerate(gates):
-        below = competing & (node_scores[:, k] < node.eliminatory_below)
+        # a score sitting on the threshold passes, whatever the last bit of rounding says
+        below = competing & (node_scores[:, k] < node.eliminatory_below - ELIMINATION_TOLERANCE)
         mask |= below
         reasons.add(below, partial(_eliminatory_reason, node, node_scores[:, k]))
     return mask

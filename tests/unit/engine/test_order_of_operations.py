@@ -153,3 +153,25 @@ def test_display_order_is_ranked_then_eliminated_then_irregular():
 def test_empty_lot_scores_to_an_empty_result():
     result = score(criteria(PRICE_AND_CO2))
     assert len(result.order) == 0 and result.scores.shape == (0, 2)
+
+
+@pytest.mark.parametrize("price_weight, group_weight", [(1, 1), (3, 7), (1, 9), (7, 3)])
+def test_a_group_score_on_its_threshold_passes_whatever_the_weights_above(price_weight,
+                                                                          group_weight):
+    # 1/4 · 0.1 + 3/4 · 0.1 sits exactly on 0.1; global-share ratios used to make it
+    # 0.0999… for some top-level weights and eliminate the offer
+    criteria_set = criteria(f"""
+criteria:
+  - {{id: price, label: Prix, pillar: economic, weight: {price_weight}, input: price,
+     method: price_lowest_ratio}}
+  - id: g1
+    label: Groupe
+    pillar: environmental
+    weight: {group_weight}
+    eliminatory_below: 0.1
+    criteria:
+      - {{id: a, label: A, weight: 1, input: a, method: linear, best: 10, worst: 0}}
+      - {{id: b, label: B, weight: 3, input: b, method: linear, best: 10, worst: 0}}
+""")
+    result = score(criteria_set, {"price": 50, "a": 1, "b": 1})
+    assert list(result.status) == ["ranked"]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import spar.result_files as result_files
 from spar.criteria_file import load_criteria
 from spar.engine.scoring import score_lot
+from spar.engine.text import fr_number
 from spar.offers_file import read_offers
 from spar.result_files import write_breakdown_csv, write_breakdown_xlsx, write_table
 
@@ -93,3 +97,36 @@ def test_table_of_a_lot_without_ranked_offers(tmp_path):
     write_table(result, out)
     assert "  (aucune offre classée)" in out.getvalue()
     assert "Offres irrégulières (1)\n  A\n" in out.getvalue()
+
+
+def test_table_fits_100_columns_with_long_names_and_big_totals(tmp_path):
+    criteria_path = tmp_path / "c.yaml"
+    criteria_path.write_text(SPEC_EXAMPLE.read_text(encoding="utf-8").replace(
+        "points: 100", "points: 1000000"), encoding="utf-8")
+    offers = tmp_path / "o.csv"
+    offers.write_text('id;supplier;price_eur;co2e_kg;egapro_index\n'
+                      'UNE-OFFRE-AU-NOM-TRES-LONG;"Société\nanonyme des très longs noms";10;1;90\n'
+                      'B;Vert;12;5;90\n', encoding="utf-8")
+    criteria = load_criteria(criteria_path)
+    out = io.StringIO()
+    write_table(score_lot(criteria, read_offers(offers, criteria).lot), out)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    (first,) = (line for line in lines if line[:4].strip() == "1")
+    assert first.split()[:3] == ["1", "UNE-OFFRE-AU-NO…", "Société"]
+    assert "581\u202f333,33 400\u202f000,00" in first  # French thousands, 2 decimals
+    assert "  B — Vert — total 381\u202f333,33" in lines
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), min_size=1,
+                max_size=20))
+def test_vectorised_numbers_read_as_fr_number(values):
+    codes = result_files._number_codes(np.array(values), 14)
+    shown = codes.view("U14")[:, 0].tolist()
+    assert shown == [f"{fr_number(x):>14}" for x in values]
+
+
+def test_half_cents_round_as_python_does():
+    values = [0.125, 1.005, 2.675, 0.285, 1.115, 1234.565]
+    shown = result_files._number_codes(np.array(values), 12).view("U12")[:, 0].tolist()
+    assert [s.strip() for s in shown] == [fr_number(x) for x in values]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from spar.engine.explain import explanation
+from spar.engine.scoring import Weights
 
 from .builders import criteria, score
 
@@ -175,3 +176,6 @@ criteria:
 """)
     result = score(criteria_set, {"price": 50, "a": 1, "b": 1})
     assert list(result.status) == ["ranked"]
+    weights = Weights.of(criteria_set)
+    column = weights.node_matrix[:, weights.node_paths.index("g1")]
+    assert column.tolist() == [0.0, 0.25, 0.75]  # exactly, not 0.7499999999999999

@@ -371,16 +371,19 @@ def _ranking_sheet(workbook, result: LotResult, text) -> None:
     sheet.append(["rang", "offre", "fournisseur", "siret", "statut", "total",
                   *(PILLAR_LABELS[PILLARS[k]] for k in pillars), "signalée", "motifs"])
     suppliers = _suppliers_by_offer(result)
+    flagged = result.flagged
     for i in result.order.tolist():
         oid = result.lot.offer_ids[i]
         irregular = result.status[i] == IRREGULAR
-        reasons = " ; ".join(r["message"] for r in result.reasons[i] + result.flags[i])
+        # a ranked offer that is not flagged has no reason: do not have them worded
+        reasons = "" if result.status[i] == RANKED and not flagged[i] else \
+            " ; ".join(r["message"] for r in [*result.reasons[i], *result.flags[i]])
         sheet.append([
             int(result.rank[i]) or None, text(sheet, oid), text(sheet, suppliers[oid][0]),
             suppliers[oid][1], STATUS_LABELS[result.status[i]],
             None if irregular else float(result.totals[i]),
             *(None if irregular else float(result.pillar_points[i, k]) for k in pillars),
-            "oui" if result.flags[i] else "non", text(sheet, reasons),
+            "oui" if flagged[i] else "non", text(sheet, reasons),
         ])
 
 

@@ -78,6 +78,11 @@ def test_xlsx_has_the_ranking_and_the_breakdown(invoke, criteria_path, offers_pa
     assert book.sheetnames == ["Classement", "Détail"]
     ranking = list(book["Classement"].iter_rows(values_only=True))
     assert [row[:2] for row in ranking[1:]] == [(1, "B"), (2, "A"), (None, "C"), (None, "D")]
+    flagged, motives = ranking[0].index("signalée"), ranking[0].index("motifs")
+    assert [row[flagged] for row in ranking[1:]] == ["oui", "non", "non", "non"]
+    assert ranking[1][motives].startswith("Offre anormalement basse (mean_ratio)")
+    assert ranking[2][motives] == ""
+    assert ranking[3][motives].startswith("Note éliminatoire")
     detail = list(book["Détail"].iter_rows(values_only=True))
     assert len(detail) == 1 + 4 * LEAVES
     assert detail[1][9] == 1.0 and detail[1][10] == 40.0  # numbers stay numbers

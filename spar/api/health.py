@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import text
+
+from ..services.health import database_reachable
+from .auth import OPTIONAL_AUTH, uow
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="État du service")
 
@@ -18,13 +19,11 @@ class HealthSchema(Schema):
 
 @blp.route("/healthz")
 class Health(MethodView):
+    @blp.doc(security=OPTIONAL_AUTH)
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, schema=HealthSchema, description="base de données injoignable")
     def get(self):
         """Le service répond-il, et sa base de données ?"""
-        try:
-            with current_app.extensions["spar.db"].engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - reported, not raised: this is the health check
+        if not database_reachable(uow()):
             return {"status": "degraded", "database": "unreachable"}, 503
         return {"status": "ok", "database": "ok"}

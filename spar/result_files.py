@@ -376,7 +376,7 @@ def _ranking_sheet(workbook, result: LotResult, text) -> None:
         oid = result.lot.offer_ids[i]
         irregular = result.status[i] == IRREGULAR
         # a ranked offer that is not flagged has no reason: do not have them worded
-        reasons = "" if result.status[i] == RANKED and not flagged[i] else \
+        reasons = None if result.status[i] == RANKED and not flagged[i] else \
             " ; ".join(r["message"] for r in [*result.reasons[i], *result.flags[i]])
         sheet.append([
             int(result.rank[i]) or None, text(sheet, oid), text(sheet, suppliers[oid][0]),

@@ -81,7 +81,7 @@ def test_xlsx_has_the_ranking_and_the_breakdown(invoke, criteria_path, offers_pa
     flagged, motives = ranking[0].index("signalée"), ranking[0].index("motifs")
     assert [row[flagged] for row in ranking[1:]] == ["oui", "non", "non", "non"]
     assert ranking[1][motives].startswith("Offre anormalement basse (mean_ratio)")
-    assert ranking[2][motives] == ""
+    assert ranking[2][motives] is None
     assert ranking[3][motives].startswith("Note éliminatoire")
     detail = list(book["Détail"].iter_rows(values_only=True))
     assert len(detail) == 1 + 4 * LEAVES

@@ -74,7 +74,7 @@ def test_xlsx_has_the_ranking_and_the_breakdown(invoke, criteria_path, offers_pa
     out = tmp_path / "detail.xlsx"
     assert invoke("score", criteria_path, offers_path, "--format", "xlsx", "-o", out
                   ).exit_code == 0
-    book = load_workbook(out, read_only=True)
+    book = load_workbook(out)  # not read-only: it would drop trailing empty cells
     assert book.sheetnames == ["Classement", "Détail"]
     ranking = list(book["Classement"].iter_rows(values_only=True))
     assert [row[:2] for row in ranking[1:]] == [(1, "B"), (2, "A"), (None, "C"), (None, "D")]

@@ -55,7 +55,9 @@ def _amount(ctx, param, value: str | None) -> float | None:
 @click.option("--lot", metavar="L", help="Le lot à noter quand le fichier en a plusieurs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table : classement lisible ; json : résultat complet (SPEC §4) ; csv, "
-                   "xlsx : détail par offre et par critère pour tableur.")
+                   "xlsx : détail par offre et par critère pour tableur (le CSV est en UTF-8 "
+                   "avec BOM, séparateur « ; » et virgule décimale, comme l'attendent Excel "
+                   "et LibreOffice en français).")
 @click.option("--output", "-o", metavar="F", help="Écrire dans ce fichier plutôt que sur la "
               "sortie standard (obligatoire pour xlsx dans un terminal).")
 @click.option("--estimate", metavar="MONTANT", callback=_amount,
@@ -63,9 +65,14 @@ def _amount(ctx, param, value: str | None) -> float | None:
                    "estimate_ratio.")
 def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
           output: str | None, estimate: float | None) -> None:
-    """Note les offres d'un lot (OFFERS : JSON, CSV ou XLSX) selon un fichier de critères,
-    hors ligne : classement, offres éliminées ou irrégulières avec leurs motifs, offres
-    anormalement basses à examiner."""
+    """Note les offres d'un lot selon un fichier de critères, hors ligne : classement,
+    offres éliminées ou irrégulières avec leurs motifs, offres anormalement basses à
+    examiner.
+
+    OFFERS est un JSON {"offers": [...]}, un CSV (séparateur « , » ou « ; », virgule
+    décimale acceptée) ou un XLSX (première feuille) : une ligne par offre, colonnes id,
+    supplier, siret, lot (facultative), une par réponse (listes séparées par « | ») et
+    evidence.<réponse> pour les justificatifs de labels."""
     from ..engine.scoring import score_lot
     from ..offers_file import OffersFileError, read_offers
 

@@ -15,6 +15,7 @@ memory; the XLSX continues on a new sheet past a sheet's 1,048,576 rows.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Iterator, Sequence
@@ -22,7 +23,7 @@ from typing import IO, Any, Callable, Iterator, Sequence
 import numpy as np
 
 from .engine.criteria import PILLAR_LABELS, PILLARS
-from .engine.explain import breakdown_rows, result_to_dict
+from .engine.explain import breakdown_rows, offer_entry, result_to_dict
 from .engine.scoring import ELIMINATED, IRREGULAR, RANKED, LotResult
 from .engine.text import fr_number
 
@@ -396,7 +397,18 @@ def _layout(sheet, widths: tuple[int, ...]) -> None:
 
 
 # --------------------------------------------------------------------------- JSON
-def write_json(result: LotResult, stream: IO[str]) -> None:
-    """SPEC §4's JSON object (:func:`spar.engine.explain.result_to_dict`)."""
-    json.dump(result_to_dict(result), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+def write_json(result: LotResult, stream: IO[str], progress: Progress = None) -> None:
+    """SPEC §4's JSON object, exactly as :func:`spar.engine.explain.result_to_dict`
+    gives it, written one offer at a time so a big lot's breakdown never sits in memory."""
+    placeholder = "\0offers\0"
+    envelope = result_to_dict(dataclasses.replace(result, order=result.order[:0]))
+    envelope["offers"] = placeholder
+    head, tail = json.dumps(envelope, ensure_ascii=False, indent=2).split(
+        json.dumps(placeholder))
+    stream.write(head + "[")
+    for k, i in enumerate(result.order.tolist()):
+        entry = json.dumps(offer_entry(result, i), ensure_ascii=False, indent=2)
+        stream.write(("," if k else "") + "\n    " + entry.replace("\n", "\n    "))
+        if progress is not None:
+            progress(len(result.weights.leaves))
+    stream.write(("\n  ]" if len(result.order) else "]") + tail + "\n")

@@ -112,7 +112,8 @@ def _write_result(result, fmt: str, output: str | None) -> int | None:
         if fmt == "table":
             write_table(result, stream)
         elif fmt == "json":
-            write_json(result, stream)
+            with _progress(result) as progress:
+                write_json(result, stream, progress)
         else:
             with _progress(result) as progress:
                 return write_breakdown_csv(result, stream, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import numpy as np
 from hypothesis import given
@@ -12,10 +13,11 @@ from openpyxl import load_workbook
 
 import spar.result_files as result_files
 from spar.criteria_file import load_criteria
+from spar.engine.explain import result_to_dict
 from spar.engine.scoring import score_lot
 from spar.engine.text import fr_number
 from spar.offers_file import read_offers
-from spar.result_files import write_breakdown_csv, write_breakdown_xlsx, write_table
+from spar.result_files import write_breakdown_csv, write_breakdown_xlsx, write_json, write_table
 
 from .conftest import SPEC_EXAMPLE
 
@@ -130,3 +132,27 @@ def test_half_cents_round_as_python_does():
     values = [0.125, 1.005, 2.675, 0.285, 1.115, 1234.565]
     shown = result_files._number_codes(np.array(values), 12).view("U12")[:, 0].tolist()
     assert [s.strip() for s in shown] == [fr_number(x) for x in values]
+
+
+def test_json_is_result_to_dict_to_the_character_written_offer_by_offer(tmp_path, monkeypatch):
+    result = scored(tmp_path, "id,supplier,price_eur\nA,Société,10\nB,,12\nC,,14\n")
+    expected = json.dumps(result_to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    built = []
+    real = result_files.offer_entry
+
+    def counting(res, i):
+        built.append(i)
+        return real(res, i)
+
+    class Watch(io.StringIO):
+        def write(self, text):
+            # each offer is written before the next one is built
+            assert len(built) <= self.getvalue().count('"status"') + 1
+            return super().write(text)
+
+    monkeypatch.setattr(result_files, "offer_entry", counting)
+    out = Watch()
+    told: list[int] = []
+    write_json(result, out, told.append)
+    assert out.getvalue() == expected
+    assert told == [LEAVES] * 3

@@ -79,6 +79,8 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
     if fmt == "xlsx" and output is None and stdout_is_terminal():
         raise click.UsageError("le format xlsx est binaire : indiquez --output FICHIER.xlsx "
                                "(ou redirigez la sortie vers un fichier)")
+    if output is not None:
+        _check_output(output)
     crit, _ = load_or_fail(criteria_path)
     if not Path(offers_path).is_file():
         what = "est un dossier" if Path(offers_path).is_dir() else "introuvable"
@@ -138,15 +140,13 @@ def _opened(output: str | None, binary: bool) -> Iterator[Any]:
             stream.detach()
         return
     target = Path(output)
-    if target.is_dir():
-        raise click.UsageError(f"--output {output} est un dossier ; un nom de fichier est "
-                               "attendu")
-    if not target.absolute().parent.is_dir():
-        raise click.ClickException(f"écriture impossible dans {output} : le dossier "
-                                   f"{target.parent} n'existe pas")
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partiel",
                                        dir=target.absolute().parent)
+        # mkstemp makes the file private; the export gets the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)
     except OSError as exc:
         raise click.ClickException(f"écriture impossible dans {output} : "
                                    f"{exc.strerror}") from None
@@ -158,6 +158,17 @@ def _opened(output: str | None, binary: bool) -> Iterator[Any]:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+
+
+def _check_output(output: str) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    target = Path(output)
+    if target.is_dir():
+        raise click.UsageError(f"--output {output} est un dossier ; un nom de fichier est "
+                               "attendu")
+    if not target.absolute().parent.is_dir():
+        raise click.ClickException(f"écriture impossible dans {output} : le dossier "
+                                   f"{target.parent} n'existe pas")
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 
 from openpyxl import load_workbook
 
@@ -180,3 +182,18 @@ def test_usage_errors_exit_2(invoke, criteria_path, offers_path):
     assert invoke("score", criteria_path, offers_path, "--format", "pdf").exit_code == 2
     bad = invoke("score", criteria_path, offers_path, "--estimate", "beaucoup")
     assert bad.exit_code == 2 and "un nombre est attendu" in bad.stderr
+
+
+def test_output_file_gets_the_usual_permissions(invoke, criteria_path, offers_path, tmp_path):
+    out = tmp_path / "classement.txt"
+    assert invoke("score", criteria_path, offers_path, "-o", out).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_problems_are_found_before_reading_offers(invoke, criteria_path, tmp_path):
+    result = invoke("score", criteria_path, tmp_path / "absent.csv", "-o", tmp_path)
+    assert result.exit_code == 2
+    assert "est un dossier" in result.stderr

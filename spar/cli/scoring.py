@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -129,7 +130,12 @@ def _opened(output: str | None, binary: bool) -> Iterator[Any]:
     if output is None:
         raw = sys.stdout.buffer
         if binary:
-            yield raw
+            # a workbook is assembled in a file, then copied: a zip archive closing on a
+            # pipe its reader has left would spill errors instead of stopping quietly
+            with tempfile.TemporaryFile() as spool:
+                yield spool
+                spool.seek(0)
+                shutil.copyfileobj(spool, raw)
             raw.flush()
             return
         stream = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
 CATEGORY_LABELS = {"supplies": "fournitures", "services": "services", "works": "travaux"}
 #: Files a folder given to ``check`` stands for.
-CRITERIA_SUFFIXES = (".yaml", ".yml", ".json")
+CRITERIA_SUFFIXES = (".yaml", ".yml")
 WIDTH = 100
+#: Widest criterion column of ``show``, so method and answer keep room on the line.
+NAME_WIDTH = 40
+#: Stands for a space that wrapping must not break at (never in criteria text).
+KEEP = "\0"
 
 
 def register(group: click.Group) -> None:
@@ -56,8 +61,8 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.suffix in CRITERIA_SUFFIXES)
             if not inside:
-                raise click.UsageError(f"{path} : aucun fichier de critères (.yaml, .yml, "
-                                       ".json) dans ce dossier")
+                raise click.UsageError(f"{path} : aucun fichier de critères (.yaml, .yml) "
+                                       "dans ce dossier")
             out.extend(inside)
         else:
             out.append(path)
@@ -99,15 +104,13 @@ def show(path: str) -> None:
 
     rows = []
     for node, prefix in _tree(crit.root):
-        name = f"{prefix}{node.label} ({node.id})"
         share = fr_percent(shares[node.path])
         notes = []
         if node.eliminatory_below is not None:
             notes.append(f"éliminatoire sous {fr_percent(node.eliminatory_below, 0)}")
         if isinstance(node, Group):
-            rows.append((name, share, "", "", notes))
+            rows.append((prefix, node, share, "", [], notes))
             continue
-        answer = node.input + (f" ({node.unit})" if node.unit else "")
         if node.required:
             notes.append("obligatoire")
         if node.minimum is not None:
@@ -116,22 +119,24 @@ def show(path: str) -> None:
             notes.append(f"max {fr_short(node.maximum)}")
         if node.assessed_by == "buyer":
             notes.append("noté par l'acheteur")
-        rows.append((name, share, node.method, answer, notes))
-    name_w = min(max(len("Critère"), *(len(r[0]) for r in rows)), 46)
-    method_w = max(len("Méthode"), *(len(r[2]) for r in rows))
-    click.echo(f"{'Critère':<{name_w}}  {'Part':>7}  {'Méthode':<{method_w}}  Réponse")
+        unit = [f"({node.unit})"] if node.unit else []
+        rows.append((prefix, node, share, node.method, [node.input] + unit, notes))
+    name_w = min(max(len("Critère"), *(len(_name(p, n)) for p, n, *_ in rows)), NAME_WIDTH)
+    method_w = max(len("Méthode"), *(len(r[3]) for r in rows))
     answer_at = name_w + 2 + 7 + 2 + method_w + 2
-    for name, share, method, answer, notes in rows:
-        line = f"{_fit(name, name_w):<{name_w}}  {share:>7}  {method:<{method_w}}  {answer}"
-        if notes:
-            extra = "[" + ", ".join(notes) + "]"
-            if len(line) + 2 + len(extra) > WIDTH and answer:
-                # under the answer, on a line of its own, rather than cut off
-                click.echo(line.rstrip())
-                line = " " * answer_at + extra
-            else:
-                line = (line.rstrip() + "  " if answer else line) + extra
-        click.echo(_cut(line.rstrip()))
+    click.echo(f"{'Critère':<{name_w}}  {'Part':>7}  {'Méthode':<{method_w}}  Réponse")
+    for prefix, node, share, method, answer, notes in rows:
+        head = f"{_name(prefix, node, name_w):<{name_w}}  {share:>7}  {method:<{method_w}}  "
+        # the answer's name is never cut (offers files must use it); the unit and notes
+        # wrap under it, each kept whole when it fits on a line
+        room = WIDTH - answer_at
+        chunks = answer + [f"[{note}]" for note in notes]
+        text = " ".join(c.replace(" ", KEEP) if len(c) <= room else c for c in chunks)
+        lines = [line.replace(KEEP, " ") for line in textwrap.wrap(
+            text, room, break_long_words=False, break_on_hyphens=False)] or [""]
+        click.echo((head + lines[0]).rstrip())
+        for more in lines[1:]:
+            click.echo(" " * answer_at + more)
 
     click.echo("\nPart de chaque pilier")
     policy = crit.policy
@@ -168,6 +173,14 @@ def _tree(group, prefix: str = "", top: bool = True):
         yield child, ("" if top else prefix + ("└─ " if last else "├─ "))
         if isinstance(child, Group):
             yield from _tree(child, "" if top else prefix + ("   " if last else "│  "), False)
+
+
+def _name(prefix: str, node, width: int | None = None) -> str:
+    """``label (id)`` after the tree prefix; cut in the label, never in the id."""
+    if width is None or len(prefix) + len(node.label) + len(node.id) + 3 <= width:
+        return f"{prefix}{node.label} ({node.id})"
+    return f"{prefix}{_fit(node.label, max(width - len(prefix) - len(node.id) - 3, 1))} " \
+           f"({node.id})"
 
 
 def _fit(text: str, width: int) -> str:

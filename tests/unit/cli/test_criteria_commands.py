@@ -58,6 +58,7 @@ def test_check_a_folder_checks_its_criteria_files(invoke, tmp_path):
     write(tmp_path, "one.yaml", BASE)
     write(tmp_path, "two.yaml", BASE.replace("id: petit", "id: autre"))
     write(tmp_path, "notes.txt", "pas un fichier de critères")
+    write(tmp_path, "schema.json", "{}")  # the JSON Schema shipped beside the sets
     result = invoke("criteria", "check", tmp_path)
     assert (result.exit_code, result.stdout) == (0, "2 fichiers vérifiés : aucun problème\n")
 
@@ -108,3 +109,19 @@ def test_schema_prints_the_json_schema(invoke):
     assert result.exit_code == 0
     assert result.stdout == schema_text()
     assert json.loads(result.stdout)["title"] == "SPAR criteria set"
+
+
+def test_show_cuts_long_labels_not_ids_and_wraps_details_in_100_columns(invoke, tmp_path):
+    long_label = "Regroupement des livraisons pour limiter les kilomètres parcourus"
+    text = replaced("    label: Carbone\n", f"    label: {long_label}\n").replace(
+        "input: co2e_kg\n", "input: co2e_kg\n    unit: kg équivalent CO2 par unité livrée\n"
+        "    maximum: 50\n")
+    result = invoke("criteria", "show", write(tmp_path, "long.yaml", text))
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    (row,) = [k for k, line in enumerate(lines) if line.startswith("Regroupement")]
+    assert "… (co2)" in lines[row]
+    answer_at = lines[row].index("co2e_kg")
+    assert lines[row + 1][:answer_at].strip() == ""  # details continue under the answer
+    assert " ".join(line[answer_at:] for line in lines[row:row + 2]) == \
+        "co2e_kg (kg équivalent CO2 par unité livrée) [max 50]"

@@ -143,70 +143,130 @@ def _number_column(raw: Sequence[Any], ids, name, problems) -> np.ndarray:
     return values
 
 
+class _Unhashable:
+    """Stands for an answer that cannot be a dictionary key (an object, a nested list)."""
+
+
+def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+    """The distinct answers of a column and, per offer, the index of its answer.
+
+    Answers repeat a lot in a lot (yes/no, a few labels, a few options): parsing
+    each distinct answer once instead of once per offer is what keeps 100,000
+    offers fast.  NaN and None both stand for "no answer".
+    """
+    index: dict[Any, int] = {}
+    uniques: list[Any] = []
+    codes = np.empty(len(raw), dtype=np.int64)
+    for i, value in enumerate(raw):
+        kind = type(value)
+        if kind is list:
+            key: Any = ("\x00list",) + tuple(value)
+        elif kind is float and value != value:
+            key = None
+        else:
+            key = value
+        try:
+            code = index.get(key)
+        except TypeError:  # unhashable: every such answer is its own
+            key, code = _Unhashable(), None
+        if code is None:
+            code = index[key] = len(uniques)
+            uniques.append(value)
+        codes[i] = code
+    return uniques, codes
+
+
+def _report(problems, ids, codes: np.ndarray, bad: dict[int, str], name: str) -> None:
+    """One problem per offer whose answer is one of the ``bad`` distinct answers."""
+    if not bad:
+        return
+    for i in np.flatnonzero(np.isin(codes, list(bad))):
+        problems.append(AnswerProblem(ids[i], name, bad[int(codes[i])]))
+
+
 def _boolean_column(raw, ids, name, problems) -> np.ndarray:
-    values = np.empty(len(raw), dtype=np.float64)
-    for i, item in enumerate(raw):
+    uniques, codes = factorize(raw)
+    table = np.full(len(uniques), np.nan)
+    bad = {}
+    for u, item in enumerate(uniques):
         if is_missing(item):
-            values[i] = np.nan
             continue
         try:
-            values[i] = 1.0 if parse_boolean(item) else 0.0
+            table[u] = 1.0 if parse_boolean(item) else 0.0
         except ValueError as exc:
-            problems.append(AnswerProblem(ids[i], name, str(exc)))
-            values[i] = np.nan
-    return values
+            bad[u] = str(exc)
+    _report(problems, ids, codes, bad, name)
+    return table[codes] if len(uniques) else np.empty(0)
+
+
+def _choice_text(item: Any, canonical: dict[str, str]) -> str:
+    if isinstance(item, (bool, np.bool_)) or not isinstance(
+            item, (str, int, float, np.integer, np.floating)):
+        raise ValueError("une des réponses proposées est attendue")
+    text = str(item).strip()
+    if isinstance(item, (float, np.floating)) and float(item).is_integer():
+        text = str(int(item))
+    return canonical.get(text.casefold(), text)
 
 
 def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceColumn:
     canonical = {str(o).casefold(): str(o) for o in options}
+    uniques, codes = factorize(raw)
     categories: dict[str, int] = {}
-    codes = np.full(len(raw), -1, dtype=np.int32)
-    for i, item in enumerate(raw):
+    table = np.full(len(uniques) + 1, -1, dtype=np.int32)
+    bad = {}
+    for u, item in enumerate(uniques):
         if is_missing(item):
             continue
-        if isinstance(item, (bool, np.bool_)) or not isinstance(
-                item, (str, int, float, np.integer, np.floating)):
-            problems.append(AnswerProblem(ids[i], name, "une des réponses proposées est attendue"))
+        try:
+            table[u] = categories.setdefault(_choice_text(item, canonical), len(categories))
+        except ValueError as exc:
+            bad[u] = str(exc)
+    _report(problems, ids, codes, bad, name)
+    return ChoiceColumn(table[codes], tuple(categories))
+
+
+def _label_lists(raw, canonical, ids, name, problems, *, empty_list_present: bool):
+    """Per distinct answer, its labels (None when missing), and the offers' codes."""
+    uniques, codes = factorize(raw)
+    parsed: list[list[str] | None] = []
+    bad = {}
+    for u, item in enumerate(uniques):
+        if is_missing(item) and not (empty_list_present and isinstance(item, (list, tuple))):
+            parsed.append(None)
             continue
-        text = str(item).strip()
-        if isinstance(item, (float, np.floating)) and float(item).is_integer():
-            text = str(int(item))
-        text = canonical.get(text.casefold(), text)
-        codes[i] = categories.setdefault(text, len(categories))
-    return ChoiceColumn(codes, tuple(categories))
+        try:
+            parsed.append([canonical.get(x.casefold(), x) for x in parse_labels(item)])
+        except ValueError as exc:
+            bad[u] = str(exc)
+            parsed.append(None)
+    _report(problems, ids, codes, bad, name)
+    return parsed, codes
 
 
 def _labels_column(raw, evidence_raw, ids, name, problems, known: Iterable[str]) -> LabelsColumn:
     canonical = {k.casefold(): k for k in known}
     names: dict[str, int] = {k: j for j, k in enumerate(canonical.values())}
-    claimed_rows: list[list[str]] = []
-    evidenced_rows: list[list[str]] = []
-    present = np.zeros(len(raw), dtype=bool)
-    for i, item in enumerate(raw):
-        ev_raw = evidence_raw[i] if evidence_raw is not None else None
-        claimed: list[str] = []
-        evidenced: list[str] = []
-        if not is_missing(item) or isinstance(item, (list, tuple)):
-            try:
-                claimed = [canonical.get(x.casefold(), x) for x in parse_labels(item)]
-                present[i] = True
-            except ValueError as exc:
-                problems.append(AnswerProblem(ids[i], name, str(exc)))
-        if not is_missing(ev_raw) and not (isinstance(ev_raw, (list, tuple)) and not ev_raw):
-            try:
-                evidenced = [canonical.get(x.casefold(), x) for x in parse_labels(ev_raw)]
-            except ValueError as exc:
-                problems.append(AnswerProblem(ids[i], f"evidence.{name}", str(exc)))
-        for label in claimed + evidenced:
+    claimed, claimed_codes = _label_lists(raw, canonical, ids, name, problems,
+                                          empty_list_present=True)
+    if evidence_raw is None:
+        evidence_raw = [None] * len(raw)
+    evidenced, evidenced_codes = _label_lists(evidence_raw, canonical, ids, f"evidence.{name}",
+                                              problems, empty_list_present=False)
+    for labels in claimed + evidenced:
+        for label in labels or ():
             names.setdefault(label, len(names))
-        claimed_rows.append(claimed)
-        evidenced_rows.append(evidenced)
-    claimed_m = np.zeros((len(raw), len(names)), dtype=bool)
-    evidenced_m = np.zeros((len(raw), len(names)), dtype=bool)
-    for i, (c, e) in enumerate(zip(claimed_rows, evidenced_rows)):
-        claimed_m[i, [names[x] for x in c]] = True
-        evidenced_m[i, [names[x] for x in e]] = True
-    return LabelsColumn(tuple(names), claimed_m, evidenced_m, present)
+
+    def matrix(lists):
+        out = np.zeros((len(lists), len(names)), dtype=bool)
+        for u, labels in enumerate(lists):
+            out[u, [names[x] for x in labels or ()]] = True
+        return out
+
+    present = np.array([labels is not None for labels in claimed], dtype=bool)
+    return LabelsColumn(tuple(names), matrix(claimed)[claimed_codes],
+                        matrix(evidenced)[evidenced_codes],
+                        present[claimed_codes] if len(claimed) else np.zeros(0, dtype=bool))
 
 
 def build_column(kind: str, leaves: Sequence[Leaf], raw: Sequence[Any], ids: Sequence[str],

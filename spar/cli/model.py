@@ -148,7 +148,7 @@ def evaluate(model_path: str | None, seed: int | None, lots: int | None, data: s
     from ..review.artifact import load_model, model_dir, write_description
     from ..review.card import render_card
     from ..review.errors import ReviewError
-    from ..review.evaluate import (FIT_STEPS, evaluate_model, format_report,
+    from ..review.evaluate import (FIT_STEPS, check_seed, evaluate_model, format_report,
                                    synthetic_config, training_table_matches)
     from ..review.synth import MECHANISMS, generate, read_table, to_table
 
@@ -162,6 +162,7 @@ def evaluate(model_path: str | None, seed: int | None, lots: int | None, data: s
         meta = trained.metadata
         train_seed = int(meta["training"]["seed"])
         seed = train_seed + 1000 if seed is None else seed
+        check_seed(meta, seed)
         lots = int(meta["training"]["lots"]) if lots is None else lots
         if data:
             table = read_table(data)

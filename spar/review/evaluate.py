@@ -33,6 +33,14 @@ def synthetic_config(meta: Mapping[str, Any]) -> SynthConfig:
                        mechanisms=tuple(source["mechanisms"]))
 
 
+def check_seed(meta: Mapping[str, Any], seed: int) -> None:
+    """Refuse to test on the lots the model was trained on."""
+    train_seed = int(meta["training"]["seed"])
+    if seed == train_seed:
+        raise ReviewInputError(f"La graine d'évaluation doit différer de celle de "
+                               f"l'entraînement ({train_seed}).")
+
+
 def only_mechanism(table, mechanism: str):
     """The offers of the lots where no other mechanism was injected."""
     others = [m for m in MECHANISMS if m != mechanism]
@@ -45,10 +53,8 @@ def evaluate_model(model: ReviewModel, training_table, *, seed: int, lots: int,
                    progress: Progress | None = None) -> dict[str, Any]:
     """Figures on held-out seeds and on each held-out mechanism, model beside rules."""
     meta = model.metadata
+    check_seed(meta, seed)
     train_seed = int(meta["training"]["seed"])
-    if seed == train_seed:
-        raise ReviewInputError(f"La graine d'évaluation doit différer de celle de "
-                               f"l'entraînement ({train_seed}).")
     unknown = [m for m in mechanisms if m not in MECHANISMS]
     if unknown:
         raise ReviewInputError(f"Mécanisme inconnu : {', '.join(unknown)}.")

@@ -131,7 +131,9 @@ def _price_features(frame: OfferFrame) -> dict[str, np.ndarray]:
         cv = np.sqrt(s.central_moment(2)) / s.mean()
         spread = (s.maximum() - s.minimum()) / s.median()
         m2 = s.central_moment(2)
-        skew = np.where((count >= 3) & (m2 > 0), s.central_moment(3) / m2 ** 1.5, 0.0)
+        # equal prices leave rounding noise in m2; skewness of noise is not a signal
+        spread_out = np.sqrt(m2) > 1e-9 * s.mean()
+        skew = np.where((count >= 3) & spread_out, s.central_moment(3) / m2 ** 1.5, 0.0)
         # Imhof's relative distance: the gap between the two lowest bids over the
         # spread of the losing ones — cover bids sit close together above the winner
         losers = Sorted(s.scatter(np.where(s.position == 0, np.nan, s.values)), codes, n_lots)

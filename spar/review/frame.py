@@ -6,7 +6,7 @@ lots into one batch so that features and rules run in a single vectorised pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -95,18 +95,6 @@ class OfferFrame:
                                  ("buyer_marks", "self_marks", "buyer_scores", "self_scores"),
                                  ("assessed_labels",)))
         return OfferFrame(**out)
-
-    def take(self, rows: np.ndarray) -> "OfferFrame":
-        """The offers at ``rows`` (whole lots should be taken together)."""
-        n = len(self)
-        changes = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.ndarray) and value.shape[:1] == (n,) \
-                    and f.name not in _PER_FIGURE_ARRAYS:
-                changes[f.name] = value[rows]
-        changes["offer_ids"] = tuple(self.offer_ids[i] for i in rows)
-        return replace(self, **changes)
 
 
 _PER_FIGURE_ARRAYS = ("figure_is_share", "figure_direction")

@@ -157,9 +157,3 @@ def robust_z(values: np.ndarray, codes: np.ndarray, n_groups: int, min_count: in
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         z = (values - med[codes]) / scale[codes]
     return np.where(np.isnan(values), np.nan, np.where(usable, z, 0.0))
-
-
-def group_codes(keys) -> tuple[np.ndarray, int]:
-    """Arbitrary lot keys → integer codes and the number of lots."""
-    uniques, codes = np.unique(np.asarray(keys), return_inverse=True)
-    return codes.astype(np.int64).reshape(-1), len(uniques)

@@ -212,9 +212,3 @@ def reason_batches(frame: OfferFrame, features: Features, hits: RuleHits,
                 "message": "Offre unique dans le lot : aucune autre offre pour comparer le prix"}
     batches.append((hits.single_offer, single))
     return [(mask, word) for mask, word in batches if mask.any()]
-
-
-def reasons_for(frame: OfferFrame, features: Features, hits: RuleHits, i: int,
-                settings: ReviewSettings = ReviewSettings()) -> list[dict[str, Any]]:
-    """The always-on reasons of offer ``i`` (the engine's abnormally-low ones excluded)."""
-    return [word(i) for mask, word in reason_batches(frame, features, hits, settings) if mask[i]]

@@ -55,6 +55,11 @@ def test_train_from_a_missing_table_is_a_clear_error(run, tmp_path):
     assert result.exit_code == 1 and "fichier introuvable" in result.output
 
 
+def test_evaluate_refuses_the_training_seed(run):
+    result = run("evaluate", "--seed", "1")
+    assert result.exit_code == 1 and "doit différer de celle de l'entraînement (1)" in result.output
+
+
 def test_evaluate_without_a_model_is_a_clear_error(run, tmp_path):
     result = run("evaluate", "--model", str(tmp_path))
     assert result.exit_code == 1

@@ -131,7 +131,7 @@ def _summary_rows(sheet: _Sheet, lot: LotExport) -> None:
         supplier = lot.supplier(i)
         irregular = result.status[i] == IRREGULAR
         review = lot.review(i)
-        reasons = [r["message"] for r in list(result.reasons[i]) + list(result.flags[i])]
+        reasons = [r["message"] for r in lot.reasons(i) + lot.flags(i)]
         sme = supplier["sme"]
         sheet.append([
             sheet.cell(lot.lot_id), int(result.rank[i]) or None, sheet.cell(lot.offer_id(i)),
@@ -140,7 +140,7 @@ def _summary_rows(sheet: _Sheet, lot: LotExport) -> None:
             STATUS_LABELS[result.status[i]],
             None if irregular else sheet.cell(float(totals[i]), POINTS),
             *(None if irregular else sheet.cell(float(x), POINTS) for x in pillars[i]),
-            "oui" if result.flags[i] else None,
+            "oui" if lot.flagged[i] else None,
             DECISION_LABELS[review["decision"]] if review else None,
             sheet.cell(" ; ".join(reasons)) if reasons else None,
         ])

@@ -24,7 +24,9 @@ from functools import cached_property
 from typing import Any, Mapping
 
 from spar.engine.criteria import CATEGORIES, CriteriaSet
-from spar.engine.scoring import RANKED, LotResult
+import numpy as np
+
+from spar.engine.scoring import RANKED, LotResult, OfferReasons
 
 from .errors import ExportError
 
@@ -97,6 +99,28 @@ class LotExport:
         return {"name": given.get("name") or None, "siret": given.get("siret") or None,
                 "sme": given.get("sme")}
 
+    # The engine words and keeps an offer's reasons when they are first read; reading
+    # them only where its masks say there are some keeps a 100,000-offer export flat.
+    @cached_property
+    def _has_reasons(self) -> np.ndarray:
+        reasons = self.result.reasons
+        if isinstance(reasons, OfferReasons):
+            return reasons.any()
+        return np.array([bool(r) for r in reasons], dtype=bool)
+
+    @cached_property
+    def flagged(self) -> np.ndarray:
+        """True for the offers flagged as abnormally low."""
+        return self.result.flagged
+
+    def reasons(self, i: int) -> list[dict[str, Any]]:
+        """Why offer ``i`` is irregular or eliminated (empty when it is neither)."""
+        return self.result.reasons[i] if self._has_reasons[i] else []
+
+    def flags(self, i: int) -> list[dict[str, Any]]:
+        """Why offer ``i`` was flagged as abnormally low (empty when it was not)."""
+        return self.result.flags[i] if self.flagged[i] else []
+
     def review(self, i: int) -> Mapping[str, Any] | None:
         """The buyer's decision on offer ``i``, if any."""
         return self.reviews.get(self.offer_id(i))
@@ -168,11 +192,3 @@ class ConsultationExport:
                     f"{used.id} v{used.version} (SHA-256 {used.sha256[:12]}…), pas ceux de la "
                     f"consultation ({self.criteria.id} v{self.criteria.version}, "
                     f"{self.criteria.sha256[:12]}…)")
-
-    def lot(self, lot_id: str) -> LotExport:
-        """The lot ``lot_id``; ExportError naming the known lots otherwise."""
-        for lot in self.lots:
-            if lot.lot_id == lot_id:
-                return lot
-        raise ExportError(f"consultation {self.reference} : pas de lot « {lot_id} » (lots : "
-                          + ", ".join(x.lot_id for x in self.lots) + ")")

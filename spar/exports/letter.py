@@ -116,7 +116,7 @@ def _lot_letter(lot: LotExport, i: int) -> dict[str, Any]:
             "rank": int(result.rank[i]) or None,
             "total": own_total,
             "pillars": _pillars(lot, i),
-            "reasons": [r["message"] for r in result.reasons[i]],
+            "reasons": [r["message"] for r in lot.reasons(i)],
             "review": None if review is None else {"decision": review["decision"],
                                                    "comment": review.get("comment")},
             "is_winner": i in lot.winners,

@@ -205,7 +205,7 @@ def _bids(c: ConsultationExport) -> Iterator[dict[str, Any]]:
             }
             if prices is not None and not np.isnan(prices[i]):
                 bid["value"] = _value(prices[i])
-            reasons = [r["message"] for r in result.reasons[i]]
+            reasons = [r["message"] for r in lot.reasons(i)]
             if lot.rejected(i):
                 reasons.append("offre rejetée comme anormalement basse après examen")
             if reasons:
@@ -223,7 +223,7 @@ def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
         valid = [i for i in range(n) if _valid(lot, i)]
         suppliers = [lot.supplier(i) for i in range(n)]
         sme = [s["sme"] for s in suppliers]
-        flagged = [i for i in range(n) if result.flags[i]]
+        flagged = np.flatnonzero(lot.flagged).tolist()
         figures: list[tuple[str, float, str | None, str | None]] = [
             ("bids", n, None, None),
             ("validBids", len(valid), None, None),

@@ -151,7 +151,7 @@ def _ranking(lot: LotExport) -> list[Flowable]:
     for k, i in enumerate(int(x) for x in result.order):
         irregular = result.status[i] == IRREGULAR
         notes = [] if result.status[i] == RANKED else [STATUS_LABELS[result.status[i]]]
-        if result.flags[i]:
+        if lot.flagged[i]:
             review = lot.review(i)
             notes.append("anormalement basse : " + (DECISION_LABELS[review["decision"]]
                                                     if review else "examen en attente"))
@@ -183,7 +183,7 @@ def _excluded(lot: LotExport) -> list[Flowable]:
     for i in (int(x) for x in result.order):
         if result.status[i] != RANKED:
             rows.append([offer_name(lot, i), STATUS_LABELS[result.status[i]],
-                         "\n".join(r["message"] for r in result.reasons[i])])
+                         "\n".join(r["message"] for r in lot.reasons(i))])
     out: list[Flowable] = [para("Offres éliminées et irrégulières", "h2")]
     if len(rows) == 1:
         return out + [para("Aucune : toutes les offres ont été classées.", "body")]
@@ -198,15 +198,16 @@ def _abnormally_low(lot: LotExport) -> list[Flowable]:
         return out + [para("Les critères ne prévoient pas de détection.", "body")]
     rows: list[list[Any]] = [["Offre", "Prix", "Motif du signalement", "Décision de l'acheteur"]]
     for i in (int(x) for x in result.order):
-        if not result.flags[i]:
+        if not lot.flagged[i]:
             continue
         review = lot.review(i)
         decision = "examen en attente"
         if review:
             decision = (f"{DECISION_LABELS[review['decision']]} — {review.get('comment') or ''}"
                         f" ({review.get('by') or '?'}, {fr_datetime(review.get('at'))})")
-        rows.append([offer_name(lot, i), fr_number(result.flags[i][0]["value"]),
-                     "\n".join(f["message"] for f in result.flags[i]), decision])
+        flags = lot.flags(i)
+        rows.append([offer_name(lot, i), fr_number(flags[0]["value"]),
+                     "\n".join(f["message"] for f in flags), decision])
     if len(rows) == 1:
         return out + [para("Aucune offre signalée par les règles de détection.", "body")]
     w = CONTENT_WIDTH

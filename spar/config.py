@@ -1,7 +1,9 @@
 """Configuration: defaults, overridden by ``SPAR_*`` environment variables.
 
 Nothing is read at import time; :func:`from_environment` is called by the app
-factory, so tests and the command line can pass their own values.
+factory, so tests and the command line can pass their own values. The review
+model's folder is read by :mod:`spar.review` itself (``SPAR_MODEL_DIR``), so the
+service, ``spar score`` and the exports all use the same model.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ ENVIRONMENT = {
     "SPAR_SELF_ASSESSMENT_WINDOW": ("SELF_ASSESSMENT_WINDOW", int),
     "SPAR_REVIEW_SAMPLE_RATE": ("REVIEW_SAMPLE_RATE", float),
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
-    "SPAR_MODEL_DIR": ("MODEL_DIR", str),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
 }
@@ -36,7 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "SELF_ASSESSMENT_WINDOW": 60,  # seconds
     "REVIEW_SAMPLE_RATE": 0.03,
     "REVIEW_BUDGET": 0.10,
-    "MODEL_DIR": None,
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from ..services import scorings
 from .auth import SECURED, principal, requires, uow
@@ -32,3 +33,35 @@ class Ranking(MethodView):
         """Le classement de la dernière notation ; une entreprise voit ses lignes et celles
         de l'attributaire."""
         return scorings.ranking(uow(), principal(), reference, lot_id)
+
+
+class SensitivityQuerySchema(Schema):
+    pairs = fields.Boolean(load_default=False,
+                           metadata={"description": "aussi chaque paire de rangs voisins"})
+
+
+class SensitivitySchema(Schema):
+    criteria = fields.Dict(required=True)
+    engine = fields.String(required=True)
+    lot = fields.String(allow_none=True)
+    points = fields.Float(required=True)
+    factor = fields.Float(required=True)
+    fragile_points = fields.Float(required=True)
+    ranked_offers = fields.Integer(required=True)
+    assumptions = fields.List(fields.String())
+    effective_weights = fields.Dict(required=True)
+    stability = fields.Dict(required=True)
+    pairs = fields.List(fields.Dict())
+    warnings = fields.List(fields.String())
+    scoring = fields.Dict(required=True)
+
+
+@blp.route("/<reference>/lots/<lot_id>/sensitivity")
+class Sensitivity(MethodView):
+    @requires("buyer", "auditor")
+    @blp.doc(security=SECURED)
+    @blp.arguments(SensitivityQuerySchema, location="query")
+    @blp.response(200, SensitivitySchema)
+    def get(self, query, reference: str, lot_id: str):
+        """Poids effectifs et stabilité de l'attributaire pour la dernière notation."""
+        return scorings.sensitivity(uow(), principal(), reference, lot_id, pairs=query["pairs"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -154,7 +154,7 @@ def describe(session, consultation: Consultation, now: datetime, principal: Prin
         "title": consultation.title,
         "organisation": consultation.organisation.slug if consultation.organisation else None,
         "criteria_set": {"id": record.set_id, "version": record.version, "sha256": record.sha256},
-        "deadline": consultation.deadline.isoformat(),
+        "deadline": consultation.deadline.astimezone(timezone.utc).isoformat(),
         "deadline_paris": paris_time(consultation.deadline),
         "state": state_of(session, consultation, now),
         "published_at": consultation.published_at.isoformat() if consultation.published_at

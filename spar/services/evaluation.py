@@ -11,6 +11,8 @@ import numpy as np
 from ..engine.answers import lot_from_offers
 from ..engine.explain import result_to_dict
 from ..engine.scoring import LotResult, score_lot
+from ..engine.sensitivity import analyse_result
+from ..review import DEFAULT_MODEL, review_result, sample_for_review
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Evaluation:
         reviewed and with what probability it was put up for review."""
         doc = result_to_dict(self.result)
         doc["warnings"] = list(self.notes) + doc["warnings"]
+        # how solid the ranking is travels with it, so the auditor reads what the buyer saw
+        doc["sensitivity"] = analyse_result(self.result)
         index = {oid: i for i, oid in enumerate(self.result.lot.offer_ids)}
         for entry in doc["offers"]:
             sampled = bool(self.sampled[index[entry["id"]]])
@@ -37,9 +41,12 @@ class Evaluation:
         return doc
 
 
-def evaluate(criteria, inputs: dict[str, Any], model: Any = None) -> Evaluation:
-    """Score the stored inputs, then put offers up for review (rules, model, sampling)."""
-    from ..review import review_result, sample_for_review
+def evaluate(criteria, inputs: dict[str, Any], model: Any = DEFAULT_MODEL) -> Evaluation:
+    """Score the stored inputs, then put offers up for review (rules, model, sampling).
+
+    ``model`` defaults to the shipped review model; without it the rules still apply
+    and the result says so.
+    """
 
     lot = lot_from_offers(criteria, inputs["offers"], estimate=inputs.get("estimate"),
                           lot_id=inputs.get("lot"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -110,7 +111,7 @@ def receipt(offer: Offer, consultation: Consultation, warnings: list,
         if offer.lot else None, "siret": offer.siret, "submitted_at": offer.submitted_at.isoformat(),
         "content_sha256": offer.content_hash,
         "replaces": previous.public_id if previous else None, "warnings": warnings,
-        "deadline": consultation.deadline.isoformat(),
+        "deadline": consultation.deadline.astimezone(timezone.utc).isoformat(),
     }
 
 

@@ -9,7 +9,7 @@ from . import audit
 from .criteria_sets import criteria_of
 from .errors import Forbidden
 from .principal import Principal
-from .scorings import review_model, stored_scorings
+from .scorings import rebuild, stored_scorings
 
 #: Review fields that depend on the review model rather than on the engine.
 MODEL_FIELDS = ("model_score", "model_version", "top_features")
@@ -57,24 +57,20 @@ def _without_model(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None,
-            model_dir: str | None = None) -> list[dict[str, Any]]:
+def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None
+            ) -> list[dict[str, Any]]:
     """One report per stored scoring: its id, whether it reproduces, and the differences."""
     if principal.role not in ("auditor", "buyer", "admin"):
         raise Forbidden("réservé aux contrôleurs et aux acheteurs")
     reports = []
     with uow:
-        model = review_model(model_dir if model_dir is not None
-                             else uow.settings.get("MODEL_DIR"))
         for lot, scoring in stored_scorings(uow.session, principal, reference, lot_id):
             criteria = criteria_of(scoring.criteria_set)
             problems = []
             if criteria.sha256 != scoring.criteria_sha256:
                 problems.append({"path": "criteria.sha256", "stored": scoring.criteria_sha256,
                                  "recomputed": criteria.sha256, "problem": "valeur"})
-            from .evaluation import evaluate
-
-            fresh = evaluate(criteria, scoring.inputs, model).document()
+            fresh = rebuild(criteria, scoring).document()
             stored = scoring.result
             same_model = _model_version(stored) == _model_version(fresh)
             if not same_model:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -19,17 +18,6 @@ from .errors import Conflict, Forbidden, NotFound
 from .evaluation import Evaluation, evaluate
 from .offers import current_marks, current_offers
 from .principal import Principal
-
-
-@lru_cache(maxsize=4)
-def review_model(model_dir: str | None):
-    """The review model, loaded once per process; None (rules only) when unavailable."""
-    from ..review import load_model
-
-    try:
-        return load_model(model_dir)
-    except Exception:  # noqa: BLE001 - a missing model must never stop a scoring
-        return None
 
 
 def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, settings,
@@ -85,13 +73,12 @@ def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any
         marks = current_marks(uow.session, [o.id for o in offers])
         inputs = build_inputs(criteria, lot, offers, marks, uow.settings,
                                         secrets.randbits(31))
-        model = review_model(uow.settings.get("MODEL_DIR"))
-        evaluation = evaluate(criteria, inputs, model)
+        evaluation = evaluate(criteria, inputs)
         doc = evaluation.document()
         scoring = Scoring(
             public_id="s-" + secrets.token_hex(6), lot_id=lot.id,
             criteria_set_id=consultation.criteria_set_id, criteria_sha256=criteria.sha256,
-            engine_version=VERSION, model_version=getattr(evaluation.result, "model_version", None),
+            engine_version=VERSION, model_version=evaluation.result.model_version,
             inputs=inputs, result=doc, result_sha256=audit.content_hash(doc),
             created_by=principal.token_id, created_at=now)
         uow.session.add(scoring)
@@ -149,9 +136,32 @@ def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def rebuild(criteria: CriteriaSet, scoring: Scoring, model=None) -> Evaluation:
+def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs: bool = False
+                ) -> dict[str, Any]:
+    """Effective weights and winner stability of the latest scoring; with ``pairs``, every
+    adjacent pair of ranks too (recomputed from the stored inputs)."""
+    from ..engine.sensitivity import analyse_result
+
+    if principal.role not in ("buyer", "auditor"):
+        raise Forbidden("réservé aux acheteurs et contrôleurs")
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        lot = find_lot(consultation, lot_id)
+        scoring = latest(uow.session, lot)
+        if scoring is None:
+            raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
+        if not pairs and scoring.result.get("sensitivity"):
+            analysis = scoring.result["sensitivity"]
+        else:
+            criteria = criteria_of(scoring.criteria_set)
+            analysis = analyse_result(rebuild(criteria, scoring).result, pairs=pairs)
+        return {**analysis, "scoring": {"id": scoring.public_id,
+                                        "created_at": scoring.created_at.isoformat()}}
+
+
+def rebuild(criteria: CriteriaSet, scoring: Scoring) -> Evaluation:
     """The engine's result for a stored scoring, recomputed from its stored inputs."""
-    return evaluate(criteria, scoring.inputs, model)
+    return evaluate(criteria, scoring.inputs)
 
 
 def stored_scorings(session, principal: Principal, reference: str, lot_id: str | None = None

@@ -1,0 +1,86 @@
+"""An organisation's yearly SPAR indicators, from its consultations and awards."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+
+from ..db.models import Consultation, Organisation, Scoring
+from ..engine.criteria import PILLARS
+from .criteria_sets import criteria_of
+from .errors import Forbidden, Invalid
+from .principal import Principal
+from .tokens import find_organisation
+
+#: The input whose answers are the insertion hours an offer commits to (SPEC §2's name).
+INSERTION_INPUT = "insertion_hours"
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    if not 2000 <= year <= 2100:
+        raise Invalid(f"année {year} hors de la plage 2000–2100", {"year": ["hors plage"]})
+    return (datetime(year, 1, 1, tzinfo=timezone.utc),
+            datetime(year + 1, 1, 1, tzinfo=timezone.utc))
+
+
+def compute(uow, principal: Principal, year: int, organisation: str | None = None
+            ) -> dict[str, Any]:
+    """Consultations published in ``year`` by the caller's organisation (or ``organisation``
+    for the command line) and the awards of their latest scorings."""
+    start, end = _year_bounds(year)
+    with uow:
+        if principal.role in ("buyer", "auditor"):
+            org = uow.session.get(Organisation, principal.organisation_id)
+        elif principal.role == "admin" and organisation:
+            org = find_organisation(uow.session, organisation)
+        else:
+            raise Forbidden("indicateurs réservés aux acheteurs et contrôleurs")
+        consultations = uow.session.execute(select(Consultation).where(
+            Consultation.organisation_id == org.id, Consultation.published_at >= start,
+            Consultation.published_at < end).order_by(Consultation.reference)).scalars().all()
+        count = len(consultations)
+        with_env = with_social = 0
+        pillar_sum = {p: 0.0 for p in PILLARS}
+        awards = sme_known = sme_awards = 0
+        insertion_hours = 0.0
+        for consultation in consultations:
+            criteria = criteria_of(consultation.criteria_set)
+            shares = criteria.pillar_shares()
+            with_env += shares["environmental"] > 0
+            with_social += shares["social"] > 0
+            for p in PILLARS:
+                pillar_sum[p] += shares[p]
+            for lot in consultation.lots:
+                scoring = uow.session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
+                                              .order_by(Scoring.id.desc()).limit(1)
+                                              ).scalar_one_or_none()
+                if scoring is None:
+                    continue
+                inputs = {o["id"]: o for o in scoring.inputs["offers"]}
+                for entry in scoring.result["offers"]:
+                    if entry["rank"] != 1:
+                        continue
+                    awards += 1
+                    offer = inputs.get(entry["id"], {})
+                    sme = (offer.get("supplier") or {}).get("sme")
+                    if sme is not None:
+                        sme_known += 1
+                        sme_awards += bool(sme)
+                    hours = offer.get("answers", {}).get(INSERTION_INPUT)
+                    if isinstance(hours, (int, float)) and not isinstance(hours, bool):
+                        insertion_hours += float(hours)
+        return {
+            "organisation": {"slug": org.slug, "name": org.name},
+            "year": year,
+            "consultations": count,
+            "with_environmental_criterion": with_env / count if count else None,
+            "with_social_criterion": with_social / count if count else None,
+            "average_pillar_weight": {p: (pillar_sum[p] / count if count else None)
+                                      for p in PILLARS},
+            "awards": awards,
+            "insertion_hours_awarded": insertion_hours,
+            "sme_awards_share": sme_awards / sme_known if sme_known else None,
+            "sme_awards_known": sme_known,
+        }

@@ -52,14 +52,15 @@ class Export:
     optional: tuple[str, ...] = ()
 
     def __call__(self, consultation: ConsultationExport, **options: Any) -> Iterator[bytes]:
-        """The export as byte chunks; ExportError for a missing or unknown option."""
+        """The export as byte chunks; ExportError for a missing or unknown option
+        (an option given as None is left to its default)."""
+        options = {k: v for k, v in options.items() if v is not None}
         missing = [o for o in self.required if options.get(o) in (None, "")]
         unknown = [o for o in options if o not in self.required + self.optional]
         if missing or unknown:
             raise ExportError(f"format {self.format} : "
                               + "; ".join([f"option « {o} » requise" for o in missing]
                                           + [f"option « {o} » inconnue" for o in unknown]))
-        options = {k: v for k, v in options.items() if v is not None}
         out = self.render(consultation, **options)
         return iter((out,)) if isinstance(out, bytes) else iter(out)
 

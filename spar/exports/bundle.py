@@ -37,6 +37,11 @@ DECISIONS = ("cleared", "rejected", "needs_information")
 def _aware(value: Any, where: str, optional: bool = True) -> None:
     if value is None and optional:
         return
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ExportError(f"{where} : date ISO 8601 attendue, reçu {value!r}") from None
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise ExportError(f"{where} : date avec fuseau horaire attendue, reçu {value!r}")
 
@@ -75,6 +80,10 @@ class LotExport:
             if review.get("decision") not in DECISIONS:
                 raise ExportError(f"{where}, offre {oid} : décision d'examen inconnue "
                                   f"« {review.get('decision')} » (attendu : {', '.join(DECISIONS)})")
+            _aware(review.get("at"), f"{where}, offre {oid}, examen")
+        for oid, marks in self.marks.items():
+            for path, mark in marks.items():
+                _aware(mark.get("at"), f"{where}, offre {oid}, note {path}")
 
     @property
     def scored(self) -> bool:

@@ -54,3 +54,14 @@ def test_supplier_falls_back_to_the_offer_supplier():
     lot = builders.scored_lot(suppliers={})
     assert lot.supplier(lot.offer_index["B"]) == {"name": "Bureau Vert SA",
                                                   "siret": "55210055400005", "sme": None}
+
+
+def test_naive_review_date_is_refused():
+    with pytest.raises(ExportError, match="lot 1, offre C, examen : date avec fuseau horaire"):
+        builders.scored_lot(reviews={"C": {"decision": "cleared", "at": "2026-09-15T10:00:00"}})
+
+
+def test_iso_mark_date_is_accepted():
+    marks = {"A": {"technical": {"mark": 3, "justification": "bien",
+                                 "at": "2026-09-15T10:00:00+02:00"}}}
+    assert builders.scored_lot(marks=marks).offer_marks(0)["technical"]["mark"] == 3

@@ -100,3 +100,11 @@ def test_ocid_uses_the_given_prefix(consultation):
 def test_malformed_prefix_is_refused():
     with pytest.raises(ExportError, match="préfixe ocid invalide « OCDS 1 »"):
         ocid("REF", "OCDS 1")
+
+
+def test_consultation_without_scoring_is_a_valid_tender_release():
+    package = _package(builders.consultation(lots=[builders.unscored_lot()]))
+    assert ocds_problems(package) == []
+    release = package["releases"][0]
+    assert release["tag"] == ["tender"] and "awards" not in release
+    assert release["bids"] == {"statistics": [], "details": []}

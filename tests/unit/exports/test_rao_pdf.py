@@ -80,3 +80,8 @@ def test_user_text_with_markup_characters_is_printed_as_is():
     lot = builders.scored_lot(suppliers={"A": {"name": "Dupont <&> Fils", "siret": None}})
     text = " ".join(pdf_pages_text(rao_pdf(builders.consultation(lots=[lot]))))
     assert "Dupont <&> Fils" in text
+
+
+def test_report_of_a_consultation_without_scoring_says_so():
+    pages = pdf_pages_text(rao_pdf(builders.consultation(lots=[builders.unscored_lot()])))
+    assert "Lot non encore noté" in pages[-1]

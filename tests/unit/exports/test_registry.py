@@ -29,3 +29,8 @@ def test_unknown_option_is_refused(consultation):
 def test_unknown_format_lists_the_known_ones():
     with pytest.raises(ExportError, match="format d'export inconnu « docx » ; formats : csv, "):
         get_export("docx")
+
+
+def test_option_given_as_none_is_left_to_its_default(consultation):
+    data = b"".join(EXPORTS["ocds"](consultation, ocid_prefix=None, supplier=None))
+    assert b'"ocid":"ocds-spar00-MET-2026-017"' in data

@@ -10,6 +10,8 @@ import json
 from datetime import date, datetime
 from typing import Any, Iterator, Mapping
 
+import numpy as np
+
 _CHUNK = 1 << 16
 _SCALAR = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=lambda o: _default(o))
 
@@ -17,7 +19,7 @@ _SCALAR = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=lambda o
 def _default(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
+    if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"valeur non sérialisable en JSON : {type(value).__name__}")
 
@@ -29,8 +31,7 @@ def _pieces(value: Any) -> Iterator[str]:
             yield ("," if k else "") + _SCALAR.encode(str(key)) + ":"
             yield from _pieces(item)
         yield "}"
-    elif isinstance(value, (str, bytes, int, float, bool, type(None), datetime, date)) \
-            or hasattr(value, "item"):
+    elif isinstance(value, (str, bytes, int, float, bool, type(None), datetime, date, np.generic)):
         yield _SCALAR.encode(value)
     elif hasattr(value, "__iter__"):
         yield "["

@@ -171,7 +171,7 @@ def _ranking(lot: LotExport) -> list[Flowable]:
                                     [result.pillar_points[i] for i in ranked],
                                     result.criteria.points, CONTENT_WIDTH)
         caption = "Points par pilier des offres classées"
-        if len(ranked) == CHART_OFFERS:
+        if int((result.status == RANKED).sum()) > CHART_OFFERS:
             caption += f" ({CHART_OFFERS} premières)"
         out += [Spacer(1, 6), KeepTogether([para(caption, "h3"), chart])]
     return out

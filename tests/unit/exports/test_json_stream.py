@@ -1,6 +1,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from spar.exports.json_stream import iter_json
@@ -33,3 +34,8 @@ def test_nan_is_refused():
 def test_large_output_comes_in_several_chunks():
     chunks = list(iter_json({"rows": ({"text": "x" * 100} for _ in range(5000))}))
     assert len(chunks) > 5
+
+
+def test_numpy_values_are_written_as_plain_json():
+    value = {"n": np.int64(3), "x": np.float64(0.5), "a": np.array([1.5, 2.0])}
+    assert json.loads(b"".join(iter_json(value))) == {"n": 3, "x": 0.5, "a": [1.5, 2.0]}

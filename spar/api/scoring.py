@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..services import scorings
+from ..services import reproducibility, scorings
 from .auth import SECURED, principal, requires, uow
 from .schemas import ScoringResultSchema
 
@@ -65,3 +65,28 @@ class Sensitivity(MethodView):
     def get(self, query, reference: str, lot_id: str):
         """Poids effectifs et stabilité de l'attributaire pour la dernière notation."""
         return scorings.sensitivity(uow(), principal(), reference, lot_id, pairs=query["pairs"])
+
+
+class RescoreQuerySchema(Schema):
+    lot = fields.String(metadata={"description": "un seul lot"})
+
+
+class RescoreReportSchema(Schema):
+    scoring = fields.String(required=True)
+    lot = fields.String(required=True)
+    created_at = fields.String(required=True)
+    engine_version = fields.String(required=True)
+    reproduced = fields.Boolean(required=True)
+    differences = fields.List(fields.Dict(), required=True)
+    model_compared = fields.Boolean(required=True)
+
+
+@blp.route("/<reference>/rescore")
+class Rescore(MethodView):
+    @requires("auditor", "buyer")
+    @blp.doc(security=SECURED)
+    @blp.arguments(RescoreQuerySchema, location="query")
+    @blp.response(200, RescoreReportSchema(many=True))
+    def get(self, query, reference: str):
+        """Recalculer chaque notation conservée et la comparer, champ par champ."""
+        return reproducibility.rescore(uow(), principal(), reference, query.get("lot"))

@@ -88,8 +88,16 @@ def synth(seed: int, lots: int, output: str, excluded: tuple[str, ...]) -> None:
               show_default=True, help="Part des offres que le modèle peut envoyer en revue.")
 @click.option("--output", "-o", metavar="DIR", default="models/review", show_default=True,
               help="Dossier du modèle (model.skops, metadata.json, MODEL_CARD.md).")
-def train(data: str | None, seed: int, lots: int, budget: float, output: str) -> None:
+@click.option("--from-reviews", is_flag=True,
+              help="Réentraîner sur les décisions des acheteurs enregistrées dans la base "
+                   "(SPAR_DATABASE_URL) et comparer au modèle en place ; le challenger n'est "
+                   "écrit dans --output que s'il fait mieux.")
+def train(data: str | None, seed: int, lots: int, budget: float, output: str,
+          from_reviews: bool) -> None:
     """Entraîne le modèle de revue et écrit l'artefact, ses métadonnées et sa carte."""
+    if from_reviews:
+        _train_from_reviews(seed, budget, output)
+        return
     from ..review.artifact import save_model
     from ..review.card import render_card
     from ..review.errors import ReviewError
@@ -125,6 +133,35 @@ def train(data: str | None, seed: int, lots: int, budget: float, output: str) ->
     for line in budget_lines(valid["model"], valid["rules"]):
         click.echo(line)
     click.echo(f"Écrit : {output}/model.skops, metadata.json, MODEL_CARD.md")
+
+
+def _train_from_reviews(seed: int, budget: float, output: str) -> None:
+    """Champion (the model in place) against a challenger trained on stored decisions,
+    weighted by the inverse of the probability each offer had to be reviewed."""
+    from ..review import ModelError, ReviewError, default_model, train_challenger
+    from ..review.artifact import save_model
+    from ..review.card import render_card
+    from ..services.reviews import reviewed_offers
+    from ._context import service_app, unit_of_work
+
+    decisions = reviewed_offers(unit_of_work(service_app()))
+    click.echo(f"{_count(len(decisions))} décision(s) d'acheteurs sur des offres signalées "
+               "ou tirées au sort.", err=True)
+    try:
+        champion = default_model()
+    except ModelError as exc:
+        click.echo(f"Pas de modèle en place ({exc}) : le challenger est évalué seul.", err=True)
+        champion = None
+    try:
+        report = train_challenger(decisions, champion, budget=budget, seed=seed)
+    except ReviewError as exc:
+        raise _fail(exc) from None
+    click.echo(report.to_text())
+    if report.challenger_wins:
+        save_model(report.challenger, output, render_card(report.challenger.metadata))
+        click.echo(f"Le challenger fait mieux : écrit dans {output}.")
+    else:
+        click.echo("Le modèle en place reste : rien n'est écrit.")
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -46,7 +46,7 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
         token, secret = tokens.create_token(uow(), OPERATOR, role, name=name,
                                             organisation=None if role == "admin" else ORGANISATION)
         shown[role] = secret
-    buyer = _principal(tokens.authenticate(uow(), shown["buyer"]))
+    buyer = tokens.authenticate(uow(), shown["buyer"])
 
     created = []
     supplier_tokens: dict[str, Principal] = {}

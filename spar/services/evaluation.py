@@ -22,6 +22,7 @@ class Evaluation:
     result: LotResult
     sampled: np.ndarray
     sample_rate: float
+    features: Any = None  # the review features of every offer (spar.review.features)
     notes: tuple[str, ...] = ()  # warnings decided when the inputs were gathered
 
     def document(self) -> dict[str, Any]:
@@ -52,10 +53,10 @@ def evaluate(criteria, inputs: dict[str, Any], model: Any = DEFAULT_MODEL) -> Ev
                           lot_id=inputs.get("lot"))
     result = score_lot(criteria, lot)
     review = inputs.get("review") or {}
-    review_result(result, model=model, self_marks=inputs.get("self_marks") or {})
+    features = review_result(result, model=model, self_marks=inputs.get("self_marks") or {})
     rate = float(review.get("sample_rate", 0.0))
     # the seed is stored with the inputs, so a re-scoring draws the same offers
     sampled, _ = sample_for_review(result.flagged, rate=rate,
                                    rng=np.random.default_rng(int(review.get("seed", 0))))
-    return Evaluation(result, np.asarray(sampled, dtype=bool), rate,
+    return Evaluation(result, np.asarray(sampled, dtype=bool), rate, features,
                       tuple(inputs.get("warnings", ())))

@@ -105,3 +105,60 @@ def test_consultation_state_moves_to_scored(flow):
     body = flow.call("GET", f"/api/v1/consultations/{flow.reference}", "buyer", 200).get_json()
     assert body["state"] == "scored"
     assert body["lots"][0]["offers"] == 3
+
+
+def test_review_shows_reasons_and_records_a_decision_with_its_basis(flow):
+    flow.open()
+    cheap = flow.submit("supplier", 5000)
+    flow.submit("supplier_b", 12000)
+    flow.submit("supplier_c", 11000)
+    flow.close()
+    result = flow.score()
+    entry = next(o for o in result["offers"] if o["id"] == cheap["id"])
+    assert entry["review"]["flagged"]
+    url = f"/api/v1/offers/{cheap['id']}/review"
+    shown = flow.call("GET", url, "buyer", 200).get_json()
+    assert "abnormally_low" in [r["code"] for r in shown["reasons"]]
+    flow.call("POST", url, "buyer", 422, json={"decision": "rejected", "comment": " "})
+    flow.call("POST", url, "buyer", 422, json={"decision": "maybe", "comment": "x"})
+    body = flow.call("POST", url, "buyer", 201, json={
+        "decision": "needs_information",
+        "comment": "Demande de justification du prix envoyée le 2 janvier."}).get_json()
+    assert [d["decision"] for d in body["decisions"]] == ["needs_information"]
+    flow.call("POST", url, "other_buyer", 404, json={"decision": "cleared", "comment": "x"})
+    flow.call("GET", url, "auditor", 403)
+
+
+def test_review_before_scoring_is_a_conflict(flow):
+    flow.open()
+    offer = flow.submit("supplier", 5000)
+    flow.call("GET", f"/api/v1/offers/{offer['id']}/review", "buyer", 409)
+    flow.close()
+    flow.call("GET", f"/api/v1/offers/{offer['id']}/review", "buyer", 409)
+
+
+def test_decisions_feed_the_retraining_set(flow, uow):
+    from spar.services import reviews
+
+    flow.open()
+    cheap = flow.submit("supplier", 5000)
+    flow.submit("supplier_b", 12000)
+    flow.submit("supplier_c", 11000)
+    flow.close()
+    flow.score()
+    flow.call("POST", f"/api/v1/offers/{cheap['id']}/review", "buyer", 201,
+              json={"decision": "rejected", "comment": "Prix non justifié."})
+    stored = reviews.reviewed_offers(uow())
+    assert [(r.offer, r.decision, r.sampling_probability) for r in stored] == [
+        (cheap["id"], "rejected", 1.0)]
+    assert stored[0].features
+
+
+def test_auditor_rescores_every_stored_run_over_http(flow):
+    _scored(flow)
+    flow.score()
+    reports = flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "auditor",
+                        200).get_json()
+    assert len(reports) == 2 and all(r["reproduced"] for r in reports)
+    flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "supplier", 403)
+    flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "other_auditor", 404)

@@ -1,0 +1,51 @@
+"""The organisation's yearly SPAR indicators (JSON, or a one-page PDF)."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..services import indicators
+from .auth import SECURED, principal, requires, uow
+
+blp = Blueprint("indicators", __name__, url_prefix="/api/v1", description="Indicateurs SPAR")
+
+
+class IndicatorsQuerySchema(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "pdf"]))
+
+
+class IndicatorsSchema(Schema):
+    organisation = fields.Dict(required=True)
+    year = fields.Integer(required=True)
+    consultations = fields.Integer(required=True)
+    with_environmental_criterion = fields.Float(allow_none=True)
+    with_social_criterion = fields.Float(allow_none=True)
+    average_pillar_weight = fields.Dict(keys=fields.String(),
+                                        values=fields.Float(allow_none=True))
+    awards = fields.Integer(required=True)
+    insertion_hours_awarded = fields.Float(required=True)
+    sme_awards_share = fields.Float(allow_none=True)
+    sme_awards_known = fields.Integer(required=True)
+
+
+@blp.route("/indicators")
+class Indicators(MethodView):
+    @requires("buyer", "auditor")
+    @blp.doc(security=SECURED)
+    @blp.arguments(IndicatorsQuerySchema, location="query")
+    @blp.response(200, IndicatorsSchema, content_type="application/json")
+    @blp.alt_response(200, content_type="application/pdf", success=True,
+                      description="format=pdf : une page avec graphiques")
+    def get(self, query):
+        """Les chiffres SPAR de l'année pour l'organisation de l'appelant."""
+        figures = indicators.compute(uow(), principal(), query["year"])
+        if query["format"] == "pdf":
+            from ..exports.indicators_pdf import indicators_pdf
+
+            return Response(indicators_pdf(figures), mimetype="application/pdf", headers={
+                "Content-Disposition": f'attachment; filename="indicateurs-{query["year"]}.pdf"'})
+        return figures

@@ -1,0 +1,111 @@
+"""spar db upgrade, token, audit verify/rescore and model train --from-reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+
+from spar import create_app
+from spar.db import make_engine
+from spar.services import demo
+from tests.conftest import CRITERIA_DIR
+
+
+def test_db_upgrade_reports_the_revision(run):
+    result = run("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "révision 0001" in result.output
+
+
+def test_token_create_prints_the_secret_on_its_last_line_and_revoke_works(run):
+    created = run("token", "create", "--role", "buyer", "--org", "metropole")
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[-1]
+    assert secret.startswith("spar_")
+    listed = run("token", "list")
+    assert "buyer" in listed.output and secret not in listed.output
+    revoked = run("token", "revoke", "1")
+    assert revoked.exit_code == 0 and "révoqué" in revoked.output
+
+
+def test_token_create_refuses_a_bad_siret_without_a_traceback(run):
+    result = run("token", "create", "--role", "supplier", "--siret", "12345678901234")
+    assert result.exit_code == 1
+    assert "SIRET" in result.output and "Traceback" not in result.output
+
+
+def _seed(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    seeded = demo.seed(app.extensions["spar.db"].sessions, app.config, CRITERIA_DIR,
+                       datetime.now(timezone.utc))
+    app.extensions["spar.db"].engine.dispose()
+    return seeded
+
+
+def test_demo_seeds_scored_consultations_once(run, empty_database):
+    seeded = _seed(empty_database)
+    assert not seeded["already"]
+    assert set(seeded["tokens"]) == {"admin", "buyer", "auditor", "supplier"}
+    assert "DEMO-OUVERTE" in seeded["consultations"]
+    assert len(seeded["consultations"]) >= 6
+    assert _seed(empty_database)["already"]
+
+
+def test_audit_verify_passes_then_names_the_altered_entry(run, empty_database):
+    _seed(empty_database)
+    ok = run("audit", "verify")
+    assert ok.exit_code == 0, ok.output
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET details = :d WHERE id = 5"),
+                           {"d": '{"forged": true}'})
+    engine.dispose()
+    broken = run("audit", "verify")
+    assert broken.exit_code == 1
+    assert "n° 5" in broken.output
+
+
+def test_audit_verify_finds_a_removed_entry(run, empty_database):
+    _seed(empty_database)
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE id = 3"))
+    engine.dispose()
+    broken = run("audit", "verify")
+    assert broken.exit_code == 1
+    assert "entrée 3 manquante" in broken.output
+
+
+def test_audit_rescore_reproduces_every_stored_scoring_after_a_restart(run, empty_database):
+    seeded = _seed(empty_database)
+    reference = next(r for r in seeded["consultations"] if r != "DEMO-OUVERTE")
+    result = run("audit", "rescore", reference)
+    assert result.exit_code == 0, result.output
+    assert "reproduite à l'identique" in result.output
+
+
+def test_audit_rescore_reports_a_tampered_result_field_by_field(run, empty_database):
+    seeded = _seed(empty_database)
+    reference = next(r for r in seeded["consultations"] if r != "DEMO-OUVERTE")
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        row = connection.execute(text("SELECT id, result FROM scorings ORDER BY id LIMIT 1")
+                                 ).first()
+    import json
+
+    doc = row.result if isinstance(row.result, dict) else json.loads(row.result)
+    doc["offers"][0]["total"] += 1.0
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE scorings SET result = :r WHERE id = :i"),
+                           {"r": json.dumps(doc), "i": row.id})
+    engine.dispose()
+    result = run("audit", "rescore", reference)
+    assert result.exit_code == 1
+    assert "offers[0].total" in result.output
+
+
+def test_retraining_from_reviews_says_how_many_decisions_are_missing(run):
+    result = run("model", "train", "--from-reviews", "-o", "unused")
+    assert result.exit_code == 1
+    assert "Pas assez de décisions" in result.output

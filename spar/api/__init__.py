@@ -39,8 +39,8 @@ class SparApi(Api):
 
 def init_api(app) -> SparApi:
     """Create the Api, register every blueprint and the error mapping."""
-    from . import (admin, audit_log, consultations, criteria_sets, errors, health, indicators,
-                   offers, reviews, scoring, self_assessment)
+    from . import (admin, audit_log, consultations, criteria_sets, errors, exports, health,
+                   indicators, offers, reviews, scoring, self_assessment)
 
     api = SparApi()
     api.init_app(app, spec_kwargs={
@@ -49,7 +49,7 @@ def init_api(app) -> SparApi:
                                 "Promotion des Achats Responsables (SPAR). Authentification : "
                                 "`Authorization: Bearer <jeton>`."},
     })
-    for module in (health, criteria_sets, consultations, offers, scoring, reviews,
+    for module in (health, criteria_sets, consultations, offers, scoring, reviews, exports,
                    self_assessment, audit_log, indicators, admin):
         api.register_blueprint(module.blp)
     errors.register(app)

@@ -11,7 +11,8 @@ import importlib
 import click
 
 #: Modules of this package that add commands to the ``spar`` group, in help order.
-COMMAND_MODULES = ("service", "tokens", "audit", "criteria", "scoring", "analysis", "model")
+COMMAND_MODULES = ("criteria", "scoring", "service", "tokens", "audit", "exports", "analysis",
+                   "model")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

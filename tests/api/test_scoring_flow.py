@@ -162,3 +162,35 @@ def test_auditor_rescores_every_stored_run_over_http(flow):
     assert len(reports) == 2 and all(r["reproduced"] for r in reports)
     flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "supplier", 403)
     flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "other_auditor", 404)
+
+
+def test_exports_are_sealed_then_streamed_to_buyer_and_auditor(flow):
+    flow.open()
+    flow.submit("supplier", 10000)
+    url = f"/api/v1/consultations/{flow.reference}/export?format=csv"
+    flow.call("GET", url, "buyer", 409)
+    flow.close()
+    flow.mark(flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "buyer",
+                        200).get_json()[0]["id"], 3)
+    flow.score()
+    for who in ("buyer", "auditor"):
+        response = flow.call("GET", url, who, 200)
+        assert response.data.startswith(b"\xef\xbb\xbf")
+        assert "attachment" in response.headers["Content-Disposition"]
+    pdf = flow.call("GET", url.replace("csv", "pdf"), "auditor", 200)
+    assert pdf.data.startswith(b"%PDF")
+    flow.call("GET", url, "other_auditor", 404)
+    flow.call("GET", url.replace("csv", "docx"), "buyer", 422)
+
+
+def test_a_candidate_gets_its_own_letter_and_nothing_else(flow):
+    a, b, c, result = _scored(flow)
+    base = f"/api/v1/consultations/{flow.reference}/export?format="
+    letter = flow.call("GET", base + "letter-json", "supplier_b", 200).get_data(as_text=True)
+    assert b["id"] in letter
+    winner = next(o for o in result["offers"] if o["rank"] == 1)["id"]
+    for other in (a, c):  # other bidders stay anonymous, save the winner
+        if other["id"] != winner:
+            assert other["id"] not in letter
+    flow.call("GET", base + "csv", "supplier_b", 403)
+    flow.call("GET", base + "letter", "supplier_b", 200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
@@ -109,3 +109,35 @@ def test_retraining_from_reviews_says_how_many_decisions_are_missing(run):
     result = run("model", "train", "--from-reviews", "-o", "unused")
     assert result.exit_code == 1
     assert "Pas assez de décisions" in result.output
+
+
+def test_export_every_format_of_a_scored_demo_consultation(run, empty_database, tmp_path):
+    seeded = _seed(empty_database)
+    reference = next(r for r in seeded["consultations"] if r != "DEMO-OUVERTE")
+    for fmt, magic in (("csv", b"\xef\xbb\xbf"), ("xlsx", b"PK"), ("pdf", b"%PDF"),
+                       ("json", b"{"), ("ocds", b"{")):
+        out = tmp_path / f"export.{fmt}"
+        result = run("export", reference, "--format", fmt, "--output", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+
+
+def test_export_of_an_unknown_consultation_is_a_clean_error(run):
+    result = run("export", "NOPE", "--format", "csv")
+    assert result.exit_code == 1
+    assert "inconnue" in result.output
+
+
+def test_report_indicators_of_the_demo_organisation(run, empty_database):
+    _seed(empty_database)
+    # the demo publishes its consultations 30 days before now
+    year = str((datetime.now(timezone.utc) - timedelta(days=30)).year)
+    result = run("report", "indicators", "--org", "metropole-exemple", "--year", year,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    figures = json.loads(result.stdout)
+    assert figures["consultations"] >= 6
+    assert figures["with_environmental_criterion"] == 1.0
+    assert figures["awards"] >= 6

@@ -1,0 +1,117 @@
+"""``spar export`` and ``spar report indicators`` — the service's exports without a server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+
+import click
+
+from ._context import fail_on_service_error, service_app, unit_of_work
+
+FORMATS = ("csv", "xlsx", "pdf", "json", "ocds", "letter", "letter-json")
+BINARY = ("xlsx", "pdf", "letter")
+
+
+def _write(chunks, output: str | None, binary: bool) -> None:
+    """Stream to ``output`` (written aside, then renamed: never a half file) or stdout."""
+    if output is None:
+        if binary and sys.stdout.isatty():
+            raise click.UsageError("format binaire : précisez --output FICHIER")
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    partial = f"{output}.partiel"
+    try:
+        with open(partial, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk)
+        os.replace(partial, output)
+    except OSError as exc:
+        raise click.ClickException(f"écriture impossible dans {output} : {exc.strerror}") from None
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+@click.command("export")
+@click.argument("reference")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="csv/xlsx : détail des notes ; pdf : rapport d'analyse des offres ; json : "
+                   "notations enregistrées ; ocds : paquet OCDS 1.1 ; letter : lettre d'un "
+                   "candidat (--supplier).")
+@click.option("--output", "-o", metavar="F", help="Fichier à écrire (obligatoire pour les "
+                                                   "formats binaires dans un terminal).")
+@click.option("--supplier", metavar="OFFRE|SIRET", help="Pour une lettre : le candidat.")
+@fail_on_service_error
+def export(reference: str, fmt: str, output: str | None, supplier: str | None) -> None:
+    """Exporter une consultation de la base (SPAR_DATABASE_URL), sans serveur."""
+    from ..services import exports
+    from ..services.principal import OPERATOR
+
+    app = service_app()
+    chunks, _, filename = exports.export(unit_of_work(app), OPERATOR, reference, fmt,
+                                         supplier=supplier)
+    _write(chunks, output, fmt in BINARY)
+    if output:
+        click.echo(f"Écrit : {output} ({filename})", err=True)
+
+
+@click.group("report")
+def report() -> None:
+    """Rapports de l'organisation."""
+
+
+@report.command("indicators")
+@click.option("--org", "organisation", required=True, help="Organisation (identifiant).")
+@click.option("--year", type=click.IntRange(2000, 2100),
+              default=lambda: datetime.now(timezone.utc).year, show_default="année en cours")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "pdf"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", metavar="F")
+@fail_on_service_error
+def indicators(organisation: str, year: int, fmt: str, output: str | None) -> None:
+    """Les indicateurs SPAR de l'année : consultations, parts environnementale et sociale,
+    poids moyens par pilier, heures d'insertion et part des PME attributaires."""
+    from ..engine.criteria import PILLAR_LABELS
+    from ..engine.text import fr_number, fr_percent
+    from ..services import indicators as service
+    from ..services.principal import OPERATOR
+
+    app = service_app()
+    figures = service.compute(unit_of_work(app), OPERATOR, year, organisation)
+    if fmt == "pdf":
+        from ..exports.indicators_pdf import indicators_pdf
+
+        _write(iter((indicators_pdf(figures),)), output, True)
+        return
+    if fmt == "json":
+        _write(iter((json.dumps(figures, ensure_ascii=False, indent=2).encode() + b"\n",)),
+               output, False)
+        return
+
+    def share(x):
+        return "—" if x is None else fr_percent(x)
+
+    lines = [f"Indicateurs SPAR {year} — {figures['organisation']['name']}",
+             f"Consultations publiées : {figures['consultations']}",
+             f"… avec un critère environnemental : "
+             f"{share(figures['with_environmental_criterion'])}",
+             f"… avec un critère social : {share(figures['with_social_criterion'])}",
+             "Poids moyen par pilier :"]
+    lines += [f"  {PILLAR_LABELS[p]:<20} {share(v)}"
+              for p, v in figures["average_pillar_weight"].items()]
+    lines += [f"Attributions : {figures['awards']}",
+              f"Heures d'insertion engagées par les attributaires : "
+              f"{fr_number(figures['insertion_hours_awarded'], 0)}",
+              f"Part des attributions à des PME : {share(figures['sme_awards_share'])} "
+              f"({figures['sme_awards_known']} attribution(s) où la taille est connue)"]
+    _write(iter(("\n".join(lines) + "\n").encode() for _ in (0,)), output, False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export)
+    group.add_command(report)

@@ -1,0 +1,112 @@
+"""Assemble what the exports read from the database: the consultation, its criteria and,
+per lot, the latest scoring recomputed from its stored inputs."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from sqlalchemy import select
+
+from ..db.models import Offer, ReviewDecision
+from ..exports import ConsultationExport, ExportError, LotExport, get_export
+from . import audit
+from .clock import paris_time
+from .consultations import find, is_closed, visible
+from .criteria_sets import criteria_of
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .principal import Principal
+from .scorings import latest, rebuild
+
+#: Formats a supplier may ask for: its own letter, nothing else.
+SUPPLIER_FORMATS = ("letter", "letter-json")
+
+
+def _lot_export(session, lot) -> LotExport:
+    scoring = latest(session, lot)
+    if scoring is None:
+        return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate)
+    criteria = criteria_of(scoring.criteria_set)
+    evaluation = rebuild(criteria, scoring)
+    offer_ids = {o["id"] for o in scoring.inputs["offers"]}
+    suppliers = {o["id"]: dict(o.get("supplier") or {}) for o in scoring.inputs["offers"]}
+    marks = {oid: {path: {"mark": m["mark"], "justification": m["justification"],
+                          "at": m["given_at"]} for path, m in given.items()}
+             for oid, given in (scoring.inputs.get("marks") or {}).items()}
+    reviews = {}
+    rows = session.execute(select(ReviewDecision, Offer.public_id).join(
+        Offer, ReviewDecision.offer_id == Offer.id).where(
+        ReviewDecision.scoring_id == scoring.id).order_by(ReviewDecision.id)).all()
+    for decision, public_id in rows:  # the latest decision per offer counts
+        if public_id in offer_ids:
+            reviews[public_id] = {"decision": decision.decision, "comment": decision.comment,
+                                  "by": decision.decided_by,
+                                  "at": decision.decided_at.isoformat()}
+    return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate,
+                     scoring_id=scoring.public_id, scored_at=scoring.created_at,
+                     result=evaluation.result, suppliers=suppliers, marks=marks,
+                     reviews=reviews, sensitivity=scoring.result.get("sensitivity"))
+
+
+def bundle(session, consultation) -> ConsultationExport:
+    """The whole consultation as the export functions read it."""
+    return ConsultationExport(
+        reference=consultation.reference, title=consultation.title,
+        buyer=consultation.organisation.name, category=consultation.criteria_set.category,
+        deadline=consultation.deadline, published_at=consultation.published_at,
+        criteria=criteria_of(consultation.criteria_set),
+        lots=[_lot_export(session, lot) for lot in consultation.lots])
+
+
+def export(uow, principal: Principal, reference: str, fmt: str, *,
+           supplier: str | None = None, ocid_prefix: str | None = None
+           ) -> tuple[Iterator[bytes], str, str]:
+    """(byte chunks, media type, file name) of one export, as the caller may see it.
+
+    Buyers and auditors: every format once offers are unsealed. Suppliers: their
+    own letter only (their scores beside the winner's). Admins (the operator's
+    command line): everything.
+    """
+    try:
+        chosen = get_export(fmt)
+    except ExportError as exc:
+        raise Invalid(str(exc), {"format": [str(exc)]}) from None
+    with uow:
+        if principal.role == "admin":
+            consultation = find(uow.session, reference)
+        elif principal.role in ("buyer", "auditor", "supplier"):
+            consultation = visible(uow.session, principal, reference)
+        else:
+            raise Forbidden("exports réservés aux acheteurs, contrôleurs et candidats")
+        if principal.role == "supplier":
+            if fmt not in SUPPLIER_FORMATS:
+                raise Forbidden("un candidat n'obtient que sa lettre (format=letter)")
+            supplier = principal.siret
+            lot_ids = [lot.id for lot in consultation.lots]
+            if not uow.session.execute(select(Offer.id).where(
+                    Offer.lot_id.in_(lot_ids), Offer.siret == principal.siret)).first():
+                raise NotFound("vous n'avez pas remis d'offre pour cette consultation")
+        if not is_closed(consultation, uow.now()):
+            raise Conflict("offres scellées jusqu'à la date limite "
+                           f"({paris_time(consultation.deadline)}) : pas d'export avant")
+        data = bundle(uow.session, consultation)
+        options: dict[str, Any] = {"supplier": supplier}
+        if fmt == "ocds":
+            options = {"ocid_prefix": ocid_prefix or uow.settings.get("OCDS_PREFIX")}
+        elif fmt not in SUPPLIER_FORMATS:
+            options = {}
+        try:
+            chunks = chosen(data, **options)
+            first = next(chunks, b"")
+        except ExportError as exc:
+            raise Invalid(str(exc), {"format": [str(exc)]}) from None
+        audit.record(uow, principal, "export.read", target=f"consultation:{reference}",
+                     consultation=reference, organisation_id=consultation.organisation_id,
+                     details={"format": fmt, "supplier": supplier})
+        uow.commit()
+
+    def stream() -> Iterator[bytes]:
+        yield first
+        yield from chunks
+
+    return stream(), chosen.media_type, chosen.filename(reference)
+

@@ -32,7 +32,8 @@ STATUS_LABELS = {RANKED: "classée", ELIMINATED: "éliminée", IRREGULAR: "irré
 #: Short pillar headings that fit a column of the table.
 PILLAR_HEADINGS = {"economic": "Prix", "environmental": "Environ.", "social": "Social",
                    "technical": "Techn."}
-FLAG = "⚑ OAB"
+FLAG = "⚑ OAB"  # abnormally low (offre anormalement basse)
+FLAG_REVIEW = "⚑ revue"  # flagged for another reason
 #: Signs a line must not start with (French spaces them from the word before).
 NO_BREAK_BEFORE = frozenset("%:;!?»")
 
@@ -78,13 +79,17 @@ def write_table(result: LotResult, stream: IO[str]) -> None:
     ranked = order[result.status[order] == RANKED]
     layout = _Layout.of(result, ranked, names)
     out(layout.heading())
-    for lines in _ranked_lines(result, ranked, layout, flagged, names):
+    low = abnormally_low(result)
+    for lines in _ranked_lines(result, ranked, layout, flagged, low, names):
         out(lines)
     if not len(ranked):
         out("  (aucune offre classée)\n")
-    if flagged.any():
+    if low.any():
         out(f"\n{FLAG} : offre anormalement basse, à examiner avant toute décision "
             "(elle n'est pas exclue).\n")
+    if (flagged & ~low).any():
+        out(f"{'' if low.any() else chr(10)}{FLAG_REVIEW} : offre signalée pour examen "
+            "(motifs ci-dessous) ; le signalement n'exclut pas l'offre.\n")
 
     for status, title in ((ELIMINATED, "Offres éliminées"), (IRREGULAR, "Offres irrégulières")):
         members = order[result.status[order] == status].tolist()
@@ -126,7 +131,7 @@ class _Layout:
         number = max(9, len(fr_number(result.totals[ranked].max(initial=0))) + 1)
         offer = max(min(max(map(len, result.lot.offer_ids), default=0), 16), 5)
         room = WIDTH - (rank + 2 + offer + 2 + number * (1 + len(pillars)) + 2
-                        + max(len(FLAG), len("Alerte")))
+                        + max(len(FLAG), len(FLAG_REVIEW), len("Alerte")))
         supplier = max(min(max(map(len, names), default=0), room), 11)
         return cls(rank, offer, supplier, number, pillars)
 
@@ -137,13 +142,23 @@ class _Layout:
         return text + "\n" + "─" * min(len(text) + 1, WIDTH) + "\n"
 
 
+def abnormally_low(result: LotResult) -> np.ndarray:
+    """True for the offers flagged by the set's abnormally-low rules."""
+    if hasattr(result.flags, "with_code"):
+        return result.flags.with_code("abnormally_low")
+    return np.array([any(r.get("code") == "abnormally_low" for r in f) for f in result.flags],
+                    dtype=bool)
+
+
 def _ranked_lines(result: LotResult, ranked: np.ndarray, layout: _Layout, flagged: np.ndarray,
-                  names: list[str], chunk: int = 10_000) -> Iterator[str]:
+                  low: np.ndarray, names: list[str], chunk: int = 10_000) -> Iterator[str]:
     """The ranked offers' lines, in chunks, assembled as arrays of characters: a lot of
     100,000 offers costs a few numpy operations, not 100,000 string formats."""
     ids = _text_codes(result.lot.offer_ids, layout.offer)
     names = _text_codes(names, layout.supplier)
-    flag = np.array([ord(c) for c in "  " + FLAG], dtype=np.uint32)
+    width = 2 + max(len(FLAG), len(FLAG_REVIEW))
+    flag_low = np.array([ord(c) for c in ("  " + FLAG).ljust(width)], dtype=np.uint32)
+    flag_review = np.array([ord(c) for c in ("  " + FLAG_REVIEW).ljust(width)], dtype=np.uint32)
     for start in range(0, len(ranked), chunk):
         idx = ranked[start:start + chunk]
         gap = np.full((len(idx), 2), ord(" "), dtype=np.uint32)
@@ -153,7 +168,8 @@ def _ranked_lines(result: LotResult, ranked: np.ndarray, layout: _Layout, flagge
             _number_codes(result.rank[idx], layout.rank, decimals=False), gap, ids[idx], gap,
             names[idx], *(_number_codes(numbers[:, k], layout.number)
                           for k in range(numbers.shape[1])),
-            np.where(flagged[idx, None], flag, ord(" ")).astype(np.uint32),
+            np.where(low[idx, None], flag_low,
+                     np.where(flagged[idx, None], flag_review, ord(" "))).astype(np.uint32),
         ])
         lines = np.strings.rstrip(codes.view(f"U{codes.shape[1]}")[:, 0])
         yield "\n".join(lines.tolist()) + "\n"

@@ -50,6 +50,8 @@ def _amount(ctx, param, value: str | None) -> float | None:
 
 
 # --------------------------------------------------------------------------- score
+REVIEW_MODES = ("model", "rules", "none")
+
 @click.command("score")
 @click.argument("criteria_path", metavar="CRITERIA")
 @click.argument("offers_path", metavar="OFFERS")
@@ -64,8 +66,12 @@ def _amount(ctx, param, value: str | None) -> float | None:
 @click.option("--estimate", metavar="MONTANT", callback=_amount,
               help="Estimation du lot (HT), pour la règle d'offre anormalement basse "
                    "estimate_ratio.")
+@click.option("--review", type=click.Choice(REVIEW_MODES), default="model", show_default=True,
+              help="Offres à examiner : model = règles et modèle de revue (comme le service) ; "
+                   "rules = règles seules (sans charger scikit-learn) ; none = seulement les "
+                   "offres anormalement basses du jeu de critères.")
 def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
-          output: str | None, estimate: float | None) -> None:
+          output: str | None, estimate: float | None, review: str) -> None:
     """Note les offres d'un lot selon un fichier de critères, hors ligne : classement,
     offres éliminées ou irrégulières avec leurs motifs, offres anormalement basses à
     examiner.
@@ -98,6 +104,10 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
     for note in offers.notes:
         click.echo(f"Note : {note}", err=True)
     result = score_lot(crit, offers.lot)
+    if review != "none":
+        from ..review import DEFAULT_MODEL, review_result
+
+        review_result(result, model=DEFAULT_MODEL if review == "model" else None)
     rows = _write_result(result, fmt, output)
     if output is not None:
         detail = f", {rows} lignes de détail" if rows is not None else ""

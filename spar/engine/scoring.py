@@ -90,18 +90,30 @@ class OfferReasons(Sequence):
     def __init__(self, n: int):
         self._n = n
         self._batches: list[tuple[np.ndarray, Callable[[int], dict[str, Any]]]] = []
+        self._codes: list[str | None] = []
         self._built: dict[int, list[dict[str, Any]]] = {}
         self._index: dict[int, list[int]] | None = None
 
-    def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]]) -> None:
-        """Give every offer where ``mask`` is true the reason ``reason(i)``."""
+    def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]],
+            code: str | None = None) -> None:
+        """Give every offer where ``mask`` is true the reason ``reason(i)``; ``code``, when
+        given, lets :meth:`with_code` find these offers without wording any reason."""
         if not mask.any():
             return
         for i, built in self._built.items():
             if mask[i]:
                 built.append(reason(i))
         self._batches.append((mask, reason))
+        self._codes.append(code)
         self._index = None
+
+    def with_code(self, code: str) -> np.ndarray:
+        """True for every offer given a reason recorded with ``code``."""
+        out = np.zeros(self._n, dtype=bool)
+        for (mask, _), batch_code in zip(self._batches, self._codes):
+            if batch_code == code:
+                out |= mask
+        return out
 
     def any(self) -> np.ndarray:
         """True for every offer with at least one reason."""
@@ -337,7 +349,7 @@ def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
             warnings.append("Règle estimate_ratio non appliquée : le lot n'a pas d'estimation.")
             continue
         found = get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate)
-        flags.add(found.mask, found.reason)
+        flags.add(found.mask, found.reason, code="abnormally_low")
     return flags
 
 

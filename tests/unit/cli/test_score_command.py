@@ -22,7 +22,7 @@ LEAVES = 7  # leaves of the SPEC §2 example
 
 
 def test_table_ranks_flags_and_gives_reasons(invoke, criteria_path, offers_path):
-    result = invoke("score", criteria_path, offers_path)
+    result = invoke("score", criteria_path, offers_path, "--review", "none")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     ranked = [line.split() for line in lines if line[:4].strip().isdigit()]
@@ -38,7 +38,7 @@ def test_table_ranks_flags_and_gives_reasons(invoke, criteria_path, offers_path)
 
 
 def test_json_is_the_result_of_spec_section_4(invoke, criteria_path, offers_path):
-    result = invoke("score", criteria_path, offers_path, "--format", "json")
+    result = invoke("score", criteria_path, offers_path, "--format", "json", "--review", "none")
     assert result.exit_code == 0
     criteria = load_criteria(criteria_path)
     expected = result_to_dict(score_lot(criteria, read_offers(offers_path, criteria).lot))
@@ -74,8 +74,8 @@ def test_csv_to_standard_output(invoke, criteria_path, offers_path):
 
 def test_xlsx_has_the_ranking_and_the_breakdown(invoke, criteria_path, offers_path, tmp_path):
     out = tmp_path / "detail.xlsx"
-    assert invoke("score", criteria_path, offers_path, "--format", "xlsx", "-o", out
-                  ).exit_code == 0
+    assert invoke("score", criteria_path, offers_path, "--format", "xlsx", "-o", out,
+                  "--review", "none").exit_code == 0
     book = load_workbook(out)  # not read-only: it would drop trailing empty cells
     assert book.sheetnames == ["Classement", "Détail"]
     ranking = list(book["Classement"].iter_rows(values_only=True))
@@ -197,3 +197,20 @@ def test_output_problems_are_found_before_reading_offers(invoke, criteria_path, 
     result = invoke("score", criteria_path, tmp_path / "absent.csv", "-o", tmp_path)
     assert result.exit_code == 2
     assert "est un dossier" in result.stderr
+
+
+def test_review_by_default_adds_the_rules_and_the_model(invoke, criteria_path, offers_path):
+    result = invoke("score", criteria_path, offers_path, "--format", "json")
+    assert result.exit_code == 0
+    offers = json.loads(result.stdout)["offers"]
+    assert all(o["review"]["model_version"] for o in offers if o["status"] != "irregular")
+    codes = {r["code"] for o in offers for r in o["review"]["reasons"]}
+    assert "abnormally_low" in codes and codes - {"abnormally_low"}
+
+
+def test_review_rules_only_leaves_the_model_out(invoke, criteria_path, offers_path):
+    result = invoke("score", criteria_path, offers_path, "--format", "json", "--review", "rules")
+    assert result.exit_code == 0
+    offers = json.loads(result.stdout)["offers"]
+    assert all(o["review"]["model_score"] is None for o in offers)
+    assert "model" not in {r["code"] for o in offers for r in o["review"]["reasons"]}

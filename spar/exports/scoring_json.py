@@ -43,9 +43,33 @@ def consultation_header(consultation: ConsultationExport) -> dict[str, Any]:
     }
 
 
+class _Masked:
+    """A per-offer list read through the bundle, which skips offers that have none."""
+
+    def __init__(self, read):
+        self._read = read
+
+    def __getitem__(self, i: int) -> list[dict[str, Any]]:
+        return self._read(i)
+
+
+class _QuietResult:
+    """The lot's result as :func:`offer_entry` reads it, except that offers without
+    reasons read an empty list instead of making the engine word and keep one: every
+    offer is read here, and the export must not grow with the lot."""
+
+    def __init__(self, lot: LotExport):
+        self._result = lot.result
+        self.reasons = _Masked(lot.reasons)
+        self.flags = _Masked(lot.flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
+
+
 def _offers(lot: LotExport) -> Iterator[dict[str, Any]]:
-    result = lot.result
-    for i in result.order:
+    result = _QuietResult(lot)
+    for i in lot.result.order:
         i = int(i)
         entry = offer_entry(result, i)
         entry["supplier"] = lot.supplier(i)

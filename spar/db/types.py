@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 
@@ -32,5 +31,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-#: JSON documents: JSONB on PostgreSQL, JSON text elsewhere.
-Document = JSON().with_variant(JSONB(), "postgresql")
+#: JSON documents, kept as the exact text written (PostgreSQL's ``json``, not ``jsonb``):
+#: jsonb rewrites numbers (-0.0 becomes 0, 1e+16 an integer), which would change the
+#: SHA-256 of a stored scoring or audit entry and make an intact record look altered.
+Document = JSON()

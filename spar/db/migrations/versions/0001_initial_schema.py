@@ -8,15 +8,15 @@ Create Date: 2026-11-28
 
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
 
-# Written out here rather than imported, so this revision never changes under us.
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# Written out here rather than imported, so this revision never changes under us. Plain
+# json on PostgreSQL: jsonb would rewrite numbers and break stored content hashes.
+JSON_DOCUMENT = sa.JSON()
 
 
 def upgrade() -> None:

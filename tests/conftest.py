@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA_DIR = ROOT / "criteria"
 POSTGRES_URL = os.environ.get("SPAR_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("SPAR_TEST_REDIS_URL", "")
 
 settings.register_profile("default", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -27,13 +28,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` skip, saying why, unless SPAR_TEST_DATABASE_URL is set."""
-    if POSTGRES_URL:
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL non configuré (SPAR_TEST_DATABASE_URL)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    """Tests marked ``postgres`` or ``redis`` skip, saying why, unless SPAR_TEST_DATABASE_URL
+    or SPAR_TEST_REDIS_URL names the server (CI sets both: there they must run)."""
+    for marker, url, variable in (("postgres", POSTGRES_URL, "SPAR_TEST_DATABASE_URL"),
+                                  ("redis", REDIS_URL, "SPAR_TEST_REDIS_URL")):
+        if url:
+            continue
+        skip = pytest.mark.skip(reason=f"serveur non configuré ({variable})")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

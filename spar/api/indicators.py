@@ -19,17 +19,16 @@ class IndicatorsQuerySchema(Schema):
 
 
 class IndicatorsSchema(Schema):
-    organisation = fields.Dict(required=True)
     year = fields.Integer(required=True)
+    organisation = fields.String(required=True)
     consultations = fields.Integer(required=True)
-    with_environmental_criterion = fields.Float(allow_none=True)
-    with_social_criterion = fields.Float(allow_none=True)
-    average_pillar_weight = fields.Dict(keys=fields.String(),
-                                        values=fields.Float(allow_none=True))
+    with_environmental_share = fields.Float(allow_none=True)
+    with_social_share = fields.Float(allow_none=True)
+    pillar_weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    insertion_hours = fields.Float(required=True)
     awards = fields.Integer(required=True)
-    insertion_hours_awarded = fields.Float(required=True)
-    sme_awards_share = fields.Float(allow_none=True)
-    sme_awards_known = fields.Integer(required=True)
+    sme_award_share = fields.Float(allow_none=True)
+    sme_known_awards = fields.Integer(required=True)
 
 
 @blp.route("/indicators")

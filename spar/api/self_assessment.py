@@ -25,6 +25,9 @@ class SelfAssessmentInputSchema(Schema):
                               metadata={"description": "valeurs attendues de la concurrence, "
                                                        "par réponse : un nombre (la meilleure), "
                                                        "{best, worst} ou une liste"})
+    gain = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1e6),
+                        metadata={"description": "points à gagner : le plus petit changement "
+                                                 "de chaque réponse qui les rapporte"})
 
 
 class HintSchema(Schema):
@@ -51,6 +54,7 @@ class SelfAssessmentSchema(Schema):
     assumed_best = fields.List(fields.String())
     notes = fields.List(fields.String())
     hints = fields.List(fields.Nested(HintSchema))
+    what_if = fields.List(fields.Dict(), allow_none=True)
 
 
 @blp.route("/self-assessment")

@@ -96,20 +96,19 @@ def indicators(organisation: str, year: int, fmt: str, output: str | None) -> No
     def share(x):
         return "—" if x is None else fr_percent(x)
 
-    lines = [f"Indicateurs SPAR {year} — {figures['organisation']['name']}",
+    lines = [f"Indicateurs SPAR {year} — {figures['organisation']}",
              f"Consultations publiées : {figures['consultations']}",
-             f"… avec un critère environnemental : "
-             f"{share(figures['with_environmental_criterion'])}",
-             f"… avec un critère social : {share(figures['with_social_criterion'])}",
+             f"… avec un critère environnemental : {share(figures['with_environmental_share'])}",
+             f"… avec un critère social : {share(figures['with_social_share'])}",
              "Poids moyen par pilier :"]
-    lines += [f"  {PILLAR_LABELS[p]:<20} {share(v)}"
-              for p, v in figures["average_pillar_weight"].items()]
+    lines += [f"  {PILLAR_LABELS[p]:<20} {share(figures['pillar_weights'].get(p))}"
+              for p in PILLAR_LABELS]
     lines += [f"Attributions : {figures['awards']}",
               f"Heures d'insertion engagées par les attributaires : "
-              f"{fr_number(figures['insertion_hours_awarded'], 0)}",
-              f"Part des attributions à des PME : {share(figures['sme_awards_share'])} "
-              f"({figures['sme_awards_known']} attribution(s) où la taille est connue)"]
-    _write(iter(("\n".join(lines) + "\n").encode() for _ in (0,)), output, False)
+              f"{fr_number(figures['insertion_hours'], 0)}",
+              f"Part des attributions à des PME : {share(figures['sme_award_share'])} "
+              f"({figures['sme_known_awards']} attribution(s) où la taille est connue)"]
+    _write(iter((("\n".join(lines) + "\n").encode(),)), output, False)
 
 
 def register(group: click.Group) -> None:

@@ -204,7 +204,10 @@ def _progress(result) -> Iterator[Any]:
 @click.argument("answers_path", metavar="ANSWERS")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True, help="table : lecture ; json : résultat complet.")
-def self_assess(criteria_path: str, answers_path: str, fmt: str) -> None:
+@click.option("--gain", metavar="POINTS", type=click.FloatRange(0, min_open=True),
+              help="Pour chaque critère, le plus petit changement de réponse qui rapporte "
+                   "au moins ces points.")
+def self_assess(criteria_path: str, answers_path: str, fmt: str, gain: float | None) -> None:
     """Score indicatif d'un projet d'offre et les changements qui rapporteraient le plus de
     points. ANSWERS : fichier JSON ou YAML {"answers": {…}, "evidence": {…},
     "assumptions": {…}} ; les hypothèses (assumptions) décrivent la concurrence attendue,
@@ -216,7 +219,7 @@ def self_assess(criteria_path: str, answers_path: str, fmt: str) -> None:
     document = _read_answers(answers_path)
     try:
         assessment = assess(crit, document.get("answers") or {}, document.get("evidence"),
-                            document.get("assumptions"))
+                            document.get("assumptions"), gain=gain)
     except AnswersError as exc:
         for problem in exc.problems:
             click.echo(f"{answers_path}: {problem}", err=True)
@@ -309,6 +312,10 @@ def render_self_assessment(data: dict[str, Any], crit) -> str:
     lines += ["", "Pistes pour gagner des points (les plus gros gains d'abord)"]
     lines += [_wrapped(hint["message"]) for hint in data["hints"]] or \
         ["  aucune : chaque critère obtient déjà son maximum"]
+    if data.get("what_if"):
+        wanted = fr_number(data["what_if"][0]["wanted"], 1)
+        lines += ["", f"Le plus petit changement pour gagner {wanted} points, par critère"]
+        lines += [_wrapped(search["message"]) for search in data["what_if"]]
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from .explain import method_value
 from .methods import get_method
 from .scoring import Weights, _eliminated, _irregular
 from .text import fr_number, fr_short
+from .what_if import smallest_changes
 
 OFFER_ID = "auto-évaluation"
 
@@ -38,6 +39,7 @@ class SelfAssessment:
     assumed_best: list[str]
     notes: list[str]
     hints: list[dict[str, Any]] = field(default_factory=list)
+    what_if: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,7 @@ class SelfAssessment:
             "assumed_best": self.assumed_best,
             "notes": self.notes,
             "hints": self.hints,
+            "what_if": self.what_if,
         }
 
 
@@ -112,8 +115,13 @@ def _score_one(leaf: Leaf, column, assumed) -> tuple[float, dict[str, float]]:
 
 def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
                 evidence: Mapping[str, Any] | None = None,
-                assumptions: Mapping[str, Any] | None = None) -> SelfAssessment:
-    """Score one draft offer alone; raises AnswersError or ValueError (assumptions)."""
+                assumptions: Mapping[str, Any] | None = None,
+                gain: float | None = None) -> SelfAssessment:
+    """Score one draft offer alone; raises AnswersError or ValueError (assumptions).
+
+    With ``gain`` (points), also the smallest change of each answer that would gain
+    that many points on its criterion, within the criterion's bounds (``what_if``).
+    """
     lot: Lot = lot_from_offers(criteria, [{"id": OFFER_ID, "answers": answers,
                                            "evidence": evidence or {}}])
     assumed = _assumed_values(criteria, assumptions)
@@ -168,7 +176,30 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
         pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
         reasons=reasons[0], breakdown=breakdown, assumed_best=assumed_best, notes=notes,
         hints=hints(criteria, lot, weights, scores[0], assumed),
+        what_if=None if gain is None else what_if(criteria, lot, weights, assumed, gain),
     )
+
+
+def what_if(criteria: CriteriaSet, lot: Lot, weights: Weights, assumed: dict[str, np.ndarray],
+            gain: float) -> list[dict[str, Any]]:
+    """Per criterion, the smallest change of the answer gaining ``gain`` points (see
+    :func:`spar.engine.what_if.smallest_changes`), the criteria where it is possible first."""
+    out = []
+    for leaf in weights.leaves:
+        method = get_method(leaf.method)
+        column = lot.columns[leaf.input]
+        missing = bool(missing_mask(column)[0])
+        value = None if missing else method_value(column, 0, method.KIND)
+        evidence: list[str] = []
+        if isinstance(value, tuple):  # labels: (claimed, evidenced)
+            value, evidence = value
+        competition = assumed.get(leaf.input)
+        search = smallest_changes(criteria, leaf, value, gain,
+                                  None if competition is None else competition.tolist(),
+                                  evidence=evidence)
+        out.append(search.to_dict())
+    out.sort(key=lambda s: (s["status"] != "found", -s["max_gain"]))
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -71,16 +71,16 @@ def compute(uow, principal: Principal, year: int, organisation: str | None = Non
                     hours = offer.get("answers", {}).get(INSERTION_INPUT)
                     if isinstance(hours, (int, float)) and not isinstance(hours, bool):
                         insertion_hours += float(hours)
+        # the shape of spar.exports.indicators, which checks it and renders the PDF
         return {
-            "organisation": {"slug": org.slug, "name": org.name},
             "year": year,
+            "organisation": org.name,
             "consultations": count,
-            "with_environmental_criterion": with_env / count if count else None,
-            "with_social_criterion": with_social / count if count else None,
-            "average_pillar_weight": {p: (pillar_sum[p] / count if count else None)
-                                      for p in PILLARS},
+            "with_environmental_share": with_env / count if count else None,
+            "with_social_share": with_social / count if count else None,
+            "pillar_weights": {p: pillar_sum[p] / count for p in PILLARS} if count else {},
+            "insertion_hours": insertion_hours,
             "awards": awards,
-            "insertion_hours_awarded": insertion_hours,
-            "sme_awards_share": sme_awards / sme_known if sme_known else None,
-            "sme_awards_known": sme_known,
+            "sme_award_share": sme_awards / sme_known if sme_known else None,
+            "sme_known_awards": sme_known,
         }

@@ -21,7 +21,7 @@ def assess(uow, data: dict[str, Any]) -> dict[str, Any]:
         criteria = criteria_of(record)
     try:
         result = self_assess(criteria, data["answers"], data.get("evidence") or {},
-                             data.get("assumptions") or {})
+                             data.get("assumptions") or {}, gain=data.get("gain"))
     except AnswersError as exc:
         raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
                       answers_problems(exc.problems)) from None

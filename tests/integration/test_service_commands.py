@@ -139,5 +139,18 @@ def test_report_indicators_of_the_demo_organisation(run, empty_database):
 
     figures = json.loads(result.stdout)
     assert figures["consultations"] >= 6
-    assert figures["with_environmental_criterion"] == 1.0
+    assert figures["with_environmental_share"] == 1.0
     assert figures["awards"] >= 6
+
+
+def test_report_indicators_as_a_table_and_a_pdf(run, empty_database, tmp_path):
+    _seed(empty_database)
+    year = str((datetime.now(timezone.utc) - timedelta(days=30)).year)
+    table = run("report", "indicators", "--org", "metropole-exemple", "--year", year)
+    assert table.exit_code == 0, table.output
+    assert "Indicateurs SPAR" in table.output and "avec un critère environnemental : 100,0" \
+        in table.output
+    pdf = tmp_path / "indicateurs.pdf"
+    assert run("report", "indicators", "--org", "metropole-exemple", "--year", year,
+               "--format", "pdf", "-o", str(pdf)).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")

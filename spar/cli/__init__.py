@@ -7,6 +7,7 @@ Commands import their heavy dependencies lazily so ``spar --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -26,5 +27,19 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="spar")
+    """Console-script entry point: click's own messages, but in French."""
+    try:
+        code = cli.main(prog_name="spar", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Aide : {exc.ctx.command_path} --help", err=True)
+        click.echo(f"Erreur : {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Erreur : {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

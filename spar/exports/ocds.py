@@ -45,7 +45,7 @@ _PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
 
 def ocid(reference: str, prefix: str = DEFAULT_PREFIX) -> str:
     """The Open Contracting ID of a consultation; ExportError for a malformed prefix."""
-    prefix = prefix.rstrip("-")
+    prefix = str(prefix).rstrip("-")
     if not _PREFIX.match(prefix):
         raise ExportError(f"préfixe ocid invalide « {prefix} » : attendu « ocds- » suivi de "
                           "6 lettres minuscules ou chiffres (préfixe enregistré auprès de l'OCP)")

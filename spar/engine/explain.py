@@ -61,8 +61,14 @@ def leaf_entries(result: LotResult, i: int) -> list[dict[str, Any]]:
     return out
 
 
+def _read(reasons, i: int) -> list[dict[str, Any]]:
+    """Offer ``i``'s reasons, without caching empty lists when the engine allows it."""
+    return reasons.peek(i) if hasattr(reasons, "peek") else reasons[i]
+
+
 def offer_entry(result: LotResult, i: int, breakdown: bool = True) -> dict[str, Any]:
     """SPEC §4's entry for offer ``i``."""
+    reasons, flags = _read(result.reasons, i), _read(result.flags, i)
     irregular = result.status[i] == IRREGULAR
     pillar_points = result.pillar_points[i]
     model = None if result.model_scores is None else _clean(result.model_scores[i])
@@ -72,8 +78,8 @@ def offer_entry(result: LotResult, i: int, breakdown: bool = True) -> dict[str, 
         "rank": int(result.rank[i]) or None,
         "total": None if irregular else float(result.totals[i]),
         "pillars": {} if irregular else {p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
-        "reasons": list(result.reasons[i]) + list(result.flags[i]),
-        "review": {"flagged": bool(result.flags[i]), "reasons": list(result.flags[i]),
+        "reasons": list(reasons) + list(flags),
+        "review": {"flagged": bool(flags), "reasons": list(flags),
                    "model_score": model, "model_version": result.model_version,
                    "top_features": [] if result.model_explanations is None
                    else list(result.model_explanations[i])},

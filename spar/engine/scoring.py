@@ -136,6 +136,16 @@ class OfferReasons(Sequence):
     def __len__(self) -> int:
         return self._n
 
+    def peek(self, i: int) -> list[dict[str, Any]]:
+        """Offer ``i``'s reasons without keeping an empty list: reading every offer of a
+        100,000-offer lot this way (exports) leaves memory flat."""
+        built = self._built.get(i)
+        if built is not None:
+            return built
+        if not self._batches_of(i):
+            return []
+        return self[i]
+
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(self._n))]

@@ -88,14 +88,13 @@ def export(uow, principal: Principal, reference: str, fmt: str, *,
         if not is_closed(consultation, uow.now()):
             raise Conflict("offres scellées jusqu'à la date limite "
                            f"({paris_time(consultation.deadline)}) : pas d'export avant")
-        data = bundle(uow.session, consultation)
         options: dict[str, Any] = {"supplier": supplier}
         if fmt == "ocds":
             options = {"ocid_prefix": ocid_prefix or uow.settings.get("OCDS_PREFIX")}
         elif fmt not in SUPPLIER_FORMATS:
             options = {}
         try:
-            chunks = chosen(data, **options)
+            chunks = chosen(bundle(uow.session, consultation), **options)
             first = next(chunks, b"")
         except ExportError as exc:
             raise Invalid(str(exc), {"format": [str(exc)]}) from None

@@ -75,3 +75,10 @@ def test_a_rule_still_iterates_as_index_reason_pairs():
     found = get_rule("mean_ratio").evaluate(prices, np.ones(4, bool), {"ratio": 0.8}, None)
     ((i, reason),) = list(found)
     assert i == 0 and reason["threshold"] == pytest.approx(80)
+
+
+def test_peeking_at_offers_without_reasons_keeps_nothing():
+    reasons = OfferReasons(3)
+    reasons.add(np.array([False, True, False]), lambda i: {"code": "x"})
+    assert [reasons.peek(i) for i in range(3)] == [[], [{"code": "x"}], []]
+    assert sorted(reasons._built) == [1]  # only the offer that has a reason was kept

@@ -27,7 +27,8 @@ class Export(MethodView):
     @requires("buyer", "auditor", "supplier")
     @blp.doc(security=SECURED, responses={"200": {
         "description": "le fichier, transmis au fil de l'eau",
-        "content": {media: {"schema": {"type": "string", "format": "binary"}}
+        "content": {media: {"schema": {"type": "object"} if media == "application/json"
+                            else {"type": "string", "format": "binary"}}
                     for media in sorted({e.media_type for e in EXPORTS.values()})}}})
     @blp.arguments(ExportQuerySchema, location="query")
     def get(self, query, reference: str):

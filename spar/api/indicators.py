@@ -37,7 +37,8 @@ class Indicators(MethodView):
     @blp.doc(security=SECURED)
     @blp.arguments(IndicatorsQuerySchema, location="query")
     @blp.response(200, IndicatorsSchema, content_type="application/json")
-    @blp.alt_response(200, content_type="application/pdf", success=True,
+    @blp.alt_response(200, schema={"type": "string", "format": "binary"},
+                      content_type="application/pdf", success=True,
                       description="format=pdf : une page avec graphiques")
     def get(self, query):
         """Les chiffres SPAR de l'année pour l'organisation de l'appelant."""

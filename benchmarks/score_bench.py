@@ -8,8 +8,11 @@ mixing every kind of method and a CSV of offers as a French spreadsheet writes i
 
 (b) ``spar score`` from that CSV to the ranking table — in-process through the very
     functions the command calls, and as a subprocess of the real command
-    (interpreter start-up included) — against the floor: pandas ``read_csv`` of the
-    same file + a numpy weighted sum. Target: within 3× of the floor.
+    (interpreter start-up included; with ``--review none``, the like-for-like
+    comparison since the floor flags nothing, then with the review rules and with
+    the rules and the model, the default) — against the floor: pandas
+    ``read_csv`` of the same file + a numpy weighted sum. Target: within 3× of the
+    floor.
 (c) the per-leaf breakdown (rows × 20 lines) streamed to CSV: time, and peak memory
     (``ru_maxrss`` of a fresh subprocess) against scoring alone, to show it is flat.
 """
@@ -278,16 +281,24 @@ def main() -> None:
         t_floor = best_of(args.repeat, floor, criteria_path, offers_path)
         t_inproc = best_of(args.repeat, score_to_table, criteria_path, offers_path,
                            tmp / "table.txt")
-        t_proc = best_of(args.repeat, lambda: subprocess.run(
-            [str(spar), "score", str(criteria_path), str(offers_path), "--output",
-             str(tmp / "table-cli.txt")], check=True, stderr=subprocess.DEVNULL))
+        def command(review: str) -> float:
+            return best_of(1 if review == "model" else args.repeat, lambda: subprocess.run(
+                [str(spar), "score", str(criteria_path), str(offers_path), "--review", review,
+                 "--output", str(tmp / "table-cli.txt")], check=True,
+                stderr=subprocess.DEVNULL))
+
+        # the floor flags nothing: --review none is the like-for-like comparison; the
+        # review's own cost (rules, then the model on every offer) is shown beside it
+        t_proc = {review: command(review) for review in ("none", "rules", "model")}
         split = stages(criteria_path, offers_path, tmp / "table.txt")
         print("\n(b) de l'offre au classement")
         print(f"  plancher (pandas read_csv + somme pondérée numpy) {t_floor:8.3f} s")
         print(f"  spar score, dans le processus                      {t_inproc:8.3f} s  "
               f"{t_inproc / t_floor:5.2f}× le plancher (cible ≤ 3×)")
-        print(f"  spar score, commande réelle (démarrage compris)    {t_proc:8.3f} s  "
-              f"{t_proc / t_floor:5.2f}× le plancher")
+        for review, label in (("none", "sans revue"), ("rules", "revue par règles"),
+                              ("model", "règles + modèle, le défaut")):
+            print(f"  spar score --review {review:<5} (commande réelle, {label})"
+                  f"{t_proc[review]:8.3f} s  {t_proc[review] / t_floor:6.2f}× le plancher")
         print("  où va le temps (un essai) : " + " · ".join(
             f"{name} {seconds:.3f} s" for name, seconds in split.items()))
         print("    read = lecture pandas + ids, lots, SIRET (spar/offers_file.py) ; "

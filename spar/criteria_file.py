@@ -22,6 +22,8 @@ from .engine.methods import METHODS, PRICE_METHODS
 from .engine.methods.base import Param
 
 FORMAT_VERSION = 1
+#: The largest version the service can store (its INTEGER columns are 32-bit in PostgreSQL).
+MAX_VERSION = 2**31 - 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INPUT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Offer columns of SPEC §3 that an input may not shadow.
@@ -499,8 +501,9 @@ def check_document(document: Any, loc: _Located | None = None, file: str = "<cri
                f"{FORMAT_VERSION} est lue")
     if "id" in doc:
         ck.text(doc["id"], ("id",), SLUG, "un identifiant valide (minuscules, chiffres et tirets)")
-    if "version" in doc:
-        ck.number(doc["version"], ("version",), low=1, integer=True)
+    if "version" in doc and ck.number(doc["version"], ("version",), low=1, integer=True) \
+            and doc["version"] > MAX_VERSION:
+        ck.add(("version",), f"doit être ≤ {MAX_VERSION}, pas {doc['version']}")
     if "title" in doc:
         ck.text(doc["title"], ("title",))
     if "description" in doc:
@@ -749,7 +752,7 @@ def criteria_json_schema() -> dict[str, Any]:
         "properties": {
             "spar": {"const": FORMAT_VERSION, "description": "format version"},
             "id": {"type": "string", "pattern": SLUG.pattern},
-            "version": {"type": "integer", "minimum": 1},
+            "version": {"type": "integer", "minimum": 1, "maximum": MAX_VERSION},
             "title": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
             "category": {"enum": list(CATEGORIES)},

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..services import tokens
 from ..services.principal import ROLES
 from .auth import SECURED, principal, requires, uow
+from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administration")
 
@@ -76,7 +77,7 @@ class Tokens(MethodView):
         return token_view(token, secret)
 
 
-@blp.route("/tokens/<int:token_id>")
+@blp.route(f"/tokens/<int(max={DB_INTEGER_MAX}):token_id>")
 class TokenResource(MethodView):
     @requires("admin")
     @blp.doc(security=SECURED)

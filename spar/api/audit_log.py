@@ -8,13 +8,14 @@ from marshmallow import Schema, fields, validate
 
 from ..services import audit_views
 from .auth import SECURED, principal, requires, uow
+from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("audit_log", __name__, url_prefix="/api/v1", description="Journal d'audit")
 
 
 class AuditQuerySchema(Schema):
     consultation = fields.String(validate=validate.Length(min=1, max=64))
-    token_id = fields.Integer(validate=validate.Range(min=1),
+    token_id = fields.Integer(validate=validate.Range(min=1, max=DB_INTEGER_MAX),
                               metadata={"description": "auteur (identifiant du jeton)"})
     since = fields.AwareDateTime(metadata={"description": "à partir de (ISO 8601, avec fuseau)"})
     until = fields.AwareDateTime(metadata={"description": "avant (ISO 8601, avec fuseau)"})

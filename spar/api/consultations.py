@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from ..services import consultations
 from ..services.clock import PARIS
 from .auth import SECURED, principal, requires, uow
+from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("consultations", __name__, url_prefix="/api/v1/consultations",
                 description="Consultations et lots")
@@ -26,7 +27,8 @@ class ConsultationInputSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     criteria_set = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    criteria_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    criteria_version = fields.Integer(required=True, strict=True,
+                                      validate=validate.Range(min=1, max=DB_INTEGER_MAX))
     deadline = fields.AwareDateTime(
         required=True, default_timezone=PARIS,
         metadata={"description": "ISO 8601 ; sans fuseau, l'heure de Paris est retenue"})

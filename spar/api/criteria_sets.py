@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..services import criteria_sets
 from ..services.errors import Invalid, ServiceError
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("criteria_sets", __name__, url_prefix="/api/v1/criteria-sets",
                 description="Jeux de critères publiés")
@@ -91,7 +92,7 @@ class CriteriaSets(MethodView):
         return detail(record, warnings), 201 if created else 200
 
 
-@blp.route("/<set_id>/versions/<int:version>")
+@blp.route(f"/<set_id>/versions/<int(max={DB_INTEGER_MAX}):version>")
 class CriteriaSetVersion(MethodView):
     @blp.doc(security=OPTIONAL_AUTH)
     @blp.response(200, CriteriaSetSchema)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+#: The largest id or version the database holds (INTEGER columns, 32-bit in PostgreSQL):
+#: inputs above it are refused before they reach a query.
+DB_INTEGER_MAX = 2**31 - 1
+
 
 class CriteriaIdentitySchema(Schema):
     id = fields.String(required=True)

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from ..services import self_assessment
 from .auth import OPTIONAL_AUTH, principal, uow
-from .schemas import BreakdownEntrySchema, CriteriaIdentitySchema
+from .schemas import DB_INTEGER_MAX, BreakdownEntrySchema, CriteriaIdentitySchema
 
 blp = Blueprint("self_assessment", __name__, url_prefix="/api/v1",
                 description="Auto-évaluation d'une offre (rien n'est conservé)")
@@ -17,7 +17,8 @@ blp = Blueprint("self_assessment", __name__, url_prefix="/api/v1",
 
 class SelfAssessmentInputSchema(Schema):
     criteria_set = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    version = fields.Integer(required=True, strict=True,
+                             validate=validate.Range(min=1, max=DB_INTEGER_MAX))
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
                           required=True)
     evidence = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..services import audit_views
 from .auth import SECURED, principal, requires, uow
-from .schemas import DB_INTEGER_MAX
+from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("audit_log", __name__, url_prefix="/api/v1", description="Journal d'audit")
 
@@ -17,8 +17,10 @@ class AuditQuerySchema(Schema):
     consultation = fields.String(validate=validate.Length(min=1, max=64))
     token_id = fields.Integer(validate=validate.Range(min=1, max=DB_INTEGER_MAX),
                               metadata={"description": "auteur (identifiant du jeton)"})
-    since = fields.AwareDateTime(metadata={"description": "à partir de (ISO 8601, avec fuseau)"})
-    until = fields.AwareDateTime(metadata={"description": "avant (ISO 8601, avec fuseau)"})
+    since = fields.AwareDateTime(validate=within_calendar,
+                                 metadata={"description": "à partir de (ISO 8601, avec fuseau)"})
+    until = fields.AwareDateTime(validate=within_calendar,
+                                 metadata={"description": "avant (ISO 8601, avec fuseau)"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     verify = fields.Boolean(load_default=False,

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from ..services import consultations
 from ..services.clock import PARIS
 from .auth import SECURED, principal, requires, uow
-from .schemas import DB_INTEGER_MAX
+from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("consultations", __name__, url_prefix="/api/v1/consultations",
                 description="Consultations et lots")
@@ -30,7 +30,7 @@ class ConsultationInputSchema(Schema):
     criteria_version = fields.Integer(required=True, strict=True,
                                       validate=validate.Range(min=1, max=DB_INTEGER_MAX))
     deadline = fields.AwareDateTime(
-        required=True, default_timezone=PARIS,
+        required=True, default_timezone=PARIS, validate=within_calendar,
         metadata={"description": "ISO 8601 ; sans fuseau, l'heure de Paris est retenue"})
     lots = fields.List(fields.Nested(LotInputSchema), required=True,
                        validate=validate.Length(min=1, max=200))

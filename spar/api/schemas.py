@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from datetime import datetime, timezone
+
+from marshmallow import Schema, ValidationError, fields
 
 #: The largest id or version the database holds (INTEGER columns, 32-bit in PostgreSQL):
 #: inputs above it are refused before they reach a query.
 DB_INTEGER_MAX = 2**31 - 1
+
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
+def within_calendar(value: datetime) -> None:
+    """Refuse instants near the ends of the calendar: converting them to UTC or to Paris
+    time (storage, messages) would overflow."""
+    if not _EARLIEST <= value <= _LATEST:
+        raise ValidationError("date hors de la plage acceptée (de 1900 à 9000)")
 
 
 class CriteriaIdentitySchema(Schema):

@@ -58,7 +58,10 @@ def parse_number(raw: Any) -> float:
     if isinstance(raw, bool):
         raise ValueError("un nombre est attendu, pas un booléen")
     if isinstance(raw, (int, float, np.integer, np.floating)):
-        x = float(raw)
+        try:
+            x = float(raw)
+        except OverflowError:  # a JSON integer beyond any float
+            raise ValueError("nombre trop grand") from None
     elif isinstance(raw, str):
         s = raw.translate(_SPACES)
         if "," in s and "." in s:

@@ -326,17 +326,9 @@ def _wrapped(text: str) -> str:
 
 
 def _answer(value: Any) -> str:
-    from ..engine.text import fr_short
+    from ..engine.text import answer_text
 
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return fr_short(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) or "aucun"
-    return str(value)
+    return answer_text(value, none_listed="aucun")
 
 
 def _fit(text: str, width: int) -> str:

@@ -26,3 +26,17 @@ def fr_short(x: float) -> str:
 def fr_percent(share: float, decimals: int = 1) -> str:
     """A share in [0, 1] as ``42,5 %``."""
     return fr_number(share * 100, decimals) + "\u00a0%"
+
+
+def answer_text(value, *, missing: str = "—", separator: str = ", ", none_listed: str = ""
+                ) -> str:
+    """An answer as a person reads it: ``oui``, ``12 000``, ``EU Ecolabel, FSC``."""
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return fr_short(value)
+    if isinstance(value, (list, tuple)):
+        return separator.join(map(str, value)) or none_listed
+    return str(value)

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from spar.engine.criteria import Leaf
+from spar.engine.text import answer_text as plain_answer_text
 from spar.engine.text import fr_number, fr_percent, fr_short
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,15 +57,7 @@ def fr_rank(rank: int | None) -> str:
 
 def answer_text(value: Any) -> str:
     """An answer as a person reads it: ``oui``, ``12 000``, ``EU Ecolabel | FSC``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return fr_short(value)
-    if isinstance(value, (list, tuple)):
-        return " | ".join(str(v) for v in value)
-    return str(value)
+    return plain_answer_text(value, missing="", separator=" | ")
 
 
 def _pct(score: float) -> str:

@@ -107,25 +107,41 @@ def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str,
     if principal.role not in ("buyer", "auditor", "supplier"):
         raise Forbidden("accès réservé aux acheteurs, contrôleurs et entreprises")
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot = find_lot(consultation, lot_id)
-        scoring = latest(uow.session, lot)
-        if scoring is None:
-            raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
+        consultation, lot, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
         doc = dict(scoring.result)
         if principal.role == "supplier":
             own = {o.public_id for o in uow.session.execute(select(Offer).where(
                 Offer.lot_id == lot.id, Offer.siret == principal.siret)).scalars()}
-            mine = [o for o in doc["offers"] if o["id"] in own]
+            mine = [_own_view(o) for o in doc["offers"] if o["id"] in own]
             if not mine:
                 raise NotFound(f"vous n'avez pas remis d'offre pour le lot {lot_id}")
             winners = [o for o in doc["offers"] if o["rank"] == 1 and o["id"] not in own]
             doc["offers"] = mine + [_winner_view(o) for o in winners]
+            # the buyer's working notes: warnings, robustness (it names other bidders)
             doc["warnings"] = []
+            doc.pop("sensitivity", None)
         audit.record(uow, principal, "ranking.read", target=f"scoring:{scoring.public_id}",
                      consultation=reference, organisation_id=consultation.organisation_id)
         uow.commit()
         return with_meta(scoring, doc)
+
+
+def _latest_scoring(session, principal: Principal, reference: str, lot_id: str):
+    """(consultation, lot, its latest scoring) as the caller may see them."""
+    consultation = visible(session, principal, reference)
+    lot = find_lot(consultation, lot_id)
+    scoring = latest(session, lot)
+    if scoring is None:
+        raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
+    return consultation, lot, scoring
+
+
+def _own_view(entry: dict[str, Any]) -> dict[str, Any]:
+    """A bidder's own line: its scores and why it was excluded, not the buyer's review."""
+    review = entry.get("review", {}).get("reasons", [])
+    out = {k: v for k, v in entry.items() if k != "review"}
+    out["reasons"] = [r for r in entry.get("reasons", []) if r not in review]
+    return out
 
 
 def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
@@ -145,11 +161,7 @@ def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs
     if principal.role not in ("buyer", "auditor"):
         raise Forbidden("réservé aux acheteurs et contrôleurs")
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot = find_lot(consultation, lot_id)
-        scoring = latest(uow.session, lot)
-        if scoring is None:
-            raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
+        _, _, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
         if not pairs and scoring.result.get("sensitivity"):
             analysis = scoring.result["sensitivity"]
         else:

@@ -79,6 +79,8 @@ def test_ranking_views_per_role(flow):
     assert [o["id"] for o in seen["offers"]] == [own, winner["id"]]
     shown_winner = seen["offers"][1]
     assert "review" not in shown_winner and set(shown_winner["supplier"]) == {"name"}
+    assert "review" not in seen["offers"][0]  # the buyer's review stays the buyer's
+    assert "sensitivity" not in seen and seen["warnings"] == []
     flow.call("GET", url, "other_buyer", 404)
 
 

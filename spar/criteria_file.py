@@ -216,6 +216,9 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.add(path, f"un texte non vide est attendu, pas {_kind(value)}")
             return False
+        if "\x00" in value:  # a YAML "\0" escape; no database text column holds it
+            self.add(path, "caractère nul (U+0000) interdit")
+            return False
         if pattern is not None and not pattern.match(value):
             self.add(path, f"« {value} » n'est pas {what}")
             return False

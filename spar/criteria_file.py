@@ -24,6 +24,9 @@ from .engine.methods.base import Param
 FORMAT_VERSION = 1
 #: The largest version the service can store (its INTEGER columns are 32-bit in PostgreSQL).
 MAX_VERSION = 2**31 - 1
+#: The longest id and title the service can store (its columns' sizes).
+MAX_ID_LENGTH = 100
+MAX_TITLE_LENGTH = 300
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INPUT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Offer columns of SPEC §3 that an input may not shadow.
@@ -106,6 +109,11 @@ def _construct(node: yaml.Node, path: Path_, loc: _Located, problems: list, file
                 continue
             # keys stay text: `no:` or `1:` as an option name must not turn into False or 1
             key = key_node.value
+            if _unstorable(key):
+                line, col = _mark(key_node)
+                problems.append(Problem(line, col, "error", _unstorable(key), file,
+                                        _dotted(path)))
+                key = _printable(key)
             if key in out:
                 line, col = _mark(key_node)
                 problems.append(Problem(line, col, "error", f"clé « {key} » en double", file,
@@ -121,10 +129,31 @@ def _construct(node: yaml.Node, path: Path_, loc: _Located, problems: list, file
     if isinstance(value, float) and not math.isfinite(value):
         line, col = _mark(node)
         problems.append(Problem(line, col, "error", "nombre non fini", file, _dotted(path)))
+    if isinstance(value, str) and _unstorable(value):
+        line, col = _mark(node)
+        problems.append(Problem(line, col, "error", _unstorable(value), file, _dotted(path)))
+        value = _printable(value)
     if not isinstance(value, (str, int, float, bool, type(None))):
         # dates and binary scalars have no place in a criteria file
         value = node.value
     return value
+
+
+def _unstorable(text: str) -> str | None:
+    """Why a text cannot be stored (a YAML "\\0" or "\\uD800" escape), or None."""
+    if "\x00" in text:
+        return "caractère nul (U+0000) interdit"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "caractère invalide (moitié de paire UTF-16 isolée)"
+    return None
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates replaced, so that the checks after the error (which
+    encode, hash and print the document) still run."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _dotted(path: Path_) -> str:
@@ -156,6 +185,9 @@ def read_document(text: str, file: str = "<criteria>") -> tuple[Any, _Located, l
         return None, loc, [Problem(line, col, "error", f"YAML invalide : {what}", file)]
     except yaml.YAMLError as exc:  # reader errors: bad bytes, control characters
         return None, loc, [Problem(1, 1, "error", f"YAML invalide : {exc}", file)]
+    except RecursionError:
+        return None, loc, [Problem(1, 1, "error", "YAML invalide : imbrication trop profonde",
+                                   file)]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         return None, loc, [Problem(1, 1, "error", "fichier de critères vide", file)]
@@ -215,9 +247,6 @@ class _Checker:
     def text(self, value, path, pattern: re.Pattern | None = None, what: str = "") -> bool:
         if not isinstance(value, str) or not value.strip():
             self.add(path, f"un texte non vide est attendu, pas {_kind(value)}")
-            return False
-        if "\x00" in value:  # a YAML "\0" escape; no database text column holds it
-            self.add(path, "caractère nul (U+0000) interdit")
             return False
         if pattern is not None and not pattern.match(value):
             self.add(path, f"« {value} » n'est pas {what}")
@@ -502,13 +531,15 @@ def check_document(document: Any, loc: _Located | None = None, file: str = "<cri
             and doc["spar"] != FORMAT_VERSION:
         ck.add(("spar",), f"version de format {doc['spar']} inconnue ; seule la version "
                f"{FORMAT_VERSION} est lue")
-    if "id" in doc:
-        ck.text(doc["id"], ("id",), SLUG, "un identifiant valide (minuscules, chiffres et tirets)")
+    if "id" in doc and ck.text(doc["id"], ("id",), SLUG, "un identifiant valide (minuscules, "
+                               "chiffres et tirets)") and len(doc["id"]) > MAX_ID_LENGTH:
+        ck.add(("id",), f"{MAX_ID_LENGTH} caractères au plus, pas {len(doc['id'])}")
     if "version" in doc and ck.number(doc["version"], ("version",), low=1, integer=True) \
             and doc["version"] > MAX_VERSION:
         ck.add(("version",), f"doit être ≤ {MAX_VERSION}, pas {doc['version']}")
-    if "title" in doc:
-        ck.text(doc["title"], ("title",))
+    if "title" in doc and ck.text(doc["title"], ("title",)) \
+            and len(doc["title"]) > MAX_TITLE_LENGTH:
+        ck.add(("title",), f"{MAX_TITLE_LENGTH} caractères au plus, pas {len(doc['title'])}")
     if "description" in doc:
         ck.text(doc["description"], ("description",))
     if "category" in doc:
@@ -754,9 +785,9 @@ def criteria_json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "spar": {"const": FORMAT_VERSION, "description": "format version"},
-            "id": {"type": "string", "pattern": SLUG.pattern},
+            "id": {"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_ID_LENGTH},
             "version": {"type": "integer", "minimum": 1, "maximum": MAX_VERSION},
-            "title": {"type": "string", "minLength": 1},
+            "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE_LENGTH},
             "description": {"type": "string"},
             "category": {"enum": list(CATEGORIES)},
             "points": {"type": "number", "exclusiveMinimum": 0, "default": 100},

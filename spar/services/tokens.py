@@ -7,6 +7,7 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from stdnum.fr import siret as siret_number
 
 from ..db.models import Organisation, Token
@@ -45,8 +46,12 @@ def _new_organisation(uow, principal, slug, name) -> Organisation:
     if uow.session.execute(select(Organisation).where(Organisation.slug == slug)).first():
         raise Conflict(f"l'organisation « {slug} » existe déjà")
     organisation = Organisation(slug=slug, name=name or slug, created_at=uow.now())
-    uow.session.add(organisation)
-    uow.session.flush()
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(organisation)
+            uow.session.flush()
+    except IntegrityError:  # created by a concurrent request since the check above
+        raise Conflict(f"l'organisation « {slug} » existe déjà") from None
     audit.record(uow, principal, "organisation.create", target=f"organisation:{slug}",
                  organisation_id=organisation.id, content={"slug": slug, "name": name})
     return organisation
@@ -86,7 +91,10 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
             except NotFound:
                 if not create_organisation_if_missing:
                     raise
-                org = _new_organisation(uow, principal, organisation, organisation)
+                try:
+                    org = _new_organisation(uow, principal, organisation, organisation)
+                except Conflict:  # a concurrent call created it: use theirs
+                    org = find_organisation(uow.session, organisation)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
                       organisation_id=org.id if org else None, siret=siret, name=name,

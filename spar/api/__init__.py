@@ -7,6 +7,11 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .french import use_french_messages
+
+# before any schema of the blueprints below is built: fields copy their messages then
+use_french_messages()
+
 #: French messages for HTTP errors raised outside our views (routing, body size…).
 MESSAGES = {
     400: "requête invalide",

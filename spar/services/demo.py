@@ -14,7 +14,6 @@ from ..criteria_file import read_text
 from ..db.models import Consultation
 from . import consultations, criteria_sets, marks, offers, scorings, tokens
 from .clock import FixedClock
-from .errors import Conflict
 from .principal import OPERATOR, Principal
 from .unit_of_work import UnitOfWork
 
@@ -93,20 +92,15 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
         scorings.run(uow(), buyer, reference, lot_id)
         created.append(reference)
 
-    first = next(iter(criteria_dir.glob("*.yaml")), None)
-    if first is not None:
-        with uow() as u:
-            record = u.session.execute(select(criteria_sets.CriteriaSetRecord).order_by(
-                criteria_sets.CriteriaSetRecord.id).limit(1)).scalar_one()
-            set_id, version, title = record.set_id, record.version, record.title
-        try:
-            consultations.create(uow(), buyer, {
-                "reference": OPEN_REFERENCE, "title": f"{title} (ouverte)",
-                "criteria_set": set_id, "criteria_version": version,
-                "deadline": now + timedelta(days=30),
-                "lots": [{"id": "1", "title": "Lot unique", "estimate": 100000.0}]})
-            consultations.publish(uow(), buyer, OPEN_REFERENCE)
-            created.append(OPEN_REFERENCE)
-        except Conflict:
-            pass
+    with uow() as u:
+        record = u.session.execute(select(criteria_sets.CriteriaSetRecord).order_by(
+            criteria_sets.CriteriaSetRecord.id).limit(1)).scalar_one_or_none()
+    if record is not None:  # one consultation still open, so suppliers can try submitting
+        consultations.create(uow(), buyer, {
+            "reference": OPEN_REFERENCE, "title": f"{record.title} (ouverte)",
+            "criteria_set": record.set_id, "criteria_version": record.version,
+            "deadline": now + timedelta(days=30),
+            "lots": [{"id": "1", "title": "Lot unique", "estimate": 100000.0}]})
+        consultations.publish(uow(), buyer, OPEN_REFERENCE)
+        created.append(OPEN_REFERENCE)
     return {"already": False, "tokens": shown, "consultations": created}

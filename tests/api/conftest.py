@@ -53,6 +53,19 @@ review:
 """
 
 
+#: Every caller of the tests: name → (role, organisation, SIRET).
+CAST = {
+    "admin": ("admin", None, None),
+    "buyer": ("buyer", "metro", None),
+    "auditor": ("auditor", "metro", None),
+    "other_buyer": ("buyer", "autre", None),
+    "other_auditor": ("auditor", "autre", None),
+    "supplier": ("supplier", None, SIRET_A),
+    "supplier_b": ("supplier", None, SIRET_B),
+    "supplier_c": ("supplier", None, SIRET_C),
+}
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(T0)
@@ -81,18 +94,8 @@ def uow(app, clock):
 @pytest.fixture
 def callers(uow) -> dict[str, dict[str, str]]:
     """Authorization headers by caller name."""
-    cast = {
-        "admin": ("admin", None, None),
-        "buyer": ("buyer", "metro", None),
-        "auditor": ("auditor", "metro", None),
-        "other_buyer": ("buyer", "autre", None),
-        "other_auditor": ("auditor", "autre", None),
-        "supplier": ("supplier", None, SIRET_A),
-        "supplier_b": ("supplier", None, SIRET_B),
-        "supplier_c": ("supplier", None, SIRET_C),
-    }
     out = {}
-    for name, (role, org, siret) in cast.items():
+    for name, (role, org, siret) in CAST.items():
         _, secret = tokens.create_token(uow(), OPERATOR, role, organisation=org, siret=siret,
                                         name=name, create_organisation_if_missing=True)
         out[name] = {"Authorization": f"Bearer {secret}"}

@@ -22,18 +22,7 @@ from spar.services.clock import FixedClock
 from spar.services.principal import OPERATOR
 from spar.services.unit_of_work import UnitOfWork
 
-from .conftest import CRITERIA_YAML, SIRET_A, SIRET_B, SIRET_C, T0
-
-CAST = {
-    "admin": ("admin", None, None),
-    "buyer": ("buyer", "metro", None),
-    "auditor": ("auditor", "metro", None),
-    "other_buyer": ("buyer", "autre", None),
-    "other_auditor": ("auditor", "autre", None),
-    "supplier": ("supplier", None, SIRET_A),
-    "supplier_b": ("supplier", None, SIRET_B),
-    "supplier_c": ("supplier", None, SIRET_C),
-}
+from .conftest import CAST, CRITERIA_YAML, T0
 
 CRITERIA_SET = "fournitures-test"
 

@@ -170,7 +170,6 @@ def test_header_cells_padded_with_spaces_keep_their_answers_as_text(tmp_path):
         "spar: 1\nid: c\nversion: 1\ntitle: C\ncategory: supplies\ncriteria:\n"
         "  - {id: fleet, label: Flotte, pillar: environmental, weight: 1, input: fleet,\n"
         "     method: choice, options: {'01': 1, '1': 0}}\n", encoding="utf-8")
-    from spar.criteria_file import load_criteria
 
     path = tmp_path / "o.csv"
     path.write_text("id ; fleet \nA;01\nB;1\n", encoding="utf-8")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from datetime import timezone
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer
 from ..engine.answers import lot_from_offers
@@ -48,8 +50,17 @@ def _irregularity_warnings(criteria, offer: dict) -> list[dict[str, Any]]:
     return [r for r in result.reasons[0] if r.get("input") not in buyer_inputs]
 
 
-#: A submission that loses a race the lock did not cover is tried again this many times.
-ATTEMPTS = 3
+#: A submission that loses a race the lock did not cover is tried again, after a short
+#: random pause so that the losers do not collide again; each round one of them wins.
+ATTEMPTS = 8
+PAUSE = 0.02  # seconds, at most, times the attempt's number
+#: PostgreSQL's answers to a lost race besides a unique violation: deadlock, serialisation.
+_RACE_STATES = {"40P01", "40001"}
+
+
+def _lost_race(error: DBAPIError) -> bool:
+    return (isinstance(error, IntegrityError)
+            or getattr(error.orig, "sqlstate", None) in _RACE_STATES)
 
 
 def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
@@ -63,16 +74,15 @@ def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
     slip past the lock, the losing submission is run again and sees the winner."""
     if principal.role != "supplier":
         raise Forbidden("seules les entreprises soumettent des offres")
-    for _ in range(ATTEMPTS - 1):
+    for attempt in range(ATTEMPTS):
         try:
             return _submit_once(uow, principal, reference, data, idempotency_key)
-        except IntegrityError:
-            continue
-    try:
-        return _submit_once(uow, principal, reference, data, idempotency_key)
-    except IntegrityError:
-        raise Conflict("envois simultanés de la même offre : réessayez avec la même "
-                       "Idempotency-Key") from None
+        except DBAPIError as exc:
+            if not _lost_race(exc):
+                raise
+        time.sleep(random.uniform(0, PAUSE) * (attempt + 1))
+    raise Conflict("envois simultanés de la même offre : réessayez avec la même "
+                   "Idempotency-Key")
 
 
 def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any],

@@ -49,7 +49,8 @@ def test_a_kept_checkpoint_finds_a_deleted_tail(run, empty_database, tmp_path, m
 
 def test_verify_checks_the_records_and_says_so_in_json(run, empty_database):
     _seed(empty_database)
-    _sql(empty_database, "UPDATE marks SET justification = 'autre' WHERE id = 1")
+    _sql(empty_database, "UPDATE marks SET justification = 'autre' "
+                         "WHERE id = (SELECT MIN(id) FROM marks)")
     result = run("audit", "verify", "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from sqlalchemy import select
@@ -75,6 +76,20 @@ def _one_entry(findings: Findings, record: str, entries: list) -> Any:
         findings.add(record, entries[1].id, "plusieurs entrées au journal pour un seul "
                                             "enregistrement")
     return entries[0]
+
+
+def _check_series(findings: Findings, label: str, rows: list, logged: list, *, noun: str,
+                  changed: str, hash_of) -> None:
+    """Rows only ever appended, paired in order with the entries that recorded them."""
+    for row, entry in zip_longest(rows, logged):
+        if entry is None:
+            findings.add(label, None, f"{noun} sans entrée au journal : ajoutée hors du "
+                                      "service, ou fin du journal supprimée")
+        elif row is None:
+            findings.add(label, entry.id, f"{noun} supprimée de la base (son entrée au "
+                                          "journal demeure)")
+        elif hash_of(row) != entry.content_sha256:
+            findings.add(label, entry.id, changed)
 
 
 def _orphans(findings: Findings, entries: dict[str, list], seen: set[str], label) -> None:
@@ -165,20 +180,12 @@ def check_marks(session, findings: Findings, offers: dict[int, str]) -> None:
         seen.add(target)
         logged = entries.get(target, [])
         label = f"note {criterion} de l'offre {public_id}"
-        for n, mark in enumerate(marks):
-            if n >= len(logged):
-                findings.add(label, None, "note sans entrée au journal : ajoutée hors du "
-                                          "service, ou fin du journal supprimée")
-                continue
-            expected = content_hash(mark_content(public_id, criterion, mark.mark,
-                                                 mark.justification))
-            if expected != logged[n].content_sha256:
-                findings.add(label, logged[n].id, "note ou justification modifiée")
-            if (mark.superseded_at is None) != (n == len(marks) - 1):
-                findings.add(label, logged[n].id, "note en vigueur non conforme au journal")
-        for entry in logged[len(marks):]:
-            findings.add(label, entry.id, "note supprimée de la base (son entrée au journal "
-                                          "demeure)")
+        _check_series(findings, label, marks, logged, noun="note",
+                      changed="note ou justification modifiée",
+                      hash_of=lambda m: content_hash(mark_content(
+                          public_id, criterion, m.mark, m.justification)))
+        if [m.superseded_at is None for m in marks] != [False] * (len(marks) - 1) + [True]:
+            findings.add(label, None, "note en vigueur non conforme au journal")
     findings.counts["marks"] = sum(len(m) for m in groups.values())
     _orphans(findings, entries, seen, lambda t: f"note {t.split('/', 1)[-1]} de l'offre "
                                                 f"{t.split(':', 1)[1].split('/')[0]}")
@@ -223,19 +230,11 @@ def check_decisions(session, findings: Findings, offers: dict[int, str],
         seen.add(target)
         logged = entries.get(target, [])
         label = f"décision de revue de l'offre {public_id}"
-        for n, decision in enumerate(decisions):
-            if n >= len(logged):
-                findings.add(label, None, "décision sans entrée au journal : ajoutée hors du "
-                                          "service, ou fin du journal supprimée")
-                continue
-            expected = content_hash(decision_content(
-                public_id, decision.decision, decision.comment,
-                scorings.get(decision.scoring_id, f"#{decision.scoring_id}")))
-            if expected != logged[n].content_sha256:
-                findings.add(label, logged[n].id, "décision ou commentaire modifiés")
-        for entry in logged[len(decisions):]:
-            findings.add(label, entry.id, "décision supprimée de la base (son entrée au "
-                                          "journal demeure)")
+        _check_series(findings, label, decisions, logged, noun="décision",
+                      changed="décision ou commentaire modifiés",
+                      hash_of=lambda d: content_hash(decision_content(
+                          public_id, d.decision, d.comment,
+                          scorings.get(d.scoring_id, f"#{d.scoring_id}"))))
     findings.counts["review_decisions"] = sum(len(d) for d in groups.values())
     _orphans(findings, entries, seen, lambda t: f"décision de revue de l'offre "
                                                 f"{t.split(':', 1)[1]}")

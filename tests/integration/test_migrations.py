@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from spar.db import make_engine, upgrade
-from tests.conftest import POSTGRES_URL
+from tests.e2e.conftest import _database
 
 T0 = datetime(2026, 11, 2, 9, 0)
 
@@ -20,22 +17,11 @@ T0 = datetime(2026, 11, 2, 9, 0)
 @pytest.fixture
 def fresh_engine(tmp_path):
     """An engine on a database no migration has touched."""
-    if not POSTGRES_URL:
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"spar_mig_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    engine = make_engine(f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}")
+    url, drop = _database(tmp_path)
+    engine = make_engine(url)
     yield engine
     engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    drop()
 
 
 def _offer(connection, offer_id: int, siret: str, minutes: int) -> None:

@@ -41,15 +41,16 @@ def verify(kept_files: tuple[str, ...], fmt: str) -> None:
 
 
 def _read_checkpoint(path: str) -> dict:
+    from ..services.audit_views import kept_head
+    from ..services.errors import Invalid
+
     try:
         with open(path, encoding="utf-8") as handle:
-            kept = json.load(handle)
-        if not (isinstance(kept, dict) and isinstance(kept.get("size"), int)
-                and isinstance(kept.get("head"), str)):
-            raise ValueError("champs size et head attendus")
+            return kept_head(json.load(handle))
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"{path} : point de contrôle illisible ({exc})") from None
-    return kept
+    except Invalid as exc:
+        raise click.ClickException(f"{path} : {exc.message}") from None
 
 
 def _print_report(report: dict) -> None:

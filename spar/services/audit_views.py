@@ -46,6 +46,15 @@ def parse_kept(values: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def kept_head(document: Any) -> dict[str, Any]:
+    """A signed head as exported (``spar audit checkpoint``), checked for its shape."""
+    if not (isinstance(document, dict) and isinstance(document.get("size"), int)
+            and isinstance(document.get("head"), str)):
+        raise Invalid("point de contrôle : objet JSON avec size (entier) et head attendu")
+    parse_kept([f"{document['size']}:{document['head']}"])
+    return document
+
+
 def verification(uow, principal: Principal, checkpoints=()) -> dict[str, Any]:
     """Everything that proves the log and the records unaltered: the chain and its
     signatures, each stored record against the hash its entry recorded, and the heads an

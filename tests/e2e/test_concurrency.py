@@ -100,9 +100,8 @@ class Race:
             self.answers.append((token, key, response.status_code, response.json(), elapsed))
 
 
-@pytest.fixture(scope="module")
-def raced(cluster):
-    """The consultation, its deadline, and every answer of the race."""
+def _race(cluster) -> dict:
+    """Runs the race on a new consultation: its deadline, every answer, the suppliers."""
     main = cluster[0]
     criteria = main.call("POST", "/api/v1/criteria-sets", "buyer", 201, data=CRITERIA_YAML,
                          headers={"Content-Type": "application/yaml"}).json()
@@ -135,7 +134,17 @@ def raced(cluster):
     return {"deadline": deadline, "answers": race.answers, "suppliers": suppliers}
 
 
-def test_no_answer_is_a_server_error_and_late_ones_are_refused(raced):
+def test_submissions_racing_each_other_and_the_deadline_never_double(cluster):
+    """One test, so that parallel test workers never start the instances twice."""
+    raced = _race(cluster)
+    _no_answer_is_a_server_error_and_late_ones_are_refused(raced)
+    _a_same_key_pair_answers_once_then_replays_the_same_receipt(raced)
+    _each_supplier_ends_with_one_offer_the_last_accepted(raced, cluster)
+    _every_accepted_offer_is_in_an_intact_log(raced, cluster)
+    _two_buyers_scoring_one_lot_at_once_store_two_complete_runs(cluster)
+
+
+def _no_answer_is_a_server_error_and_late_ones_are_refused(raced):
     statuses = {answer[2] for answer in raced["answers"]}
     assert len(raced["answers"]) == SUBMISSIONS
     assert statuses <= {200, 201, 409}, statuses
@@ -145,7 +154,7 @@ def test_no_answer_is_a_server_error_and_late_ones_are_refused(raced):
     assert 201 in statuses and 409 in statuses, statuses
 
 
-def test_a_same_key_pair_answers_once_then_replays_the_same_receipt(raced):
+def _a_same_key_pair_answers_once_then_replays_the_same_receipt(raced):
     by_key = defaultdict(list)
     for token, key, status, body, _ in raced["answers"]:
         by_key[(token, key)].append((status, body))
@@ -159,7 +168,7 @@ def test_a_same_key_pair_answers_once_then_replays_the_same_receipt(raced):
     assert replays > 0
 
 
-def test_each_supplier_ends_with_one_offer_the_last_accepted(raced, cluster):
+def _each_supplier_ends_with_one_offer_the_last_accepted(raced, cluster):
     deadline = raced["deadline"]
     accepted = {body["offer"]: (token, body) for token, _, status, body, _ in raced["answers"]
                 if status == 201}
@@ -180,7 +189,7 @@ def test_each_supplier_ends_with_one_offer_the_last_accepted(raced, cluster):
         assert all(datetime.fromisoformat(o["submitted_at"]) < deadline for o in mine)
 
 
-def test_every_accepted_offer_is_in_an_intact_log(raced, cluster):
+def _every_accepted_offer_is_in_an_intact_log(raced, cluster):
     report = json.loads(_spar(cluster[0].env, "audit", "verify", "--format", "json"))
     assert report["intact"], report
     accepted = {body["offer"] for _, _, status, body, _ in raced["answers"] if status == 201}
@@ -190,7 +199,7 @@ def test_every_accepted_offer_is_in_an_intact_log(raced, cluster):
     assert len(hashes) == len(accepted) and None not in hashes
 
 
-def test_two_buyers_scoring_one_lot_at_once_store_two_complete_runs(raced, cluster):
+def _two_buyers_scoring_one_lot_at_once_store_two_complete_runs(cluster):
     main = cluster[0]
     second = main.call("POST", "/api/v1/tokens", "admin", 201, json={
         "role": "buyer", "organisation": "metro", "name": "Second acheteur"}).json()["secret"]

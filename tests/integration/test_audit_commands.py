@@ -95,3 +95,10 @@ def test_an_unreadable_checkpoint_file_is_a_clean_error(run, tmp_path):
     bad.write_text("{pas du json")
     result = run("audit", "verify", "--checkpoint", str(bad))
     assert result.exit_code == 1 and "illisible" in result.output
+
+
+def test_a_checkpoint_file_of_another_shape_is_named(run, tmp_path):
+    odd = tmp_path / "tete.json"
+    odd.write_text(json.dumps({"size": 0, "head": "abc"}))
+    result = run("audit", "verify", "--checkpoint", str(odd))
+    assert result.exit_code == 1 and "TAILLE:EMPREINTE" in result.output

@@ -25,6 +25,12 @@ ENVIRONMENT = {
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
+    # the SME portal (SPEC §8)
+    "SPAR_SMTP_URL": ("SMTP_URL", str),
+    "SPAR_SMTP_TIMEOUT": ("SMTP_TIMEOUT", float),
+    "SPAR_MAIL_FROM": ("MAIL_FROM", str),
+    "SPAR_SIRENE_URL": ("SIRENE_URL", str),
+    "SPAR_SIRENE_TIMEOUT": ("SIRENE_TIMEOUT", float),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -40,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
+    "SMTP_URL": None,  # None: notices are read on the firm's page only, never e-mailed
+    "SMTP_TIMEOUT": 10.0,  # seconds, per SMTP operation
+    "MAIL_FROM": "spar <ne-pas-repondre@spar.invalid>",
+    "SIRENE_URL": None,  # None: a SIRET is checked by its Luhn key only
+    "SIRENE_TIMEOUT": 3.0,  # seconds
 }
 
 

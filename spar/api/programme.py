@@ -122,7 +122,7 @@ class ProgrammeItem(MethodView):
 
 @blp.route(ITEM + "/interest")
 class Interest(MethodView):
-    @requires("buyer")
+    @requires("buyer", "auditor")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, InterestPageSchema)
@@ -152,7 +152,7 @@ class Interest(MethodView):
 
 @blp.route(ITEM + "/matches")
 class Matches(MethodView):
-    @requires("buyer")
+    @requires("buyer", "auditor")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ItemMatchPageSchema)

@@ -154,8 +154,7 @@ class MySirene(MethodView):
     @requires("supplier")
     @blp.doc(security=SECURED)
     @blp.response(200, CompanySchema)
-    @blp.alt_response(503, description="annuaire SIRENE non configuré ou injoignable")
     def get(self):
         """Ce que l'annuaire des entreprises (SIRENE) dit de son SIRET : nom, adresse,
-        département, taille."""
+        département, taille ; 503 quand l'annuaire n'est pas configuré ou ne répond pas."""
         return profiles.company_details(uow(), principal())

@@ -117,11 +117,11 @@ def _score(snap: Snapshot, criteria: CriteriaSet, rows: np.ndarray) -> ProfileMa
 
 def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
                  per_page: int = 20) -> dict[str, Any]:
-    """For the buyers of the item's organisation: the visible profiles of the item's
+    """For the buyers (and auditors) of the item's organisation: the visible profiles of the item's
     category, best indicative score first (``{siret, name, size, score, max_score,
     status, reasons}``), relative criteria taken over these profiles."""
     with uow:
-        item = programme.owned(uow.session, principal, item_id)
+        item = programme.owned(uow.session, principal, item_id, ("buyer", "auditor"))
         criteria = criteria_of(item.criteria_set)
         snap = snapshot(uow.session)
     rows = np.flatnonzero(snap.visible & snap.in_category(item.category))

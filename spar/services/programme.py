@@ -53,12 +53,14 @@ def find(session, item_id: int) -> ProgrammeItem:
     return item
 
 
-def owned(session, principal: Principal, item_id: int) -> ProgrammeItem:
-    """The item if the caller is a buyer of its organisation. The programme is public,
-    so another organisation's buyer is told it is not theirs (403), not that it does not
+def owned(session, principal: Principal, item_id: int, roles=("buyer",)) -> ProgrammeItem:
+    """The item if the caller has one of ``roles`` in its organisation (buyers edit; an
+    auditor may read what its organisation's buyers read). The programme is public, so
+    another organisation's buyer is told it is not theirs (403), not that it does not
     exist."""
-    if principal.role != "buyer":
-        raise Forbidden("action réservée aux acheteurs de l'organisation")
+    if principal.role not in roles:
+        raise Forbidden("réservé aux acheteurs de l'organisation" if roles == ("buyer",)
+                        else "réservé aux acheteurs et contrôleurs de l'organisation")
     item = find(session, item_id)
     if item.organisation_id != principal.organisation_id:
         raise Forbidden(f"l'achat prévu n° {item_id} relève d'une autre organisation")
@@ -319,7 +321,7 @@ def interests(uow, principal: Principal, item_id: int, page: int = 1, per_page: 
     """Who is interested in an item, first come first: for the buyers of its organisation.
     A firm's visible profile adds its size and département; a private one adds nothing."""
     with uow:
-        item = owned(uow.session, principal, item_id)
+        item = owned(uow.session, principal, item_id, ("buyer", "auditor"))
         query = (select(ProgrammeInterest, CompanyProfile)
                  .outerjoin(CompanyProfile, (CompanyProfile.siret == ProgrammeInterest.siret)
                             & (CompanyProfile.visibility == "visible"))

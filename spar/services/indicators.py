@@ -73,7 +73,8 @@ def compute(uow, principal: Principal, year: int, organisation: str | None = Non
                     if isinstance(hours, (int, float)) and not isinstance(hours, bool):
                         insertion_hours += float(hours)
         # the shape of spar.exports.indicators, which checks it and renders the PDF
-        portal = sme_indicators.compute(uow.session, org.id, list(consultations), year)
+        portal = sme_indicators.compute(uow.session, org.id, list(consultations), year,
+                                        uow.now())
         return {
             "year": year,
             "organisation": org.name,

@@ -1,6 +1,7 @@
 """The SME portal's indicators (SPEC §8), added to an organisation's yearly figures.
 
-- **Shares going to SMEs** (micro, small and medium firms), of the offers received, of
+- **Shares going to SMEs** (micro, small and medium firms), of the offers received
+  (counted once the deadline has passed: before, offers are sealed, even their number), of
   the awards and of the awarded estimate amounts. A firm counts as an SME by what its
   offer declared (the ``sme`` flag, as stored in the scoring's inputs for an award);
   when the offer declared nothing, by the size in its profile if the profile is visible
@@ -20,6 +21,7 @@ award, as for the other indicators); nothing is scored again.
 from __future__ import annotations
 
 import statistics
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -65,11 +67,11 @@ def _close(tally: dict[str, Any]) -> dict[str, Any]:
     return tally
 
 
-def compute(session, organisation_id: int, consultations: list[Consultation], year: int
-            ) -> dict[str, Any]:
+def compute(session, organisation_id: int, consultations: list[Consultation], year: int,
+            now: datetime) -> dict[str, Any]:
     """``sme``, ``programme`` and ``deadline_to_scoring`` for the consultations published
     in the year (as :func:`spar.services.indicators.compute` selects them)."""
-    lots = [lot for c in consultations for lot in c.lots]
+    lots = [lot for c in consultations if c.deadline <= now for lot in c.lots]
     lot_ids = [lot.id for lot in lots]
     offers = session.execute(select(Offer).where(
         Offer.lot_id.in_(lot_ids), Offer.superseded_at.is_(None))).scalars().all() \

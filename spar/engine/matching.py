@@ -200,12 +200,17 @@ def profile_lot(criteria: CriteriaSet, ids: Sequence[str],
 
 
 def match_lot(criteria: CriteriaSet, lot: Lot, rows: np.ndarray | None = None,
-              ignored: list[tuple[str, str, str]] | None = None) -> ProfileMatch:
+              ignored: list[tuple[str, str, str]] | None = None,
+              ids: np.ndarray | None = None) -> ProfileMatch:
     """Score the profiles of ``lot`` (built by :func:`profile_lot`), or only those at
-    ``rows``, together: one call of the engine, relative methods over them alone."""
+    ``rows``, together: one call of the engine, relative methods over them alone.
+    ``ids``, the lot's ids as an object array, saves converting them on every call."""
     flat = standing_criteria(criteria)
     if rows is not None:
-        lot = Lot(tuple(lot.offer_ids[k] for k in rows.tolist()),
+        # the ids through numpy: a Python loop over 100,000 of them costs a third of a scoring
+        if ids is None:
+            ids = np.asarray(lot.offer_ids, dtype=object)
+        lot = Lot(tuple(ids[rows].tolist()),
                   {name: take(column, rows) for name, column in lot.columns.items()})
     return ProfileMatch(flat, score_lot(flat, lot), list(ignored or ()))
 

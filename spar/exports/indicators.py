@@ -18,7 +18,8 @@ The service computes the figures from the database; this module fixes their shap
       "sme_known_awards": 25           # int ≥ 0: awards whose SME status is known
     }
 
-Shares are fractions in [0, 1], never percentages.
+Shares are fractions in [0, 1], never percentages. The SME portal adds the optional keys
+``sme``, ``programme`` and ``deadline_to_scoring`` (shapes in :mod:`.indicators_portal`).
 """
 
 from __future__ import annotations

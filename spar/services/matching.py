@@ -56,6 +56,7 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         self.index = {siret: k for k, siret in enumerate(self.sirets)}
+        self.ids = np.array(self.sirets, dtype=object)
 
     def in_category(self, category: str) -> np.ndarray:
         return self.categories.get(category, np.zeros(len(self.sirets), dtype=bool))
@@ -90,29 +91,41 @@ def snapshot(session) -> Snapshot:
             return current
     profiles = session.execute(select(CompanyProfile).order_by(CompanyProfile.siret)
                                ).scalars().all()
-    n = len(profiles)
-    answers: dict[str, list[Any]] = {}
-    evidence: dict[str, list[Any]] = {}
-    categories: dict[str, np.ndarray] = {}
-    for k, profile in enumerate(profiles):
-        for name, value in profile.standing_answers.items():
-            answers.setdefault(name, [None] * n)[k] = value
-        for name, value in profile.standing_evidence.items():
-            evidence.setdefault(name, [None] * n)[k] = value
-        for category in profile.categories:
-            categories.setdefault(category, np.zeros(n, dtype=bool))[k] = True
-    built = Snapshot(revision, [p.siret for p in profiles], [p.name for p in profiles],
-                     [p.size for p in profiles],
-                     np.array([p.visibility == "visible" for p in profiles], dtype=bool),
-                     categories, answers, evidence)
+    built = columns_of(revision, profiles)
     with _snapshots_lock:
         _snapshots[engine] = built
     return built
 
 
+def columns_of(revision: tuple[int, int], profiles) -> Snapshot:
+    """A snapshot of ``profiles`` (objects with a profile's attributes), as columns."""
+    n = len(profiles)
+    answers: dict[str, list[Any]] = {}
+    evidence: dict[str, list[Any]] = {}
+    categories: dict[str, np.ndarray] = {}
+    for k, profile in enumerate(profiles):
+        # (no setdefault: its default column would be built again for every answer)
+        for name, value in profile.standing_answers.items():
+            if name not in answers:
+                answers[name] = [None] * n
+            answers[name][k] = value
+        for name, value in profile.standing_evidence.items():
+            if name not in evidence:
+                evidence[name] = [None] * n
+            evidence[name][k] = value
+        for category in profile.categories:
+            if category not in categories:
+                categories[category] = np.zeros(n, dtype=bool)
+            categories[category][k] = True
+    return Snapshot(revision, [p.siret for p in profiles], [p.name for p in profiles],
+                    [p.size for p in profiles],
+                    np.array([p.visibility == "visible" for p in profiles], dtype=bool),
+                    categories, answers, evidence)
+
+
 def _score(snap: Snapshot, criteria: CriteriaSet, rows: np.ndarray) -> ProfileMatch:
     lot, ignored = snap.lot(criteria)
-    return match_lot(criteria, lot, rows, ignored)
+    return match_lot(criteria, lot, rows, ignored, snap.ids)
 
 
 def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
@@ -124,13 +137,12 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
         item = programme.owned(uow.session, principal, item_id, ("buyer", "auditor"))
         criteria = criteria_of(item.criteria_set)
         snap = snapshot(uow.session)
-    rows = np.flatnonzero(snap.visible & snap.in_category(item.category))
-    if rows.size == 0:
-        return page_of_list([], page, per_page)
     try:
-        match = _score(snap, criteria, rows)
+        rows, match = item_ranking(snap, criteria, item.category)
     except NoStandingCriteriaError as exc:
         raise Conflict(str(exc)) from None
+    if match is None:
+        return page_of_list([], page, per_page)
 
     def render(k: int) -> dict[str, Any]:
         i = int(rows[k])
@@ -140,6 +152,16 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
                 "reasons": row["reasons"]}
 
     return page_of_list(match.rank_order().tolist(), page, per_page, render)
+
+
+def item_ranking(snap: Snapshot, criteria: CriteriaSet, category: str
+                 ) -> tuple[np.ndarray, ProfileMatch | None]:
+    """The visible profiles of ``category`` (their rows in the snapshot) scored together
+    on ``criteria``; None when there is none."""
+    rows = np.flatnonzero(snap.visible & snap.in_category(category))
+    if rows.size == 0:
+        return rows, None
+    return rows, _score(snap, criteria, rows)
 
 
 def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 20
@@ -166,7 +188,8 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
         for item in items:
             key = (item.criteria_set_id, item.category)
             if key not in scored:  # the same set and category: the same competition
-                scored[key] = _mine(snap, criteria_of(item.criteria_set), item.category, me)
+                scored[key] = firm_score(snap, criteria_of(item.criteria_set), item.category,
+                                         me)
             entries.append((item, scored[key]))
         # a stable order: best share of the points, then the soonest, then the oldest
         entries.sort(key=lambda e: (-_share(e[1]), e[0].expected_publication, e[0].id))
@@ -184,8 +207,10 @@ def _share(mine: dict[str, Any]) -> float:
     return mine["score"] / mine["max_score"]
 
 
-def _mine(snap: Snapshot, criteria: CriteriaSet, category: str, me: int) -> dict[str, Any]:
-    """The firm's score among the visible profiles of ``category``, and its hints."""
+def firm_score(snap: Snapshot, criteria: CriteriaSet, category: str, me: int
+               ) -> dict[str, Any]:
+    """The score of the firm at row ``me`` among the visible profiles of ``category`` (the
+    score a buyer sees for it when it is visible), and its best hints."""
     mask = snap.visible & snap.in_category(category)
     mask[me] = True
     rows = np.flatnonzero(mask)

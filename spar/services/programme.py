@@ -74,9 +74,11 @@ def interested_count(session, item_id: int) -> int:
 
 
 def active_interest(session, item_id: int, siret: str) -> ProgrammeInterest | None:
+    """The firm's current interest (the latest, should two requests have raced)."""
     return session.execute(select(ProgrammeInterest).where(
         ProgrammeInterest.item_id == item_id, ProgrammeInterest.siret == siret,
-        ProgrammeInterest.withdrawn_at.is_(None))).scalar_one_or_none()
+        ProgrammeInterest.withdrawn_at.is_(None)).order_by(ProgrammeInterest.id.desc())
+    ).scalars().first()
 
 
 def describe(session, item: ProgrammeItem, principal: Principal) -> dict[str, Any]:
@@ -254,7 +256,8 @@ def cancel(uow, principal: Principal, item_id: int) -> dict[str, Any]:
                      content=_content(item), details={"notices": told})
         uow.commit()
         view = describe(uow.session, item, principal)
-    notices.deliver_soon(uow)
+    if told:
+        notices.deliver_soon(uow)
     return view
 
 
@@ -308,7 +311,10 @@ def withdraw_interest(uow, principal: Principal, item_id: int) -> dict[str, Any]
         interest = active_interest(uow.session, item.id, principal.siret)
         if interest is None:
             raise NotFound(f"vous n'avez pas signalé d'intérêt pour l'achat prévu n° {item_id}")
-        interest.withdrawn_at = uow.now()
+        for active in uow.session.execute(select(ProgrammeInterest).where(
+                ProgrammeInterest.item_id == item.id, ProgrammeInterest.siret == principal.siret,
+                ProgrammeInterest.withdrawn_at.is_(None))).scalars():
+            active.withdrawn_at = uow.now()
         audit.record(uow, principal, "programme.interest_withdrawn",
                      target=f"programme:{item.id}", organisation_id=item.organisation_id,
                      details={"siret": principal.siret})

@@ -76,9 +76,17 @@ class CompanySchema(Schema):
     address = fields.String(allow_none=True)
     departement = fields.String(allow_none=True)
     size = fields.String(allow_none=True)
-    category = fields.String(allow_none=True)
+    category = fields.String(allow_none=True, metadata={"description": "PME, ETI ou GE"})
     active = fields.Boolean(required=True)
     source = fields.String(required=True)
+
+
+class DirectoryLookupSchema(Schema):
+    siret = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["found", "not_found",
+                                                            "unavailable"]})
+    company = fields.Nested(CompanySchema, allow_none=True)
+    message = fields.String(allow_none=True)
 
 
 @blp.route("")
@@ -153,8 +161,9 @@ class MyNotices(MethodView):
 class MySirene(MethodView):
     @requires("supplier")
     @blp.doc(security=SECURED)
-    @blp.response(200, CompanySchema)
+    @blp.response(200, DirectoryLookupSchema)
     def get(self):
         """Ce que l'annuaire des entreprises (SIRENE) dit de son SIRET : nom, adresse,
-        département, taille ; 503 quand l'annuaire n'est pas configuré ou ne répond pas."""
+        département, taille — ou pourquoi il ne peut pas le dire (non configuré,
+        injoignable : le SIRET vaut alors par sa clé de Luhn)."""
         return profiles.company_details(uow(), principal())

@@ -244,16 +244,23 @@ def standing_answers_for(uow, principal: Principal, set_id: str, version: int
 
 
 def company_details(uow, principal: Principal, siret: str | None = None) -> dict[str, Any]:
-    """Name, address, département and size of a SIRET from the SIRENE directory (the
-    caller's own by default), for registration and the profile form; NotFound when the
-    directory does not know it, SireneUnavailableError (503) when it cannot be asked."""
+    """What the SIRENE directory says of a SIRET (the caller's own by default), for
+    registration and the profile form: ``{siret, status, company, message}`` where
+    ``status`` is ``found`` (``company`` holds name, address, département and size),
+    ``not_found`` or ``unavailable`` (not configured, down, slow: ``message`` says so in
+    French, and the SIRET stands on its Luhn key alone). Invalid for a malformed SIRET."""
     from .tokens import clean_siret
 
     siret = clean_siret(siret or principal.siret or "")
-    company = sirene.lookup(uow.settings, siret)
+    try:
+        company = sirene.lookup(uow.settings, siret)
+    except sirene.SireneUnavailableError as exc:
+        return {"siret": siret, "status": "unavailable", "company": None,
+                "message": exc.message}
     if company is None:
-        raise NotFound(f"SIRET {siret} inconnu de l'annuaire des entreprises (SIRENE)")
-    return company.to_dict()
+        return {"siret": siret, "status": "not_found", "company": None,
+                "message": f"SIRET {siret} inconnu de l'annuaire des entreprises (SIRENE)"}
+    return {"siret": siret, "status": "found", "company": company.to_dict(), "message": None}
 
 
 def _from_directory(uow, siret: str, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

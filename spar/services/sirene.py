@@ -62,9 +62,8 @@ LARGE_BANDS = {"32", "41", "42", "51", "52", "53"}
 
 
 class SireneUnavailableError(ServiceError):
-    """The directory did not answer usefully; the SIRET is checked by its Luhn key only."""
-
-    http_status = 503
+    """The directory did not answer usefully; the SIRET is checked by its Luhn key only.
+    Callers carry on without it: it says why, it is not a failure of the request."""
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ PORTAL_ENDPOINTS = [
     Endpoint("GET", "/api/v1/suppliers/me/matches", only(supplier=200, supplier_c=404)),
     Endpoint("GET", "/api/v1/suppliers/me/history", only(supplier=200, supplier_c=404)),
     Endpoint("GET", "/api/v1/suppliers/me/notices", only(supplier=200, supplier_c=200)),
-    Endpoint("GET", "/api/v1/suppliers/me/sirene", only(supplier=503, supplier_c=503)),
+    Endpoint("GET", "/api/v1/suppliers/me/sirene", only(supplier=200, supplier_c=200)),
     Endpoint("PUT", "/api/v1/suppliers/me", only(supplier=200, supplier_c=201), own_profile),
 ]
 ENDPOINTS += PORTAL_ENDPOINTS

@@ -240,7 +240,9 @@ def test_the_directory_fills_name_address_and_size(directory_app, clock):
     directory.known[SIRET_A] = sirene_answer(SIRET_A, name="PAPETERIE DES CANUTS", band="03")
     portal = _portal(app, clock)
     looked_up = portal.call("GET", "/api/v1/suppliers/me/sirene", "supplier", 200)
-    assert (looked_up["name"], looked_up["size"], looked_up["departement"]) == (
+    assert looked_up["status"] == "found"
+    company = looked_up["company"]
+    assert (company["name"], company["size"], company["departement"]) == (
         "PAPETERIE DES CANUTS", "micro", "69")
     body = profile_body()
     for key in ("name", "size", "departement"):
@@ -256,7 +258,8 @@ def test_when_the_directory_is_down_the_profile_is_saved_on_the_luhn_check(
     app, directory = directory_app
     app.config["SIRENE_URL"] = f"http://127.0.0.1:{free_port()}"
     portal = _portal(app, clock)
-    body = portal.call("GET", "/api/v1/suppliers/me/sirene", "supplier", 503)
+    body = portal.call("GET", "/api/v1/suppliers/me/sirene", "supplier", 200)
+    assert (body["status"], body["company"]) == ("unavailable", None)
     assert "injoignable" in body["message"]
     saved = portal.profile("supplier", address=None)
     assert saved["name"] == "Papeterie des Canuts"
@@ -270,5 +273,5 @@ def test_when_the_directory_is_down_the_profile_is_saved_on_the_luhn_check(
 def test_a_siret_the_directory_does_not_know_is_said(directory_app, clock):
     app, _ = directory_app
     portal = _portal(app, clock)
-    body = portal.call("GET", "/api/v1/suppliers/me/sirene", "supplier", 404)
-    assert "inconnu de l'annuaire" in body["message"]
+    body = portal.call("GET", "/api/v1/suppliers/me/sirene", "supplier", 200)
+    assert body["status"] == "not_found" and "inconnu de l'annuaire" in body["message"]

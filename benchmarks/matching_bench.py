@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from spar.criteria_file import load_criteria  # noqa: E402
 from spar.engine.answers import Lot  # noqa: E402
 from spar.engine.columns import take  # noqa: E402
-from spar.engine.matching import profile_lot, standing_criteria, standing_inputs  # noqa: E402
+from spar.engine.matching import standing_criteria, standing_inputs  # noqa: E402
 from spar.engine.methods import get_method  # noqa: E402
 from spar.engine.scoring import score_lot  # noqa: E402
 from spar.services.matching import columns_of, firm_score, item_ranking  # noqa: E402

@@ -27,6 +27,12 @@ ENVIRONMENT = {
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
     "SPAR_AUDIT_KEY": ("AUDIT_KEY", str),
     "SPAR_AUDIT_TRUSTED_KEYS": ("AUDIT_TRUSTED_KEYS", str),
+    # the SME portal (SPEC §8)
+    "SPAR_SMTP_URL": ("SMTP_URL", str),
+    "SPAR_SMTP_TIMEOUT": ("SMTP_TIMEOUT", float),
+    "SPAR_MAIL_FROM": ("MAIL_FROM", str),
+    "SPAR_SIRENE_URL": ("SIRENE_URL", str),
+    "SPAR_SIRENE_TIMEOUT": ("SIRENE_TIMEOUT", float),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -44,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_KEY": None,  # Ed25519 seed (hex) signing the audit log; None: the public demo key
     "AUDIT_TRUSTED_KEYS": None,  # former public keys (hex, comma-separated) still trusted
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
+    "SMTP_URL": None,  # None: notices are read on the firm's page only, never e-mailed
+    "SMTP_TIMEOUT": 10.0,  # seconds, per SMTP operation
+    "MAIL_FROM": "spar <ne-pas-repondre@spar.invalid>",
+    "SIRENE_URL": None,  # None: a SIRET is checked by its Luhn key only
+    "SIRENE_TIMEOUT": 3.0,  # seconds
 }
 
 

@@ -34,6 +34,11 @@ class ConsultationInputSchema(Schema):
         metadata={"description": "ISO 8601 ; sans fuseau, l'heure de Paris est retenue"})
     lots = fields.List(fields.Nested(LotInputSchema), required=True,
                        validate=validate.Length(min=1, max=200))
+    programme_item = fields.Integer(
+        allow_none=True, strict=True, validate=validate.Range(min=1, max=DB_INTEGER_MAX),
+        metadata={"description": "l'achat prévu (programmation) que cette consultation "
+                                 "réalise : à sa publication, les entreprises intéressées "
+                                 "sont prévenues"})
 
 
 class LotSchema(Schema):

@@ -29,6 +29,13 @@ class IndicatorsSchema(Schema):
     awards = fields.Integer(required=True)
     sme_award_share = fields.Float(allow_none=True)
     sme_known_awards = fields.Integer(required=True)
+    # the SME portal (SPEC §8); shapes in spar.exports.indicators_portal
+    sme = fields.Dict(metadata={"description": "parts des PME : offres, attributions, "
+                                               "montants estimés attribués"})
+    programme = fields.Dict(metadata={"description": "entreprises intéressées par achat "
+                                                     "prévu"})
+    deadline_to_scoring = fields.Dict(metadata={"description": "jours de la date limite à "
+                                                               "la notation, par lot"})
 
 
 @blp.route("/indicators")

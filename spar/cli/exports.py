@@ -78,6 +78,7 @@ def indicators(organisation: str, year: int, fmt: str, output: str | None) -> No
     poids moyens par pilier, heures d'insertion et part des PME attributaires."""
     from ..engine.criteria import PILLAR_LABELS
     from ..engine.text import fr_number, fr_percent
+    from ..exports.indicators_portal import portal_lines
     from ..services import indicators as service
     from ..services.principal import OPERATOR
 
@@ -108,6 +109,7 @@ def indicators(organisation: str, year: int, fmt: str, output: str | None) -> No
               f"{fr_number(figures['insertion_hours'], 0)}",
               f"Part des attributions à des PME : {share(figures['sme_award_share'])} "
               f"({figures['sme_known_awards']} attribution(s) où la taille est connue)"]
+    lines += portal_lines(figures)  # the SME portal's figures (SPEC §8)
     _write(iter((("\n".join(lines) + "\n").encode(),)), output, False)
 
 

@@ -51,6 +51,9 @@ def _seed_demo(app) -> None:
                    err=True)
         return
     click.echo("Consultations : " + ", ".join(seeded["consultations"]), err=True)
+    if seeded.get("portal"):
+        click.echo(f"Programme des achats : {len(seeded['portal']['programme'])} achats prévus ; "
+                   f"{seeded['portal']['profiles']} profils d'entreprise", err=True)
     click.echo("Jetons d'accès (conservez-les, ils ne seront plus affichés) :", err=True)
     labels = {"admin": "administrateur", "buyer": "acheteur", "auditor": "contrôleur",
               "supplier": "entreprise"}

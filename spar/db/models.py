@@ -205,3 +205,129 @@ class AuditEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     key_id: Mapped[str | None] = mapped_column(String(16))
     signature: Mapped[str | None] = mapped_column(String(128))
+
+
+# --- the SME portal (SPEC §8) ----------------------------------------------------------
+
+
+class ProgrammeItem(Base):
+    """A planned purchase a buyer publishes ahead of its consultation. Never deleted: a
+    withdrawn one is cancelled, so what firms were shown stays on record."""
+
+    __tablename__ = "programme_items"
+    __table_args__ = (Index("ix_programme_items_month", "status", "expected_publication"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    expected_publication: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    estimate_min: Mapped[float | None] = mapped_column(Float)
+    estimate_max: Mapped[float | None] = mapped_column(Float)
+    criteria_set_id: Mapped[int] = mapped_column(ForeignKey("criteria_sets.id"))
+    status: Mapped[str] = mapped_column(String(16))  # planned | published | cancelled
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"),
+                                                        unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    criteria_set: Mapped[CriteriaSetRecord] = relationship()
+    consultation: Mapped[Consultation | None] = relationship()
+
+
+class ProgrammeInterest(Base):
+    """A firm's interest in a planned purchase; withdrawing or rewording it closes the row
+    and (for a rewording) appends a new one."""
+
+    __tablename__ = "programme_interests"
+    __table_args__ = (Index("ix_programme_interests_item_siret", "item_id", "siret"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id"))
+    siret: Mapped[str] = mapped_column(String(14))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CompanyProfile(Base):
+    """A firm's current profile, one per SIRET; every saved state is also appended to
+    ``company_profile_versions``."""
+
+    __tablename__ = "company_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    size: Mapped[str] = mapped_column(String(16), index=True)
+    departement: Mapped[str | None] = mapped_column(String(3), index=True)
+    categories: Mapped[list[str]] = mapped_column(Document)
+    skills: Mapped[list[str]] = mapped_column(Document)
+    standing_answers: Mapped[dict[str, Any]] = mapped_column(Document)
+    standing_evidence: Mapped[dict[str, Any]] = mapped_column(Document)
+    visibility: Mapped[str] = mapped_column(String(16), index=True)  # private | visible
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class CompanyProfileVersion(Base):
+    """One saved state of a profile (append-only: the profile's history)."""
+
+    __tablename__ = "company_profile_versions"
+    __table_args__ = (UniqueConstraint("profile_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("company_profiles.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class CompanyProfileTerm(Base):
+    """What the directory search filters on (a category, a skill, a label claimed),
+    folded (lower case, no accents), one row each, kept in step with the profile."""
+
+    __tablename__ = "company_profile_terms"
+    __table_args__ = (Index("ix_company_profile_terms_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("company_profiles.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # category | skill | label
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Notice(Base):
+    """A notice to a firm (its consultation opened, a planned purchase was cancelled):
+    read on its page in any case, e-mailed when SMTP is configured. The e-mail is sent
+    after the transaction that wrote the notice commits; a failure is recorded and
+    retried, the notice itself is never lost."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_siret", "siret", "id"),
+                      Index("ix_notices_email_status", "email_status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    siret: Mapped[str] = mapped_column(String(14))
+    kind: Mapped[str] = mapped_column(String(32))
+    programme_item_id: Mapped[int | None] = mapped_column(ForeignKey("programme_items.id"))
+    consultation: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    email_to: Mapped[str | None] = mapped_column(String(254))
+    # none (no address or no SMTP) | pending | sending | sent | failed (gave up)
+    email_status: Mapped[str] = mapped_column(String(16))
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_last_error: Mapped[str | None] = mapped_column(Text)
+    email_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,7 +18,8 @@ The service computes the figures from the database; this module fixes their shap
       "sme_known_awards": 25           # int ≥ 0: awards whose SME status is known
     }
 
-Shares are fractions in [0, 1], never percentages.
+Shares are fractions in [0, 1], never percentages. The SME portal adds the optional keys
+``sme``, ``programme`` and ``deadline_to_scoring`` (shapes in :mod:`.indicators_portal`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any, Mapping
 from spar.engine.criteria import PILLARS
 
 from .errors import ExportError
+from .indicators_portal import PORTAL_FIELDS, portal_problems
 
 #: Key → (what it must be, whether None is allowed).
 FIELDS = {
@@ -89,7 +91,8 @@ def check_figures(figures: Any) -> dict[str, Any]:
         why = _problem(key, kind, value)
         if why:
             problems.append(f"« {key} » : {why}, reçu {value!r}")
-    unknown = [k for k in figures if k not in FIELDS]
+    problems += portal_problems(figures)  # the SME portal's figures, optional
+    unknown = [k for k in figures if k not in FIELDS and k not in PORTAL_FIELDS]
     if unknown:
         problems.append("clé(s) inconnue(s) : " + ", ".join(map(str, unknown)))
     if problems:

@@ -10,6 +10,7 @@ from spar.engine.text import fr_number, fr_percent
 
 from .charts import pillar_bars_chart, share_bars_chart
 from .indicators import check_figures
+from .indicators_portal import portal_story
 from .pdf_layout import CONTENT_WIDTH, HEAD_BG, RULE, Header, build_pdf, para
 
 TITLE = "Indicateurs du schéma de promotion des achats responsables (SPAR)"
@@ -63,6 +64,7 @@ def indicators_pdf(figures: Mapping[str, Any]) -> bytes:
     if f["consultations"] == 0:
         story.append(para("Aucune consultation publiée cette année : les parts ne sont pas "
                           "définies.", "body"))
+    story += portal_story(f)
     header = Header(f"{TITLE} — {f['year']}", f"{f['organisation']} — rapport annuel "
                     "(article L. 2111-3 du code de la commande publique)")
     return build_pdf(story, header, f"Indicateurs SPAR {f['year']}", f["organisation"])

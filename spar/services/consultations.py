@@ -13,7 +13,9 @@ from . import audit
 from .clock import paris_time
 from .criteria_sets import get_record
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .notices import deliver_soon
 from .principal import Principal
+from .programme import link_consultation, on_publish
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LOT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -115,6 +117,8 @@ def create(uow, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
                                  estimate=lot.get("estimate")) for k, lot in enumerate(lots)]
         uow.session.add(consultation)
         uow.session.flush()
+        if data.get("programme_item") is not None:  # the planned purchase it carries out
+            link_consultation(uow, principal, data["programme_item"], consultation)
         view = describe(uow.session, consultation, now, principal)
         audit.record(uow, principal, "consultation.create", target=f"consultation:{reference}",
                      consultation=reference, content=view)
@@ -135,8 +139,12 @@ def publish(uow, principal: Principal, reference: str) -> dict[str, Any]:
         audit.record(uow, principal, "consultation.publish", target=f"consultation:{reference}",
                      consultation=reference,
                      details={"criteria_sha256": consultation.criteria_set.sha256})
+        told = on_publish(uow, principal, consultation)  # its planned item, interested firms
         uow.commit()
-        return describe(uow.session, consultation, now, principal)
+        view = describe(uow.session, consultation, now, principal)
+    if told:
+        deliver_soon(uow)
+    return view
 
 
 def get(uow, principal: Principal, reference: str) -> dict[str, Any]:

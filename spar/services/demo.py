@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..criteria_file import read_text
 from ..db.models import Consultation
-from . import consultations, criteria_sets, marks, offers, scorings, tokens
+from . import consultations, criteria_sets, demo_portal, marks, offers, scorings, tokens
 from .clock import FixedClock
 from .principal import OPERATOR, Principal
 from .unit_of_work import UnitOfWork
@@ -103,4 +103,6 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
             "lots": [{"id": "1", "title": "Lot unique", "estimate": 100000.0}]})
         consultations.publish(uow(), buyer, OPEN_REFERENCE)
         created.append(OPEN_REFERENCE)
-    return {"already": False, "tokens": shown, "consultations": created}
+    # the SME portal: a programme of planned purchases and company profiles (SPEC §8)
+    portal = demo_portal.seed(uow, buyer, next(iter(supplier_tokens.values()), None), now)
+    return {"already": False, "tokens": shown, "consultations": created, "portal": portal}

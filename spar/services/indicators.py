@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..db.models import Consultation, Organisation, Scoring
 from ..engine.criteria import PILLARS
+from . import sme_indicators
 from .criteria_sets import criteria_of
 from .errors import Forbidden, Invalid
 from .principal import Principal
@@ -72,6 +73,8 @@ def compute(uow, principal: Principal, year: int, organisation: str | None = Non
                     if isinstance(hours, (int, float)) and not isinstance(hours, bool):
                         insertion_hours += float(hours)
         # the shape of spar.exports.indicators, which checks it and renders the PDF
+        portal = sme_indicators.compute(uow.session, org.id, list(consultations), year,
+                                        uow.now())
         return {
             "year": year,
             "organisation": org.name,
@@ -83,4 +86,5 @@ def compute(uow, principal: Principal, year: int, organisation: str | None = Non
             "awards": awards,
             "sme_award_share": sme_awards / sme_known if sme_known else None,
             "sme_known_awards": sme_known,
+            **portal,  # the SME portal's figures (SPEC §8)
         }

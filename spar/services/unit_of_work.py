@@ -34,3 +34,8 @@ class UnitOfWork:
 
     def now(self):
         return self.clock.now()
+
+    def fresh(self) -> "UnitOfWork":
+        """Another unit of work on the same database, clock and settings (for work done
+        after this one's commit, such as e-mailing the notices it wrote)."""
+        return UnitOfWork(self._sessions, self.clock, self.settings)

@@ -16,6 +16,8 @@ import yaml
 
 from .conftest import CRITERIA_YAML, SIRET_A, SIRET_B
 from .contract import Contract
+from .portal import item_body, profile_body
+from .portal_world import build_portal, fresh_item, portal_names
 from .world import CRITERIA_SET, World, build
 
 #: Every kind of caller. ``supplier`` has offers in the closed consultation and loses
@@ -166,6 +168,49 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/v1/tokens/{fresh_token}", only(admin=200)),
 ]
 
+# --- the SME portal (SPEC §8) -----------------------------------------------------------
+# ``supplier`` has a visible profile and follows {followed_item}; ``supplier_c`` has no
+# profile (its GET rows come before its PUT, which creates one). Private profiles, the
+# self-assessment and sealed offers never reaching a buyer are checked below the matrix.
+
+PROGRAMME = "/api/v1/programme"
+ITEM = PROGRAMME + "/{item}"
+ITEM_READERS = dict(buyer=200, auditor=200, other_buyer=403, other_auditor=403)
+
+
+def new_item(world: World) -> dict:
+    return {"json": item_body(title=f"Achat prévu {world.unique()}")}
+
+
+def interest(world: World) -> dict:
+    return {"json": {"message": "Nous suivrons cette consultation."}}
+
+
+def own_profile(world: World) -> dict:  # ``supplier``'s profile as the world saved it
+    return {"json": profile_body()}
+
+
+PORTAL_ENDPOINTS = [
+    Endpoint("GET", PROGRAMME, everyone()),
+    Endpoint("GET", ITEM, everyone()),
+    Endpoint("POST", PROGRAMME, only(buyer=201, other_buyer=201), new_item),
+    Endpoint("PUT", PROGRAMME + "/{fresh_item}", only(buyer=200, other_buyer=403), new_item),
+    Endpoint("DELETE", PROGRAMME + "/{fresh_item}", only(buyer=200, other_buyer=403)),
+    Endpoint("GET", ITEM + "/interest", only(**ITEM_READERS)),
+    Endpoint("POST", ITEM + "/interest", only(supplier=201, supplier_c=201), interest),
+    Endpoint("DELETE", PROGRAMME + "/{followed_item}/interest",
+             only(supplier=200, supplier_c=404)),
+    Endpoint("GET", ITEM + "/matches", only(**ITEM_READERS)),
+    Endpoint("GET", "/api/v1/suppliers", only(buyer=200, other_buyer=200)),
+    Endpoint("GET", "/api/v1/suppliers/me", only(supplier=200, supplier_c=404)),
+    Endpoint("GET", "/api/v1/suppliers/me/matches", only(supplier=200, supplier_c=404)),
+    Endpoint("GET", "/api/v1/suppliers/me/history", only(supplier=200, supplier_c=404)),
+    Endpoint("GET", "/api/v1/suppliers/me/notices", only(supplier=200, supplier_c=200)),
+    Endpoint("GET", "/api/v1/suppliers/me/sirene", only(supplier=200, supplier_c=200)),
+    Endpoint("PUT", "/api/v1/suppliers/me", only(supplier=200, supplier_c=201), own_profile),
+]
+ENDPOINTS += PORTAL_ENDPOINTS
+
 CASES = [pytest.param(endpoint, who, id=f"{endpoint.method} {endpoint.path}"
                       f"{' (' + endpoint.label + ')' if endpoint.label else ''} as {who}")
          for endpoint in ENDPOINTS for who in CALLERS]
@@ -176,7 +221,8 @@ class Names(dict):
 
     def __init__(self, world: World):
         super().__init__(closed=world.closed, open=world.open, draft=world.draft,
-                         offer=world.offer, open_offer=world.open_offer)
+                         offer=world.offer, open_offer=world.open_offer,
+                         **portal_names(world))
         self.world = world
 
     def __missing__(self, key):
@@ -184,12 +230,15 @@ class Names(dict):
             return self.world.consultation(publish=False)
         if key == "fresh_token":
             return self.world.token()
+        if key == "fresh_item":
+            return fresh_item(self.world)
         raise KeyError(key)
 
 
 @pytest.fixture(scope="module")
 def world(database_url, tmp_path_factory):
     world = build(database_url, str(tmp_path_factory.mktemp("instance")))
+    build_portal(world)
     yield world
     world.close()
 
@@ -295,3 +344,56 @@ def test_a_revoked_token_is_refused(world):
     world.call("DELETE", f"/api/v1/tokens/{token['id']}", "admin", 200)
     body = world.call("GET", "/api/v1/indicators?year=2026", "revoked", 401).get_json()
     assert "révoqué" in body["message"]
+
+
+# --- the SME portal: what never reaches a buyer ------------------------------------------
+
+BUYER_VIEWS = ("/api/v1/suppliers", "/api/v1/suppliers?category=supplies",
+               "/api/v1/suppliers?label=EU%20Ecolabel", "/api/v1/suppliers?skill=papeterie",
+               "/api/v1/programme/{item}/matches", "/api/v1/programme/{followed_item}/matches",
+               "/api/v1/programme/{item}/interest", "/api/v1/programme/{followed_item}/interest",
+               "/api/v1/indicators?year=2026", "/api/v1/programme", "/api/v1/programme/{item}")
+
+
+def buyers_see(world) -> str:
+    """Everything the buyers and auditors of both organisations read in the portal."""
+    seen = []
+    for path in BUYER_VIEWS:
+        for who in ("buyer", "auditor", "other_buyer"):
+            response = world.call("GET", path.format_map(Names(world)), who)
+            seen.append(response.get_data(as_text=True))
+    return "\n".join(seen)
+
+
+def test_a_private_profile_never_reaches_a_buyer(world):
+    # supplier_b's profile is private; it even follows an item, with a name of its own
+    world.call("POST", f"/api/v1/programme/{world.item}/interest", "supplier_b", None,
+               json={"message": "Discret", "name": "Entreprise B"})
+    seen = buyers_see(world)
+    assert "Secret SARL" not in seen and SIRET_B in seen  # its interest, not its profile
+    interest = world.call("GET", f"/api/v1/programme/{world.item}/interest", "buyer",
+                          200).get_json()
+    mine = [i for i in interest["items"] if i["siret"] == SIRET_B]
+    assert mine and mine[0]["profile"] is None
+    # the firm itself sees its private profile and its matches
+    assert world.call("GET", "/api/v1/suppliers/me", "supplier_b", 200).get_json()["name"] == \
+        "Secret SARL"
+    assert world.call("GET", "/api/v1/suppliers/me/matches", "supplier_b", 200).get_json()[
+        "total"] >= 1
+
+
+def test_a_self_assessment_never_reaches_a_buyer(world):
+    before = world.snapshot()
+    world.call("POST", "/api/v1/self-assessment", "supplier", 200, json={
+        "criteria_set": CRITERIA_SET, "version": 1,
+        "answers": {"price_eur": 7777.77, "co2e_kg": 0.777, "labels": ["FSC"]}})
+    assert world.snapshot() == before  # nothing stored, nothing to leak
+    seen = buyers_see(world)
+    assert "7777.77" not in seen and "0.777" not in seen
+
+
+def test_a_sealed_offer_never_reaches_a_buyer_through_the_portal(world):
+    # the open consultation's offer (11000 €) is sealed: not even counted in the indicators
+    figures = world.call("GET", "/api/v1/indicators?year=2026", "buyer", 200).get_json()
+    assert figures["sme"]["offers"]["total"] == 2  # the closed consultation's two offers
+    assert "11000" not in buyers_see(world)

@@ -12,6 +12,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+def boolean(value: str) -> bool:
+    """``1``/``true``/``oui`` or ``0``/``false``/``non``; ValueError otherwise."""
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "oui", "on"):
+        return True
+    if text in ("0", "false", "no", "non", "off"):
+        return False
+    raise ValueError(value)
+
+
 #: Environment variables read, their config key and how to convert them.
 ENVIRONMENT = {
     "SPAR_DATABASE_URL": ("DATABASE_URL", str),
@@ -25,6 +35,12 @@ ENVIRONMENT = {
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
+    # the web pages' accounts and sessions (SPEC §7)
+    "SPAR_BASE_URL": ("BASE_URL", str),
+    "SPAR_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "SPAR_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", boolean),
+    "SPAR_SIGN_IN_LIMIT": ("SIGN_IN_LIMIT", int),
+    "SPAR_SIGN_IN_WINDOW": ("SIGN_IN_WINDOW", int),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -39,6 +55,11 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_BUDGET": 0.10,
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
+    "BASE_URL": "http://127.0.0.1:8000",  # how people reach the service (invitation links)
+    "SESSION_IDLE_MINUTES": 30,  # a signed-in browser is signed out after this long idle
+    "SESSION_COOKIE_SECURE": True,  # browsers send it over HTTPS (and to 127.0.0.1) only
+    "SIGN_IN_LIMIT": 10,  # sign-in attempts per window, per address and per account
+    "SIGN_IN_WINDOW": 900,  # seconds
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
 }
 

@@ -102,6 +102,16 @@ def get(uow, set_id: str, version: int) -> CriteriaSetRecord:
         return get_record(uow.session, set_id, version)
 
 
+def file_text(record: CriteriaSetRecord) -> str:
+    """The criteria file to download: the YAML as uploaded, or, for a set uploaded as
+    JSON, the same document written as YAML."""
+    if record.source is not None:
+        return record.source
+    import yaml
+
+    return yaml.safe_dump(record.document, allow_unicode=True, sort_keys=False)
+
+
 def criteria_of(record: CriteriaSetRecord) -> CriteriaSet:
     """The criteria tree of a stored record (cached by content hash: it never changes)."""
     return _build(canonical_json(record.document), record.sha256)

@@ -15,7 +15,7 @@ from tests.conftest import CRITERIA_DIR
 def test_db_upgrade_reports_the_revision(run):
     result = run("db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert "révision 0001" in result.output
+    assert "révision 0003" in result.output
 
 
 def test_token_create_prints_the_secret_on_its_last_line_and_revoke_works(run):

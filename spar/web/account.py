@@ -170,10 +170,12 @@ def _account_page(token_form: Form | None = None, password_form: Form | None = N
                   new_token: dict | None = None, status: int = 200):
     me = principal()
     own = tokens.page_of_tokens(uow(), person_id=me.person_id, per_page=100)
+    token_form = token_form or Form(labels={"name": _("Nom du jeton")})
+    password_form = password_form or Form(labels={k: str(v) for k, v in PASSWORD_LABELS.items()})
     return render_template(
         "account/account.html", own_tokens=own.items, new_token=new_token,
-        token_form=token_form or Form(labels={"name": _("Nom du jeton")}),
-        password_form=password_form or Form(labels=PASSWORD_LABELS)), status
+        token_form=token_form, password_form=password_form,
+        failed=token_form.failed or password_form.failed), status
 
 
 PASSWORD_LABELS = {"current": _l("Mot de passe actuel"), "password": _l("Nouveau mot de passe"),

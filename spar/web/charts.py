@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-WIDTH = 400  # the drawing's own units; it scales to the page (usable at 320 px)
+WIDTH = 320  # the drawing's own units: about its size on a phone, scaled up beyond
 ROW = 52
 BAR_Y = 24
 BAR_HEIGHT = 18

@@ -54,7 +54,8 @@ class Form:
         return default if value is None else value
 
     def add(self, name: str, *messages: str) -> None:
-        self.errors.setdefault(name, []).extend(messages)
+        """Note problems of a field; a sentence on its own starts with a capital."""
+        self.errors.setdefault(name, []).extend(m[:1].upper() + m[1:] for m in messages)
 
     def refuse(self, error: ServiceError | ValidationError, rename: Mapping[str, str] = ()
                ) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from ..services import consultations, criteria_sets, self_assessment
+from ..services import consultations, criteria_sets
+from ..services import self_assessment as assessments
 from ..services.errors import Invalid, NotFound, TooManyRequests
 from . import answers_form, charts, navigation
 from .forms import Form
@@ -62,8 +63,8 @@ def self_assessment(set_id: str, version: int):
             # the same limit, counted in the same place, as the API's self-assessment
             current_app.extensions["spar.rate_limiter"].check(
                 f"self-assessment:{request.remote_addr}")
-            result = self_assessment.assess(uow(), {"criteria_set": record.set_id,
-                                                    "version": record.version, **body})
+            result = assessments.assess(uow(), {"criteria_set": record.set_id,
+                                                "version": record.version, **body})
         except TooManyRequests as error:
             form.general.append(error.message)
             status = 429

@@ -121,6 +121,8 @@ def new_consultation():
         created = consultations.create(uow(), principal(), data)
     except (ValidationError, Invalid, Conflict) as error:
         form.refuse(error, _renamed(form))
+        if not values.get("criteria"):  # one plain word for an unchosen set
+            form.errors["criteria"] = [_("Champ obligatoire.")]
     else:
         flash(_("Le brouillon « %(title)s » est enregistré. Relisez l'avis puis publiez-le.",
                 title=created["title"]), "success")

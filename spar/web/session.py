@@ -80,9 +80,10 @@ def session_expired() -> bool:
 
 
 def init_app(app) -> None:
-    app.config.setdefault("SESSION_COOKIE_NAME", "spar_session")
+    # Flask's defaults are set already: these replace them (SECURE comes from the config)
+    app.config["SESSION_COOKIE_NAME"] = "spar_session"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     login_manager.anonymous_user = Anonymous
     login_manager.session_protection = "basic"
     login_manager.init_app(app)

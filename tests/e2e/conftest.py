@@ -1,7 +1,11 @@
 """The real service: ``gunicorn wsgi:app`` with the repository's gunicorn.conf.py, on a
 free local port and a fresh database (a SQLite file, or with SPAR_TEST_DATABASE_URL a
 PostgreSQL schema of its own), migrated with ``spar db upgrade``; tokens made with
-``spar token create``. Gunicorn is always stopped; its log is shown when a test fails."""
+``spar token create``. Gunicorn is always stopped; its log is shown when a test fails.
+
+Browser tests (marked ``browser``) drive Debian's Chromium with Playwright; they skip,
+saying so, where no Chromium is installed — unless SPAR_REQUIRE_BROWSER is set (CI),
+where a missing browser is a failure."""
 
 from __future__ import annotations
 
@@ -42,6 +46,11 @@ class Service:
     url: str
     log: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def spar(self, *args: str) -> str:
+        """Run a ``spar`` command against this service's database; its output."""
+        return _spar(self.env, *args)
 
     def call(self, method: str, path: str, who: str | None, expect: int | None = None,
              **kwargs) -> requests.Response:
@@ -123,7 +132,7 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(url + "/api/v1/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still importing
             pass
         time.sleep(0.2)
     pytest.fail(f"gunicorn ne répond pas après {READY_WITHIN:.0f} s :\n"
@@ -147,7 +156,8 @@ def service(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "SPAR_DATABASE_URL": url, "SPAR_INSTANCE_PATH": str(tmp / "instance"),
            "SPAR_WORKERS": "2", "SPAR_THREADS": "4", "SPAR_REVIEW_SAMPLE_RATE": "0",
-           "SPAR_BIND": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
+           "SPAR_BIND": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1",
+           "SPAR_BASE_URL": f"http://127.0.0.1:{port}"}
     log = tmp / "gunicorn.log"
     process = None
     try:
@@ -159,7 +169,7 @@ def service(tmp_path_factory):
                  *_own_control_socket(tmp)],
                 cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        running = Service(f"http://127.0.0.1:{port}", log, tokens)
+        running = Service(f"http://127.0.0.1:{port}", log, tokens, env)
         _wait_until_ready(running.url, process, log)
         yield running
     finally:
@@ -176,3 +186,12 @@ def pytest_runtest_makereport(item, call):
     if report.failed and isinstance(service, Service) and service.log.exists():
         report.sections.append(("gunicorn", service.log.read_text(errors="replace")[-20000:]))
     return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    from .browser import launch
+
+    with launch() as browser:
+        yield browser

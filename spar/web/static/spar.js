@@ -1,7 +1,9 @@
 /* spar — enhancements only: every page works without this file.
    - the error summary of a refused form takes the focus, so it is read first;
    - a signed-in person is warned a few minutes before an idle session closes, and can
-     stay signed in without leaving the page. */
+     stay signed in without leaving the page;
+   - a table wider than the screen scrolls sideways, and can then take the focus, so
+     that the keyboard scrolls it too. */
 (function () {
   "use strict";
 
@@ -64,8 +66,27 @@
     tick();
   }
 
+  function scrollableTables() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var caption = wrap.querySelector("caption");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau");
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     watchSession();
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
   });
 }());

@@ -15,6 +15,7 @@ from ..services import consultations, criteria_sets
 from ..services.errors import Conflict, Invalid, ServiceError
 from . import navigation
 from .access import page_for
+from .formatting import when
 from .forms import Form
 from .session import principal
 from .uow import uow
@@ -140,7 +141,7 @@ def publish(reference: str):
     else:
         flash(_("La consultation « %(title)s » est publiée : elle reçoit des offres jusqu'au "
                 "%(deadline)s.", title=published["title"],
-                deadline=published["deadline_paris"]), "success")
+                deadline=when(published["deadline"])), "success")
     return redirect(url_for("public.consultation", reference=reference))
 
 

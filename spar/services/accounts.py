@@ -21,8 +21,7 @@ from . import audit
 from .errors import Conflict, Invalid, NotFound, Unauthorized
 from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .principal import Principal
-from .tokens import (_new_organisation, clean_siret, find_organisation, hash_secret,
-                     person_principal)
+from .tokens import clean_siret, hash_secret, person_principal, resolve_organisation
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN = 12  # ANSSI's advice for a password alone
@@ -166,15 +165,8 @@ def invite(uow, principal: Principal, *, role: str, email: str,
         if _email_taken(uow.session, email):
             raise Conflict(f"un compte existe déjà avec l'adresse {email}",
                            {"email": ["Un compte existe déjà avec cette adresse."]})
-        org = None
-        if organisation:
-            try:
-                org = find_organisation(uow.session, organisation)
-            except NotFound:
-                if not create_organisation_if_missing:
-                    raise NotFound(f"organisation « {organisation} » inconnue",
-                                   {"organisation": ["Organisation inconnue."]}) from None
-                org = _new_organisation(uow, principal, organisation, organisation)
+        org = resolve_organisation(uow, principal, organisation,
+                                   create_organisation_if_missing) if organisation else None
         secret = INVITATION_PREFIX + secrets.token_urlsafe(32)
         now = uow.now()
         invitation = Invitation(secret_hash=hash_secret(secret), email=email, role=role,

@@ -62,8 +62,23 @@ def find_organisation(session, slug: str) -> Organisation:
     organisation = session.execute(select(Organisation).where(Organisation.slug == slug)
                                    ).scalar_one_or_none()
     if organisation is None:
-        raise NotFound(f"organisation « {slug} » inconnue")
+        raise NotFound(f"organisation « {slug} » inconnue",
+                       {"organisation": ["Organisation inconnue."]})
     return organisation
+
+
+def resolve_organisation(uow, principal: Principal, slug: str,
+                         create_if_missing: bool = False) -> Organisation:
+    """The organisation ``slug``, created (and audited) when missing if asked to."""
+    try:
+        return find_organisation(uow.session, slug)
+    except NotFound:
+        if not create_if_missing:
+            raise
+        try:
+            return _new_organisation(uow, principal, slug, slug)
+        except Conflict:  # a concurrent call created it: use theirs
+            return find_organisation(uow.session, slug)
 
 
 def create_token(uow, principal: Principal, role: str, *, organisation: str | None = None,
@@ -86,17 +101,8 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
     elif siret:
         raise Invalid("seul un jeton supplier porte un SIRET", {"siret": ["inattendu"]})
     with uow:
-        org = None
-        if organisation:
-            try:
-                org = find_organisation(uow.session, organisation)
-            except NotFound:
-                if not create_organisation_if_missing:
-                    raise
-                try:
-                    org = _new_organisation(uow, principal, organisation, organisation)
-                except Conflict:  # a concurrent call created it: use theirs
-                    org = find_organisation(uow.session, organisation)
+        org = resolve_organisation(uow, principal, organisation,
+                                   create_organisation_if_missing) if organisation else None
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
                       organisation_id=org.id if org else None, siret=siret, name=name,

@@ -14,7 +14,7 @@ from ..services.errors import Conflict, Invalid, NotFound, ServiceError, TooMany
 from ..services.rate_limit import RateLimiter
 from . import navigation
 from .access import page_for
-from .forms import Form
+from .forms import Form, sentence
 from .formatting import time_of_day
 from .public import local_target
 from .session import SignedInPerson, idle_limit, principal
@@ -78,7 +78,7 @@ def sign_in():
             form.general.append(_("Trop de tentatives de connexion. Patientez quelques minutes "
                                   "avant de réessayer."))
         except ServiceError as error:
-            form.general.append(error.message[:1].upper() + error.message[1:] + ".")
+            form.general.append(sentence(error.message))
         else:
             _start_session(person.id)
             return redirect(local_target(target, _landing()))

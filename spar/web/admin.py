@@ -13,7 +13,7 @@ from ..services.errors import Conflict, Invalid, NotFound
 from ..services.principal import ROLES
 from . import navigation
 from .access import page_for
-from .forms import Form
+from .forms import Form, sentence
 from .paging import page_number
 from .session import principal
 from .uow import uow
@@ -79,7 +79,7 @@ def set_disabled(person_id: int, action: str):
     try:
         person = accounts.set_disabled(uow(), principal(), person_id, action == "desactiver")
     except Conflict as error:
-        flash(error.message[:1].upper() + error.message[1:] + ".", "warning")
+        flash(sentence(error.message), "warning")
     else:
         flash(_("Le compte de %(name)s est désactivé : ses sessions sont fermées et ses jetons "
                 "personnels refusés.", name=person["name"]) if person["disabled"] else
@@ -125,7 +125,7 @@ def revoke_invitation(invitation_id: int):
     try:
         revoked = accounts.revoke_invitation(uow(), principal(), invitation_id)
     except Conflict as error:
-        flash(error.message[:1].upper() + error.message[1:] + ".", "warning")
+        flash(sentence(error.message), "warning")
     else:
         flash(_("L'invitation de %(email)s est annulée.", email=revoked["email"]), "success")
     return redirect(url_for("administration.invitations"))

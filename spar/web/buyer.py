@@ -16,7 +16,7 @@ from ..services.errors import Conflict, Invalid, ServiceError
 from . import navigation
 from .access import page_for
 from .formatting import when
-from .forms import Form
+from .forms import Form, sentence
 from .session import principal
 from .uow import uow
 
@@ -77,7 +77,7 @@ def _request_body(form: Form) -> dict:
             try:
                 entry["estimate"] = parse_number(lot["estimate"])
             except ValueError as error:
-                form.add(f"lots.{k}.estimate", str(error)[:1].upper() + str(error)[1:] + ".")
+                form.add(f"lots.{k}.estimate", str(error))
         lots.append((k, entry))
     form.values["_lot_positions"] = [k for k, _entry in lots]
     deadline = values.get("deadline_date", "").strip()
@@ -137,7 +137,7 @@ def publish(reference: str):
     try:
         published = consultations.publish(uow(), principal(), reference)
     except Conflict as error:
-        flash(error.message[:1].upper() + error.message[1:] + ".", "warning")
+        flash(sentence(error.message), "warning")
     else:
         flash(_("La consultation « %(title)s » est publiée : elle reçoit des offres jusqu'au "
                 "%(deadline)s.", title=published["title"],
@@ -180,7 +180,7 @@ def upload_criteria():
                                       "indiqué ci-dessous, à côté de sa ligne.",
                                       count=len(problems)))
             except ServiceError as error:  # the same version with other content
-                form.general.append(error.message[:1].upper() + error.message[1:] + ".")
+                form.general.append(sentence(error.message))
             else:
                 for warning in warnings:
                     flash(_("Ligne %(line)s : %(message)s", line=warning["line"],

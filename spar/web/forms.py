@@ -16,6 +16,12 @@ from marshmallow import ValidationError
 from ..services.errors import ServiceError
 
 
+def sentence(text: str) -> str:
+    """A service's message (``date limite passée``) as a sentence on its own."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def field_id(name: str) -> str:
     """The HTML id of a field: ``lots.0.id`` → ``f-lots-0-id``."""
     return "f-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
@@ -55,7 +61,7 @@ class Form:
 
     def add(self, name: str, *messages: str) -> None:
         """Note problems of a field; a sentence on its own starts with a capital."""
-        self.errors.setdefault(name, []).extend(m[:1].upper() + m[1:] for m in messages)
+        self.errors.setdefault(name, []).extend(sentence(m) for m in messages)
 
     def refuse(self, error: ServiceError | ValidationError, rename: Mapping[str, str] = ()
                ) -> None:
@@ -71,10 +77,10 @@ class Form:
             if target in self.labels:
                 self.add(target, *messages)
             else:  # no such field here: say it about the whole form
-                self.general.extend(messages if target == "_form" else
-                                    [f"{target} : {m}" for m in messages])
+                self.general.extend(sentence(m) if target == "_form" else f"{target} : {m}"
+                                    for m in messages)
         if message and not problems:
-            self.general.append(message)
+            self.general.append(sentence(message))
 
     @property
     def failed(self) -> bool:

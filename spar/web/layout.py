@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from . import navigation
-from .forms import field_id
+from .forms import field_id, sentence
 from .i18n import LANGUAGES
 from .session import WARN_MINUTES
 
@@ -28,3 +28,4 @@ def _context() -> dict:
 def init_app(app) -> None:
     app.context_processor(_context)
     app.jinja_env.globals.update(csrf_field=csrf_field, field_id=field_id)
+    app.jinja_env.filters["sentence"] = sentence

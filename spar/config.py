@@ -58,7 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:8000",  # how people reach the service (invitation links)
     "SESSION_IDLE_MINUTES": 30,  # a signed-in browser is signed out after this long idle
     "SESSION_COOKIE_SECURE": True,  # browsers send it over HTTPS (and to 127.0.0.1) only
-    "SIGN_IN_LIMIT": 10,  # sign-in attempts per window, per address and per account
+    "SIGN_IN_LIMIT": 10,  # sign-in attempts per window and account (10 × that per address)
     "SIGN_IN_WINDOW": 900,  # seconds
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
 }

@@ -26,14 +26,21 @@ navigation.add("account.account", _l("Mon compte"),
                roles=("admin", "buyer", "supplier", "auditor"), order=90)
 
 
-def _limiter() -> RateLimiter:
-    """Sign-in attempts, counted where the self-assessment's are (Redis when set)."""
+#: An office behind one address signs many people in: the address's allowance is wider.
+ADDRESS_FACTOR = 10
+
+
+def _limiters() -> tuple[RateLimiter, RateLimiter]:
+    """Sign-in attempts per account and per client address, counted where the
+    self-assessment's are (in Redis when configured)."""
     app = current_app
-    if "spar.sign_in_limiter" not in app.extensions:
+    if "spar.sign_in_limiters" not in app.extensions:
         shared = app.extensions["spar.rate_limiter"].counter
-        app.extensions["spar.sign_in_limiter"] = RateLimiter(
-            shared, app.config["SIGN_IN_LIMIT"], app.config["SIGN_IN_WINDOW"])
-    return app.extensions["spar.sign_in_limiter"]
+        limit, window = app.config["SIGN_IN_LIMIT"], app.config["SIGN_IN_WINDOW"]
+        app.extensions["spar.sign_in_limiters"] = (
+            RateLimiter(shared, limit, window),
+            RateLimiter(shared, limit * ADDRESS_FACTOR, window))
+    return app.extensions["spar.sign_in_limiters"]
 
 
 def _fresh_cookie() -> None:
@@ -69,9 +76,9 @@ def sign_in():
     if request.method == "POST":
         form.values = {"email": request.form.get("email", "").strip()}
         try:
-            limiter = _limiter()
-            limiter.check(f"sign-in:address:{request.remote_addr}")
-            limiter.check(f"sign-in:account:{form.values['email'].lower()}")
+            per_account, per_address = _limiters()
+            per_address.check(f"sign-in:address:{request.remote_addr}")
+            per_account.check(f"sign-in:account:{form.values['email'].lower()}")
             person = accounts.check_credentials(uow(), form.values["email"],
                                                 request.form.get("password", ""))
         except TooManyRequests:

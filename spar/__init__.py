@@ -32,8 +32,6 @@ def create_app(config: dict[str, Any] | None = None):
     app.config.update(
         API_TITLE="spar", API_VERSION="v1", OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False
@@ -47,6 +45,9 @@ def create_app(config: dict[str, Any] | None = None):
     app.extensions["spar.rate_limiter"] = RateLimiter(counter, app.config["SELF_ASSESSMENT_LIMIT"],
                                                       app.config["SELF_ASSESSMENT_WINDOW"])
     init_api(app)
+
+    # --- the web pages: languages, sessions, CSRF, pages, error pages (spar/web) ---
+    # /docs is served there too, from the vendored Swagger UI (no CDN)
     from .web import init_web
 
     init_web(app)

@@ -12,6 +12,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+def boolean(value: str) -> bool:
+    """``1``/``true``/``oui`` or ``0``/``false``/``non``; ValueError otherwise."""
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "oui", "on"):
+        return True
+    if text in ("0", "false", "no", "non", "off"):
+        return False
+    raise ValueError(value)
+
+
 #: Environment variables read, their config key and how to convert them.
 ENVIRONMENT = {
     "SPAR_DATABASE_URL": ("DATABASE_URL", str),
@@ -33,6 +43,12 @@ ENVIRONMENT = {
     "SPAR_MAIL_FROM": ("MAIL_FROM", str),
     "SPAR_SIRENE_URL": ("SIRENE_URL", str),
     "SPAR_SIRENE_TIMEOUT": ("SIRENE_TIMEOUT", float),
+    # the web pages' accounts and sessions (SPEC §7)
+    "SPAR_BASE_URL": ("BASE_URL", str),
+    "SPAR_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "SPAR_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", boolean),
+    "SPAR_SIGN_IN_LIMIT": ("SIGN_IN_LIMIT", int),
+    "SPAR_SIGN_IN_WINDOW": ("SIGN_IN_WINDOW", int),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -49,6 +65,11 @@ DEFAULTS: dict[str, Any] = {
     "OCDS_PREFIX": "ocds-spar00",
     "AUDIT_KEY": None,  # Ed25519 seed (hex) signing the audit log; None: the public demo key
     "AUDIT_TRUSTED_KEYS": None,  # former public keys (hex, comma-separated) still trusted
+    "BASE_URL": "http://127.0.0.1:8000",  # how people reach the service (invitation links)
+    "SESSION_IDLE_MINUTES": 30,  # a signed-in browser is signed out after this long idle
+    "SESSION_COOKIE_SECURE": True,  # browsers send it over HTTPS (and to 127.0.0.1) only
+    "SIGN_IN_LIMIT": 10,  # sign-in attempts per window and account (10 × that per address)
+    "SIGN_IN_WINDOW": 900,  # seconds
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
     "SMTP_URL": None,  # None: notices are read on the firm's page only, never e-mailed
     "SMTP_TIMEOUT": 10.0,  # seconds, per SMTP operation

@@ -7,13 +7,15 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import audit_views
+from ..services.pagination import Page
 from .auth import SECURED, principal, requires, uow
+from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("audit_log", __name__, url_prefix="/api/v1", description="Journal d'audit")
 
 
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(PageQuerySchema):
     consultation = fields.String(validate=validate.Length(min=1, max=64))
     token_id = fields.Integer(validate=validate.Range(min=1, max=DB_INTEGER_MAX),
                               metadata={"description": "auteur (identifiant du jeton)"})
@@ -21,8 +23,6 @@ class AuditQuerySchema(Schema):
                                  metadata={"description": "à partir de (ISO 8601, avec fuseau)"})
     until = fields.AwareDateTime(validate=within_calendar,
                                  metadata={"description": "avant (ISO 8601, avec fuseau)"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     verify = fields.Boolean(load_default=False,
                             metadata={"description": "vérifier aussi toute la chaîne, ses "
                                       "signatures et chaque enregistrement contre l'empreinte "
@@ -67,11 +67,7 @@ class SignedHeadSchema(Schema):
         "description": "vrai : clé de démonstration publique, sans valeur probante"})
 
 
-class AuditPageSchema(Schema):
-    entries = fields.List(fields.Nested(AuditEntrySchema), required=True)
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
+class AuditPageSchema(page_schema(AuditEntrySchema)):
     chain = fields.Dict(allow_none=True, metadata={
         "description": "avec verify : intact, checked, first_broken, head (tête signée), "
                        "demo_key, records, record_problems, record_problem_count, checkpoints"})
@@ -86,7 +82,9 @@ class AuditLog(MethodView):
     def get(self, query):
         """Les entrées du journal, filtrées par consultation, auteur et période, par pages."""
         query["checkpoints"] = audit_views.parse_kept(query.pop("checkpoint"))
-        return audit_views.page(uow(), principal(), **query)
+        found = audit_views.page(uow(), principal(), **query)
+        return page_response(Page(found["entries"], found["page"], found["per_page"],
+                                  found["total"]), chain=found["chain"])
 
 
 @blp.route("/audit-log/checkpoint")

@@ -7,9 +7,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..engine.criteria import CATEGORIES
 from ..services import consultations
 from ..services.clock import PARIS
-from .auth import SECURED, principal, requires, uow
+from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("consultations", __name__, url_prefix="/api/v1/consultations",
@@ -56,13 +58,54 @@ class ConsultationSchema(Schema):
     deadline = fields.String(required=True)
     deadline_paris = fields.String(required=True)
     state = fields.String(required=True,
-                          metadata={"enum": ["draft", "published", "closed", "scored"]})
+                          metadata={"enum": list(consultations.STATES)})
     published_at = fields.String(allow_none=True)
     lots = fields.List(fields.Nested(LotSchema), required=True)
 
 
+class ConsultationQuerySchema(PageQuerySchema):
+    state = fields.String(validate=validate.OneOf(consultations.STATES),
+                          metadata={"description": "draft (brouillon), open (publiée, avant la "
+                                                   "date limite), closed (après), scored "
+                                                   "(un lot noté)"})
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "texte cherché dans la référence et le titre"})
+
+
+class NoticeLotSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    estimate = fields.Float(allow_none=True)
+
+
+class NoticeSchema(Schema):
+    """The public notice of a consultation (SPEC §6.1)."""
+
+    reference = fields.String(required=True)
+    title = fields.String(required=True)
+    buyer = fields.Dict(required=True, metadata={"description": "{slug, name}"})
+    category = fields.String(required=True)
+    deadline = fields.String(required=True)
+    deadline_paris = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": list(consultations.STATES)})
+    published_at = fields.String(allow_none=True)
+    criteria_set = fields.Dict(required=True,
+                               metadata={"description": "{id, version, sha256, title}"})
+    lots = fields.List(fields.Nested(NoticeLotSchema), required=True)
+
+
 @blp.route("")
 class Consultations(MethodView):
+    @blp.doc(security=OPTIONAL_AUTH)
+    @blp.arguments(ConsultationQuerySchema, location="query")
+    @blp.response(200, page_schema(NoticeSchema))
+    def get(self, query):
+        """Les consultations publiées (avis public), par pages ; acheteurs et contrôleurs
+        voient aussi les brouillons de leur organisation. Les ouvertes par date limite la
+        plus proche, les autres de la plus récente à la plus ancienne."""
+        return page_response(consultations.list_consultations(uow(), principal(), **query))
+
     @requires("buyer")
     @blp.doc(security=SECURED)
     @blp.arguments(ConsultationInputSchema)

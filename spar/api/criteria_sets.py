@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..services import criteria_sets
 from ..services.errors import Invalid, ServiceError
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("criteria_sets", __name__, url_prefix="/api/v1/criteria-sets",
@@ -56,11 +57,12 @@ class UnsupportedMediaType(ServiceError):
 @blp.route("")
 class CriteriaSets(MethodView):
     @blp.doc(security=OPTIONAL_AUTH)
-    @blp.response(200, CriteriaSetSummarySchema(many=True))
-    def get(self):
-        """Les jeux de critères publiés, par identifiant et version."""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_schema(CriteriaSetSummarySchema))
+    def get(self, query):
+        """Les jeux de critères publiés, par identifiant et version, par pages."""
         principal()
-        return [summary(r) for r in criteria_sets.list_sets(uow())]
+        return page_response(criteria_sets.page_of_sets(uow(), **query).map(summary))
 
     @requires("buyer", "admin")
     @blp.doc(security=SECURED, requestBody={

@@ -7,7 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import marks, offers
+from ..services.pagination import page_of_list
 from .auth import SECURED, principal, requires, uow
+from .pagination import PageQuerySchema, page_response, page_schema
 
 blp = Blueprint("offers", __name__, url_prefix="/api/v1", description="Offres et notes")
 
@@ -95,11 +97,13 @@ class Offers(MethodView):
 
     @requires("buyer", "auditor", "supplier")
     @blp.doc(security=SECURED)
-    @blp.response(200, OfferSchema(many=True))
-    def get(self, reference: str):
-        """Les offres : acheteurs et contrôleurs après la date limite ; une entreprise, les
-        siennes seulement."""
-        return offers.list_offers(uow(), principal(), reference)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_schema(OfferSchema))
+    def get(self, query, reference: str):
+        """Les offres, par pages : acheteurs et contrôleurs après la date limite ; une
+        entreprise, les siennes seulement."""
+        return page_response(page_of_list(offers.list_offers(uow(), principal(), reference),
+                                          **query))
 
 
 @blp.route("/offers/<offer_id>/receipt")

@@ -7,7 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..services import reproducibility, scorings
+from ..services.pagination import page_of_list
 from .auth import SECURED, principal, requires, uow
+from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import ScoringResultSchema
 
 blp = Blueprint("scoring", __name__, url_prefix="/api/v1/consultations",
@@ -67,7 +69,7 @@ class Sensitivity(MethodView):
         return scorings.sensitivity(uow(), principal(), reference, lot_id, pairs=query["pairs"])
 
 
-class RescoreQuerySchema(Schema):
+class RescoreQuerySchema(PageQuerySchema):
     lot = fields.String(metadata={"description": "un seul lot"})
 
 
@@ -86,7 +88,9 @@ class Rescore(MethodView):
     @requires("auditor", "buyer")
     @blp.doc(security=SECURED)
     @blp.arguments(RescoreQuerySchema, location="query")
-    @blp.response(200, RescoreReportSchema(many=True))
+    @blp.response(200, page_schema(RescoreReportSchema))
     def get(self, query, reference: str):
-        """Recalculer chaque notation conservée et la comparer, champ par champ."""
-        return reproducibility.rescore(uow(), principal(), reference, query.get("lot"))
+        """Recalculer chaque notation conservée et la comparer, champ par champ (un
+        rapport par notation, par pages)."""
+        reports = reproducibility.rescore(uow(), principal(), reference, query.get("lot"))
+        return page_response(page_of_list(reports, query["page"], query["per_page"]))

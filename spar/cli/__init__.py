@@ -12,8 +12,8 @@ import sys
 import click
 
 #: Modules of this package that add commands to the ``spar`` group, in help order.
-COMMAND_MODULES = ("criteria", "scoring", "service", "tokens", "audit", "exports", "analysis",
-                   "model", "notices")
+COMMAND_MODULES = ("criteria", "scoring", "service", "tokens", "users", "audit", "exports",
+                   "analysis", "model", "notices")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

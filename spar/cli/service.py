@@ -59,6 +59,11 @@ def _seed_demo(app) -> None:
               "supplier": "entreprise"}
     for role, secret in seeded["tokens"].items():
         click.echo(f"  {labels[role]:<15} {secret}", err=True)
+    click.echo("Comptes pour se connecter aux pages (conservez les mots de passe, ils ne seront "
+               "plus affichés) :", err=True)
+    for person in seeded["people"]:
+        click.echo(f"  {labels[person['role']]:<15} {person['email']:<28} {person['password']}"
+                   f"  ({person['name']})", err=True)
 
 
 @click.group("db")

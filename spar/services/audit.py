@@ -61,7 +61,8 @@ def record(uow, principal: Principal, action: str, *, target: str | None = None,
     # hashed as stored: in UTC, as the database gives it back
     at = uow.now().astimezone(timezone.utc)
     content_sha = None if content is None else content_hash(content)
-    details = json.loads(json.dumps(details or {}, default=str))
+    details = json.loads(json.dumps({**(details or {}), **principal.audit_person()},
+                                    default=str))
     entry = AuditEntry(id=entry_id, at=at, token_id=principal.token_id, role=principal.role,
                        action=action, target=target, consultation=consultation,
                        organisation_id=organisation_id or principal.organisation_id,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
-from ..db.models import Consultation, Lot, Offer, Scoring
+from ..db.models import Consultation, CriteriaSetRecord, Lot, Offer, Organisation, Scoring
 from . import audit
 from .clock import paris_time
 from .criteria_sets import get_record
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .notices import deliver_soon
+from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .principal import Principal
 from .programme import link_consultation, on_publish
 
@@ -21,15 +23,24 @@ REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LOT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
+#: SPEC §6.1: draft → open (published, before the deadline) → closed (deadline passed)
+#: → scored (a lot has a stored scoring).
+STATES = ("draft", "open", "closed", "scored")
+
+
 def state_of(session, consultation: Consultation, now: datetime) -> str:
-    """draft → published → closed (deadline passed) → scored (a lot has a scoring)."""
+    """The consultation's state among :data:`STATES`."""
+    return _state(consultation, now, lambda: session.execute(
+        select(func.count(Scoring.id)).join(Lot).where(Lot.consultation_id == consultation.id)
+    ).scalar_one() > 0)
+
+
+def _state(consultation: Consultation, now: datetime, scored: Callable[[], bool]) -> str:
     if consultation.published_at is None:
         return "draft"
     if now < consultation.deadline:
-        return "published"
-    scored = session.execute(select(func.count(Scoring.id)).join(Lot)
-                             .where(Lot.consultation_id == consultation.id)).scalar_one()
-    return "scored" if scored else "closed"
+        return "open"
+    return "scored" if scored() else "closed"
 
 
 def is_closed(consultation: Consultation, now: datetime) -> bool:
@@ -178,3 +189,104 @@ def describe(session, consultation: Consultation, now: datetime, principal: Prin
         for lot in out["lots"]:
             lot["offers"] = counts.get(lot["id"], 0)
     return out
+
+
+def _scored():
+    return exists().where(Scoring.lot_id == Lot.id, Lot.consultation_id == Consultation.id)
+
+
+def _state_condition(state: str, now: datetime):
+    """The SQL condition of :func:`state_of`'s answer being ``state``."""
+    published = Consultation.published_at.is_not(None)
+    if state == "draft":
+        return Consultation.published_at.is_(None)
+    if state == "open":
+        return published & (Consultation.deadline > now)
+    closed = published & (Consultation.deadline <= now)
+    return closed & (_scored() if state == "scored" else ~_scored())
+
+
+def list_consultations(uow, principal: Principal, *, state: str | None = None,
+                       category: str | None = None, q: str | None = None,
+                       organisation_only: bool = False, page: int = 1,
+                       per_page: int = DEFAULT_PER_PAGE) -> Page[dict[str, Any]]:
+    """The public notices of published consultations, for anyone; a buyer or auditor also
+    sees its organisation's drafts (and with ``organisation_only`` only its
+    organisation's consultations). Open ones come soonest deadline first, the others
+    latest deadline first."""
+    if state is not None and state not in STATES:
+        raise Invalid(f"état « {state} » inconnu ; états possibles : " + ", ".join(STATES),
+                      {"state": ["Valeur possible : " + ", ".join(STATES) + "."]})
+    member = principal.role in ("buyer", "auditor") and principal.organisation_id is not None
+    if organisation_only and not member:
+        raise Forbidden("réservé aux acheteurs et contrôleurs d'une organisation")
+    with uow:
+        now = uow.now()
+        query = (select(Consultation).join(CriteriaSetRecord)
+                 .options(contains_eager(Consultation.criteria_set),
+                          selectinload(Consultation.lots),
+                          selectinload(Consultation.organisation)))
+        ours = Consultation.organisation_id == principal.organisation_id
+        if organisation_only:
+            query = query.where(ours)
+        elif member:
+            query = query.where(or_(Consultation.published_at.is_not(None), ours))
+        else:
+            query = query.where(Consultation.published_at.is_not(None))
+        if state is not None:
+            query = query.where(_state_condition(state, now))
+        if category:
+            query = query.where(CriteriaSetRecord.category == category)
+        if q and q.strip():
+            words = q.strip().lower()
+            query = query.where(or_(func.lower(Consultation.title).contains(words,
+                                                                            autoescape=True),
+                                    func.lower(Consultation.reference).contains(words,
+                                                                                autoescape=True)))
+        if state == "open":
+            query = query.order_by(Consultation.deadline, Consultation.id)
+        else:
+            query = query.order_by(Consultation.deadline.desc(), Consultation.id.desc())
+        found = page_of_query(uow.session, query, page, per_page)
+        scored = _scored_among(uow.session, [c.id for c in found.items])
+        return found.map(lambda c: notice(c, _state(c, now, lambda: c.id in scored)))
+
+
+def _scored_among(session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.execute(select(Lot.consultation_id).join(Scoring, Scoring.lot_id == Lot.id)
+                               .where(Lot.consultation_id.in_(ids)).distinct()).scalars())
+
+
+def notice(consultation: Consultation, state: str) -> dict[str, Any]:
+    """The public notice of a consultation: what anyone may read once it is published."""
+    record = consultation.criteria_set
+    organisation: Organisation = consultation.organisation
+    return {
+        "reference": consultation.reference,
+        "title": consultation.title,
+        "buyer": {"slug": organisation.slug, "name": organisation.name},
+        "category": record.category,
+        "deadline": consultation.deadline.astimezone(timezone.utc).isoformat(),
+        "deadline_paris": paris_time(consultation.deadline),
+        "state": state,
+        "published_at": consultation.published_at.isoformat() if consultation.published_at
+        else None,
+        "criteria_set": {"id": record.set_id, "version": record.version,
+                         "sha256": record.sha256, "title": record.title},
+        "lots": [{"id": lot.lot_id, "title": lot.title, "estimate": lot.estimate}
+                 for lot in consultation.lots],
+    }
+
+
+def read_notice(uow, principal: Principal, reference: str) -> dict[str, Any]:
+    """The notice of one consultation: anyone once published; before, only the buyers and
+    auditors of its organisation (anyone else is told it does not exist)."""
+    with uow:
+        consultation = find(uow.session, reference)
+        if consultation.published_at is None and not (
+                principal.role in ("buyer", "auditor")
+                and principal.organisation_id == consultation.organisation_id):
+            raise NotFound(f"consultation « {reference} » inconnue")
+        return notice(consultation, state_of(uow.session, consultation, uow.now()))

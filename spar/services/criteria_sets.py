@@ -12,6 +12,7 @@ from ..db.models import CriteriaSetRecord
 from ..engine.criteria import CriteriaSet, canonical_json
 from . import audit
 from .errors import Conflict, Invalid, NotFound
+from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .principal import Principal
 
 
@@ -68,11 +69,22 @@ def upload(uow, principal: Principal, *, text: str | None = None, document: Any 
         return record, True, warnings
 
 
+_BY_ID_AND_VERSION = (CriteriaSetRecord.set_id, CriteriaSetRecord.version)
+
+
 def list_sets(uow) -> list[CriteriaSetRecord]:
+    """Every published version, by id then version (for choosing one in a form)."""
     with uow:
         return list(uow.session.execute(
-            select(CriteriaSetRecord).order_by(CriteriaSetRecord.set_id,
-                                               CriteriaSetRecord.version)).scalars())
+            select(CriteriaSetRecord).order_by(*_BY_ID_AND_VERSION)).scalars())
+
+
+def page_of_sets(uow, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+                 ) -> Page[CriteriaSetRecord]:
+    """One page of the published versions, by id then version."""
+    with uow:
+        return page_of_query(uow.session, select(CriteriaSetRecord).order_by(
+            *_BY_ID_AND_VERSION), page, per_page)
 
 
 def get_record(session, set_id: str, version: int) -> CriteriaSetRecord:
@@ -88,6 +100,16 @@ def get_record(session, set_id: str, version: int) -> CriteriaSetRecord:
 def get(uow, set_id: str, version: int) -> CriteriaSetRecord:
     with uow:
         return get_record(uow.session, set_id, version)
+
+
+def file_text(record: CriteriaSetRecord) -> str:
+    """The criteria file to download: the YAML as uploaded, or, for a set uploaded as
+    JSON, the same document written as YAML."""
+    if record.source is not None:
+        return record.source
+    import yaml
+
+    return yaml.safe_dump(record.document, allow_unicode=True, sort_keys=False)
 
 
 def criteria_of(record: CriteriaSetRecord) -> CriteriaSet:

@@ -1,9 +1,11 @@
 """The demo: the shipped criteria sets, an organisation, tokens, closed consultations with
-the example offers, marked and scored, and one consultation still open for offers."""
+the example offers, marked and scored, one consultation still open for offers, and
+people to sign in as: a buyer, an auditor, an admin and two companies."""
 
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,8 @@ from sqlalchemy import select
 
 from ..criteria_file import read_text
 from ..db.models import Consultation
-from . import consultations, criteria_sets, demo_portal, marks, offers, scorings, tokens
+from . import (accounts, consultations, criteria_sets, demo_portal, marks, offers, scorings,
+               tokens)
 from .clock import FixedClock
 from .principal import OPERATOR, Principal
 from .unit_of_work import UnitOfWork
@@ -20,6 +23,12 @@ from .unit_of_work import UnitOfWork
 ORGANISATION = "metropole-exemple"
 ORGANISATION_NAME = "Métropole exemple"
 OPEN_REFERENCE = "DEMO-OUVERTE"
+#: The people of the demo: role, e-mail address, name. Companies take the SIRET and the
+#: name of the first two suppliers of the example offers, so they find their own offers.
+PEOPLE = (("buyer", "acheteur@demo.spar.fr", "Camille Acheteur"),
+          ("auditor", "controleur@demo.spar.fr", "Dominique Contrôleur"),
+          ("admin", "admin@demo.spar.fr", "Alex Administrateur"))
+COMPANY_EMAILS = ("entreprise1@demo.spar.fr", "entreprise2@demo.spar.fr")
 
 
 def _principal(token) -> Principal:
@@ -27,7 +36,8 @@ def _principal(token) -> Principal:
 
 
 def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[str, Any]:
-    """Seed once; returns the tokens to show (secrets) and what was created.
+    """Seed once; returns the tokens and the people's passwords to show (once) and what
+    was created.
 
     Running it again changes nothing and says so (``already`` is True).
     """
@@ -37,7 +47,7 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
     with uow() as u:
         if u.session.execute(select(Consultation.id).where(
                 Consultation.reference == OPEN_REFERENCE)).first():
-            return {"already": True, "tokens": {}, "consultations": []}
+            return {"already": True, "tokens": {}, "consultations": [], "people": []}
     tokens.create_organisation(uow(), OPERATOR, ORGANISATION, ORGANISATION_NAME)
     shown = {}
     for role, name in (("admin", "Administrateur"), ("buyer", "Service achats"),
@@ -49,6 +59,7 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
 
     created = []
     supplier_tokens: dict[str, Principal] = {}
+    companies: dict[str, str] = {}  # SIRET → name, in the order the offers name them
     opened_at = now - timedelta(days=30)
     deadline = now - timedelta(days=1)
     for path in sorted(criteria_dir.glob("*.yaml")):
@@ -70,6 +81,7 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
         for k, example in enumerate(data):
             supplier = example.get("supplier") or {}
             siret = tokens.clean_siret(supplier.get("siret", ""))
+            companies.setdefault(siret, supplier.get("name") or siret)
             if siret not in supplier_tokens:
                 token, secret = tokens.create_token(uow(opened_at), OPERATOR, "supplier",
                                                     siret=siret, name=supplier.get("name"))
@@ -105,4 +117,27 @@ def seed(sessions, settings: dict[str, Any], criteria_dir: Path, now) -> dict[st
         created.append(OPEN_REFERENCE)
     # the SME portal: a programme of planned purchases and company profiles (SPEC §8)
     portal = demo_portal.seed(uow, buyer, next(iter(supplier_tokens.values()), None), now)
-    return {"already": False, "tokens": shown, "consultations": created, "portal": portal}
+    return {"already": False, "tokens": shown, "consultations": created,
+            "portal": portal,
+            "people": _people(uow, list(companies.items())[:len(COMPANY_EMAILS)])}
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _people(uow, companies: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The demo's people, invited and signed up as anyone would be; their passwords."""
+    out = []
+    for role, email, name in PEOPLE:
+        _, link_secret = accounts.invite(uow(), OPERATOR, role=role, email=email,
+                                         organisation=None if role == "admin" else ORGANISATION)
+        password = _password()
+        accounts.accept_invitation(uow(), link_secret, name=name, password=password)
+        out.append({"role": role, "email": email, "name": name, "password": password})
+    for email, (siret, company) in zip(COMPANY_EMAILS, companies):
+        password = _password()
+        accounts.register_company(uow(), siret=siret, company_name=company,
+                                  name=f"Contact {company}", email=email, password=password)
+        out.append({"role": "supplier", "email": email, "name": company, "password": password})
+    return out

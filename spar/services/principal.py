@@ -1,4 +1,4 @@
-"""Who is calling: the role and what the token is bound to."""
+"""Who is calling: the role and what the token or the signed-in person is bound to."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ class Principal:
     organisation_id: int | None = None
     siret: str | None = None
     name: str | None = None
+    #: The person acting, through a browser session or a personal token (None: a token
+    #: made for a system, or the command line).
+    person_id: int | None = None
+    email: str | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -21,6 +25,12 @@ class Principal:
 
     def audit_identity(self) -> dict:
         return {"token_id": self.token_id, "role": self.role}
+
+    def audit_person(self) -> dict:
+        """What every audit entry records of the person who acted (nothing for a system)."""
+        if self.person_id is None:
+            return {}
+        return {"person": {"id": self.person_id, "email": self.email}}
 
 
 ANONYMOUS = Principal(None, None)

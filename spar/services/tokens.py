@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from stdnum.fr import siret as siret_number
 
-from ..db.models import Organisation, Token
+from ..db.models import Organisation, Person, Token
 from . import audit
 from .errors import Conflict, Invalid, NotFound, Unauthorized
+from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .principal import ROLES, Principal
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,15 +62,31 @@ def find_organisation(session, slug: str) -> Organisation:
     organisation = session.execute(select(Organisation).where(Organisation.slug == slug)
                                    ).scalar_one_or_none()
     if organisation is None:
-        raise NotFound(f"organisation « {slug} » inconnue")
+        raise NotFound(f"organisation « {slug} » inconnue",
+                       {"organisation": ["Organisation inconnue."]})
     return organisation
+
+
+def resolve_organisation(uow, principal: Principal, slug: str,
+                         create_if_missing: bool = False) -> Organisation:
+    """The organisation ``slug``, created (and audited) when missing if asked to."""
+    try:
+        return find_organisation(uow.session, slug)
+    except NotFound:
+        if not create_if_missing:
+            raise
+        try:
+            return _new_organisation(uow, principal, slug, slug)
+        except Conflict:  # a concurrent call created it: use theirs
+            return find_organisation(uow.session, slug)
 
 
 def create_token(uow, principal: Principal, role: str, *, organisation: str | None = None,
                  siret: str | None = None, name: str | None = None,
-                 create_organisation_if_missing: bool = False) -> tuple[Token, str]:
+                 create_organisation_if_missing: bool = False,
+                 person_id: int | None = None) -> tuple[Token, str]:
     """A new token and its secret (shown once). Buyers and auditors need an
-    organisation, suppliers a SIRET."""
+    organisation, suppliers a SIRET. With ``person_id`` it is that person's own token."""
     if role not in ROLES:
         raise Invalid(f"rôle « {role} » inconnu ; rôles possibles : " + ", ".join(ROLES),
                       {"role": ["rôle inconnu"]})
@@ -84,27 +101,18 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
     elif siret:
         raise Invalid("seul un jeton supplier porte un SIRET", {"siret": ["inattendu"]})
     with uow:
-        org = None
-        if organisation:
-            try:
-                org = find_organisation(uow.session, organisation)
-            except NotFound:
-                if not create_organisation_if_missing:
-                    raise
-                try:
-                    org = _new_organisation(uow, principal, organisation, organisation)
-                except Conflict:  # a concurrent call created it: use theirs
-                    org = find_organisation(uow.session, organisation)
+        org = resolve_organisation(uow, principal, organisation,
+                                   create_organisation_if_missing) if organisation else None
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
                       organisation_id=org.id if org else None, siret=siret, name=name,
-                      created_at=uow.now())
+                      created_at=uow.now(), person_id=person_id)
         uow.session.add(token)
         uow.session.flush()
         audit.record(uow, principal, "token.create", target=f"token:{token.id}",
                      organisation_id=token.organisation_id,
                      content={"role": role, "organisation": organisation, "siret": siret,
-                              "name": name, "prefix": token.prefix})
+                              "name": name, "prefix": token.prefix, "person_id": person_id})
         uow.commit()
         return token, secret
 
@@ -128,18 +136,60 @@ def revoke_token(uow, principal: Principal, token_ref: str) -> Token:
         return token
 
 
+def token_record(token: Token) -> dict:
+    """A token as a plain record (never its secret)."""
+    return {"id": token.id, "prefix": token.prefix, "role": token.role,
+            "organisation": token.organisation.slug if token.organisation else None,
+            "siret": token.siret, "name": token.name, "revoked": token.revoked_at is not None,
+            "created_at": token.created_at, "revoked_at": token.revoked_at,
+            "person_id": token.person_id}
+
+
 def list_tokens(uow) -> list[dict]:
     """Every token as a plain record (never its secret)."""
     with uow:
-        rows = uow.session.execute(select(Token, Organisation.slug).outerjoin(
-            Organisation, Token.organisation_id == Organisation.id).order_by(Token.id)).all()
-        return [{"id": t.id, "prefix": t.prefix, "role": t.role, "organisation": slug,
-                 "siret": t.siret, "name": t.name, "revoked": t.revoked_at is not None}
-                for t, slug in rows]
+        return [token_record(t) for t in uow.session.execute(
+            select(Token).order_by(Token.id)).scalars()]
+
+
+def page_of_tokens(uow, *, person_id: int | None = None, page: int = 1,
+                   per_page: int = DEFAULT_PER_PAGE) -> Page[dict]:
+    """A page of tokens, newest first; with ``person_id`` only that person's own."""
+    with uow:
+        query = select(Token).order_by(Token.id.desc())
+        if person_id is not None:
+            query = query.where(Token.person_id == person_id)
+        return page_of_query(uow.session, query, page, per_page).map(token_record)
+
+
+def create_personal_token(uow, principal: Principal, name: str) -> tuple[Token, str]:
+    """A signed-in person's own API token: it acts as that person (SPEC §7)."""
+    if principal.person_id is None:
+        raise Unauthorized("connectez-vous pour créer un jeton personnel")
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise Invalid("nommez le jeton (200 caractères au plus), par exemple l'outil qui "
+                      "l'utilisera", {"name": ["Champ obligatoire (200 caractères au plus)."]})
+    with uow:
+        person = uow.session.get(Person, principal.person_id)
+        organisation = person.organisation.slug if person.organisation else None
+    return create_token(uow, principal, person.role, organisation=organisation,
+                        siret=person.siret, name=name, person_id=person.id)
+
+
+def revoke_personal_token(uow, principal: Principal, token_id: int) -> Token:
+    """Revoke one of the signed-in person's own tokens; anyone else's is unknown."""
+    with uow:
+        token = uow.session.get(Token, token_id)
+        if token is None or principal.person_id is None or token.person_id != principal.person_id:
+            raise NotFound(f"jeton n° {token_id} inconnu")
+    return revoke_token(uow, principal, str(token_id))
 
 
 def authenticate(uow, secret: str) -> Principal:
-    """The principal of a bearer secret; Unauthorized if unknown or revoked."""
+    """The principal of a bearer secret; Unauthorized if unknown or revoked, or if the
+    person it belongs to was disabled. A personal token acts as its person now: their
+    current role, organisation and SIRET."""
     with uow:
         token = uow.session.execute(select(Token).where(Token.secret_hash == hash_secret(secret))
                                     ).scalar_one_or_none()
@@ -147,4 +197,17 @@ def authenticate(uow, secret: str) -> Principal:
             raise Unauthorized("jeton d'accès inconnu")
         if token.revoked_at is not None:
             raise Unauthorized("jeton d'accès révoqué")
-        return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)
+        if token.person_id is None:
+            return Principal(token.id, token.role, token.organisation_id, token.siret,
+                             token.name)
+        person = uow.session.get(Person, token.person_id)
+        if person.disabled_at is not None:
+            raise Unauthorized("compte désactivé : ses jetons personnels ne valent plus")
+        return person_principal(person, token_id=token.id)
+
+
+def person_principal(person: Person, token_id: int | None = None) -> Principal:
+    """Who a person acts as: a company's people as the company (its name on offers)."""
+    return Principal(token_id, person.role, person.organisation_id, person.siret,
+                     person.company_name or person.name, person_id=person.id,
+                     email=person.email)

@@ -1,30 +1,39 @@
-"""Server-rendered pages for people, calling the same services as the API."""
+"""Server-rendered pages for people (SPEC §7), calling the same services as the API.
+
+One module and one template folder per area of pages: ``public`` (anyone),
+``account`` (signing in, registering, one's own account), ``supplier`` (a company's
+tools), ``buyer`` (the buyer's desk) and ``admin``. Each area module declares a
+``bp`` blueprint and its navigation entries (:mod:`.navigation`); :data:`AREAS` is
+the only list of them. Pages work without JavaScript; ``static/spar.js`` only
+enhances them, and no page has inline scripts or styles.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint
 
-from ..engine.criteria import PILLAR_LABELS
-from ..services import criteria_sets
-from ..services.unit_of_work import UnitOfWork
+#: The areas of pages, in navigation order.
+AREAS = ("public", "account", "supplier", "buyer", "admin")
 
-bp = Blueprint("web", __name__, template_folder="templates")
-
-
-def _uow() -> UnitOfWork:
-    app = current_app
-    return UnitOfWork(app.extensions["spar.db"].sessions, app.config.get("CLOCK"), app.config)
-
-
-@bp.get("/")
-def index():
-    """The home page: what spar is for, the published criteria sets, where the API is."""
-    sets = []
-    for record in criteria_sets.list_sets(_uow()):
-        criteria = criteria_sets.criteria_of(record)
-        sets.append({"record": record, "pillars": criteria.pillar_shares()})
-    return render_template("index.html", sets=sets, pillar_labels=PILLAR_LABELS)
+#: The templates of every area, the stylesheet, the enhancement script and the vendored
+#: Swagger UI.
+assets = Blueprint("assets", __name__, static_folder="static", static_url_path="/assets",
+                   template_folder="templates")
 
 
 def init_web(app) -> None:
-    app.register_blueprint(bp)
+    """Wire the pages: languages, signed-in sessions, CSRF on every form, the areas'
+    blueprints, French formatting and error pages a person understands."""
+    import importlib
+
+    from . import csrf, errors, formatting, i18n, layout, session
+
+    i18n.init_app(app)
+    session.init_app(app)
+    csrf.init_app(app)
+    formatting.init_app(app)
+    layout.init_app(app)
+    app.register_blueprint(assets)
+    for name in AREAS:
+        app.register_blueprint(importlib.import_module(f"{__name__}.{name}").bp)
+    errors.init_app(app)

@@ -113,6 +113,10 @@ ENDPOINTS = [
              new_criteria_json, "json"),
     Endpoint("POST", "/api/v1/consultations", only(buyer=201, other_buyer=201),
              new_consultation),
+    Endpoint("GET", "/api/v1/consultations", everyone()),
+    Endpoint("GET", "/api/v1/consultations?state=draft&per_page=100", everyone(),
+             label="drafts"),
+    Endpoint("GET", "/api/v1/consultations?state=lost", everyone(422), label="bad state"),
     Endpoint("GET", CLOSED, only(**CONSULTATION_READERS, supplier=200, supplier_c=200)),
     Endpoint("GET", "/api/v1/consultations/{draft}",
              only(**CONSULTATION_READERS, supplier=404, supplier_c=404)),
@@ -292,13 +296,42 @@ def test_an_auditor_is_refused_every_write():
 # --- what each caller sees, beyond the status ---------------------------------------
 
 
+def items(world, path: str, who: str) -> list[dict]:
+    """Every item of a paginated list, page after page (SPEC §6.1)."""
+    out, page = [], 1
+    while True:
+        separator = "&" if "?" in path else "?"
+        body = world.call("GET", f"{path}{separator}page={page}&per_page=100", who,
+                          200).get_json()
+        assert set(body) >= {"items", "page", "per_page", "total"}, body
+        assert body["page"] == page and body["per_page"] == 100
+        out.extend(body["items"])
+        if page * 100 >= body["total"]:
+            assert len(out) == body["total"]
+            return out
+        page += 1
+
+
 def test_a_supplier_lists_only_its_own_offers(world):
-    mine = world.call("GET", f"/api/v1/consultations/{world.closed}/offers", "supplier",
-                      200).get_json()
+    mine = items(world, f"/api/v1/consultations/{world.closed}/offers", "supplier")
     assert {o["supplier"]["siret"] for o in mine} == {SIRET_A}
     assert world.offer in {o["id"] for o in mine}
-    assert world.call("GET", f"/api/v1/consultations/{world.closed}/offers", "supplier_c",
-                      200).get_json() == []
+    assert items(world, f"/api/v1/consultations/{world.closed}/offers", "supplier_c") == []
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_the_consultation_list_shows_drafts_only_to_their_organisation(world, who):
+    seen = {c["reference"]: c for c in items(world, "/api/v1/consultations", who)}
+    organisation = {"buyer": "metro", "auditor": "metro", "other_buyer": "autre",
+                    "other_auditor": "autre"}.get(who)
+    assert {world.closed, world.open} <= set(seen)
+    assert (world.draft in seen) == (organisation == "metro")
+    assert (world.other_draft in seen) == (organisation == "autre")
+    for reference, notice in seen.items():
+        if notice["state"] == "draft":
+            assert notice["buyer"]["slug"] == organisation, (who, reference)
+    assert seen[world.closed]["state"] == "scored" and seen[world.open]["state"] == "open"
+    assert all("offers" not in lot for lot in seen[world.closed]["lots"])
 
 
 def test_a_losing_supplier_sees_its_lines_and_the_winners_only(world):
@@ -318,9 +351,7 @@ def test_a_candidates_letter_is_its_own_whatever_it_asks(world):
 
 def test_an_auditor_reads_only_its_organisations_audit_entries(world):
     def consultations(who):
-        body = world.call("GET", "/api/v1/audit-log?per_page=500", who, 200).get_json()
-        assert body["total"] == len(body["entries"])
-        return {e["consultation"] for e in body["entries"]}
+        return {e["consultation"] for e in items(world, "/api/v1/audit-log", who)}
 
     metro = consultations("auditor")
     autre = consultations("other_auditor")
@@ -330,8 +361,7 @@ def test_an_auditor_reads_only_its_organisations_audit_entries(world):
 
 
 def test_offers_are_unsealed_for_the_buyer_with_their_marks(world):
-    offers = world.call("GET", f"/api/v1/consultations/{world.closed}/offers", "buyer",
-                        200).get_json()
+    offers = items(world, f"/api/v1/consultations/{world.closed}/offers", "buyer")
     marks = {o["id"]: o["marks"]["technical"]["mark"] for o in offers}
     assert marks == {world.offer: 2, world.winner_offer: 4}
 

@@ -17,7 +17,7 @@ def test_an_oversized_body_is_a_413_and_nothing_is_stored(flow, app):
     body = flow.call("POST", "/api/v1/criteria-sets", "buyer", 413,
                      data="x" * 20_000, content_type="application/yaml").get_json()
     assert body["code"] == 413 and body["message"]
-    assert flow.call("GET", "/api/v1/criteria-sets", "anonymous", 200).get_json() == []
+    assert flow.call("GET", "/api/v1/criteria-sets", "anonymous", 200).get_json()["items"] == []
 
 
 def _assess(client):

@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_buyer_opens_and_publishes_a_consultation(flow):
     flow.open()
     body = flow.call("GET", f"/api/v1/consultations/{flow.reference}", "buyer", 200).get_json()
-    assert body["state"] == "published"
+    assert body["state"] == "open"
     assert [lot["id"] for lot in body["lots"]] == ["1", "2"]
     assert body["deadline_paris"].endswith("(heure de Paris)")
     assert "offers" not in body["lots"][0]  # nothing about offers before the deadline
@@ -29,7 +29,7 @@ def test_retried_submission_with_the_same_key_returns_the_same_offer(flow):
                       headers=key, json={"lot": "1", "answers": {"price_eur": 9000}}).get_json()
     assert again["id"] == first["id"]
     mine = flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "supplier",
-                     200).get_json()
+                     200).get_json()["items"]
     assert [o["id"] for o in mine] == [first["id"]]
 
 
@@ -49,7 +49,7 @@ def test_a_new_offer_replaces_the_previous_one(flow):
     second = flow.submit("supplier", 9500)
     assert second["replaces"] == first["id"]
     mine = flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "supplier",
-                     200).get_json()
+                     200).get_json()["items"]
     assert [(o["id"], o["current"]) for o in mine] == [(first["id"], False), (second["id"], True)]
 
 
@@ -59,7 +59,7 @@ def test_late_offer_is_refused_and_nothing_is_stored(flow):
     body = flow.submit("supplier", 10000, expect=409)
     assert "date limite" in body["message"]
     assert flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "supplier",
-                     200).get_json() == []
+                     200).get_json()["items"] == []
 
 
 def test_offers_are_sealed_for_the_buyer_until_the_deadline(flow):
@@ -71,7 +71,7 @@ def test_offers_are_sealed_for_the_buyer_until_the_deadline(flow):
     flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "auditor", 403)
     flow.close()
     offers = flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "buyer",
-                       200).get_json()
+                       200).get_json()["items"]
     assert [o["answers"]["price_eur"] for o in offers] == [10000]
 
 
@@ -81,7 +81,7 @@ def test_a_supplier_never_sees_another_suppliers_offer(flow):
     flow.submit("supplier_b", 11000)
     flow.close()
     mine = flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "supplier_b",
-                     200).get_json()
+                     200).get_json()["items"]
     assert [o["supplier"]["siret"] for o in mine] == ["55210055400005"]
 
 

@@ -26,8 +26,9 @@ def test_the_receipt_lets_a_supplier_recompute_its_hash_and_find_its_log_entry(f
     canonical = json.dumps({"answers": body["answers"], "evidence": body["evidence"]},
                            sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert receipt["content_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
-    log = flow.call("GET", "/api/v1/audit-log?per_page=500", "admin", 200).get_json()
-    entry = next(e for e in log["entries"] if e["entry_hash"] == receipt["audit_entry_hash"])
+    log = flow.call("GET", f"/api/v1/audit-log?consultation={flow.reference}&per_page=100",
+                    "admin", 200).get_json()
+    entry = next(e for e in log["items"] if e["entry_hash"] == receipt["audit_entry_hash"])
     assert entry["action"] == "offer.submit" and entry["target"] == f"offer:{receipt['offer']}"
     assert entry["content_sha256"] == receipt["content_sha256"]
     assert entry["at"] >= receipt["submitted_at"]
@@ -54,8 +55,9 @@ def test_a_replay_and_a_replaced_offer_keep_their_first_receipt(flow):
     assert replayed == first
     assert flow.call("GET", f"/api/v1/offers/{second['offer']}/receipt", "supplier",
                      200).get_json() == second
-    entry = flow.call("GET", "/api/v1/audit-log?per_page=500", "admin", 200).get_json()
-    replaced = next(e for e in entry["entries"] if e["entry_hash"] == second["audit_entry_hash"])
+    entry = flow.call("GET", f"/api/v1/audit-log?consultation={flow.reference}&per_page=100",
+                    "admin", 200).get_json()
+    replaced = next(e for e in entry["items"] if e["entry_hash"] == second["audit_entry_hash"])
     assert replaced["action"] == "offer.replace"
 
 

@@ -48,7 +48,7 @@ def test_buyer_marks_replace_the_suppliers_own_mark(flow):
               json={"lot": "1", "answers": {"price_eur": 10000, "technical_mark": 4}})
     flow.close()
     current = flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "buyer",
-                        200).get_json()[0]
+                        200).get_json()["items"][0]
     assert current["id"] != offer["id"]
     flow.mark(current["id"], 1)
     result = flow.score()
@@ -159,9 +159,14 @@ def test_decisions_feed_the_retraining_set(flow, uow):
 def test_auditor_rescores_every_stored_run_over_http(flow):
     _scored(flow)
     flow.score()
-    reports = flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "auditor",
-                        200).get_json()
+    body = flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "auditor",
+                     200).get_json()
+    reports = body["items"]
+    assert body["total"] == 2 and body["page"] == 1 and body["per_page"] == 20
     assert len(reports) == 2 and all(r["reproduced"] for r in reports)
+    second = flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore?per_page=1&page=2",
+                       "auditor", 200).get_json()
+    assert [r["scoring"] for r in second["items"]] == [reports[1]["scoring"]]
     flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "supplier", 403)
     flow.call("GET", f"/api/v1/consultations/{flow.reference}/rescore", "other_auditor", 404)
 
@@ -173,7 +178,7 @@ def test_exports_are_sealed_then_streamed_to_buyer_and_auditor(flow):
     flow.call("GET", url, "buyer", 409)
     flow.close()
     flow.mark(flow.call("GET", f"/api/v1/consultations/{flow.reference}/offers", "buyer",
-                        200).get_json()[0]["id"], 3)
+                        200).get_json()["items"][0]["id"], 3)
     flow.score()
     for who in ("buyer", "auditor"):
         response = flow.call("GET", url, who, 200)

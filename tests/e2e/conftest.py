@@ -1,7 +1,11 @@
 """The real service: ``gunicorn wsgi:app`` with the repository's gunicorn.conf.py, on a
 free local port and a fresh database (a SQLite file, or with SPAR_TEST_DATABASE_URL a
 PostgreSQL schema of its own), migrated with ``spar db upgrade``; tokens made with
-``spar token create``. Gunicorn is always stopped; its log is shown when a test fails."""
+``spar token create``. Gunicorn is always stopped; its log is shown when a test fails.
+
+Browser tests (marked ``browser``) drive Debian's Chromium with Playwright; they skip,
+saying so, where no Chromium is installed — unless SPAR_REQUIRE_BROWSER is set (CI),
+where a missing browser is a failure."""
 
 from __future__ import annotations
 
@@ -45,6 +49,10 @@ class Service:
     tokens: dict[str, str] = field(default_factory=dict)
     #: the environment its commands run with (``spar audit verify`` on the same database)
     env: dict[str, str] = field(default_factory=dict)
+
+    def spar(self, *args: str) -> str:
+        """Run a ``spar`` command against this service's database; its output."""
+        return _spar(self.env, *args)
 
     def call(self, method: str, path: str, who: str | None, expect: int | None = None,
              **kwargs) -> requests.Response:
@@ -163,14 +171,16 @@ def _gunicorns(tmp: Path, instances: int, workers: int):
         for n in range(instances):
             port = _free_port()
             log = tmp / f"gunicorn-{n}.log"
+            # invitation links name the instance that made them
+            own = {**env, "SPAR_BASE_URL": f"http://127.0.0.1:{port}"}
             with log.open("wb") as sink:
                 processes.append(subprocess.Popen(
                     [str(BIN / "gunicorn"), "wsgi:app", "--config", "gunicorn.conf.py",
                      *_own_control_socket(tmp / f"gunicorn-{n}.ctl"),
                      "--bind", f"127.0.0.1:{port}"],
-                    cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                    cwd=ROOT, env=own, stdout=sink, stderr=subprocess.STDOUT,
                     start_new_session=True))
-            running.append(Service(f"http://127.0.0.1:{port}", log, tokens, env))
+            running.append(Service(own["SPAR_BASE_URL"], log, tokens, own))
         for service, process in zip(running, processes):  # they start side by side
             _wait_until_ready(service.url, process, service.log)
         yield running
@@ -207,3 +217,12 @@ def pytest_runtest_makereport(item, call):
             report.sections.append((f"gunicorn {service.url}",
                                     service.log.read_text(errors="replace")[-20000:]))
     return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    from .browser import launch
+
+    with launch() as browser:
+        yield browser

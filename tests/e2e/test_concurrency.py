@@ -177,13 +177,14 @@ def _each_supplier_ends_with_one_offer_the_last_accepted(raced, cluster):
     last = {}
     for token, body in sorted(accepted.values(), key=lambda a: a[1]["submitted_at"]):
         last[token] = body["offer"]
-    current = cluster[0].call("GET", f"/api/v1/consultations/{REFERENCE}/offers", "buyer",
-                              200).json()
+    current = cluster[0].call("GET", f"/api/v1/consultations/{REFERENCE}/offers?per_page=100",
+                              "buyer", 200).json()["items"]
     assert sorted(o["id"] for o in current) == sorted(last.values())
     assert len({o["supplier"]["siret"] for o in current}) == len(current)
     for token in set(last):  # each supplier's own list: every accepted offer, one current
-        mine = requests.get(f"{cluster[-1].url}/api/v1/consultations/{REFERENCE}/offers",
-                            headers={"Authorization": f"Bearer {token}"}, timeout=60).json()
+        mine = requests.get(
+            f"{cluster[-1].url}/api/v1/consultations/{REFERENCE}/offers?per_page=100",
+            headers={"Authorization": f"Bearer {token}"}, timeout=60).json()["items"]
         assert {o["id"] for o in mine} == {i for i, (t, _) in accepted.items() if t == token}
         assert [o["id"] for o in mine if o["current"]] == [last[token]]
         assert all(datetime.fromisoformat(o["submitted_at"]) < deadline for o in mine)
@@ -214,8 +215,9 @@ def _two_buyers_scoring_one_lot_at_once_store_two_complete_runs(cluster):
         runs = list(pool.map(score, [cluster[0].url, cluster[-1].url],
                              [main.tokens["buyer"], second]))
     assert [r.status_code for r in runs] == [201, 201], [r.text[:500] for r in runs]
-    current = {o["id"] for o in main.call("GET", f"/api/v1/consultations/{REFERENCE}/offers",
-                                          "buyer", 200).json()}
+    current = {o["id"] for o in main.call(
+        "GET", f"/api/v1/consultations/{REFERENCE}/offers?per_page=100", "buyer",
+        200).json()["items"]}
     results = [r.json() for r in runs]
     assert results[0]["scoring"]["id"] != results[1]["scoring"]["id"]
     for result in results:

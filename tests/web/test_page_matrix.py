@@ -1,0 +1,259 @@
+"""Who may open which page: every page (and every form's target) asked by every kind of
+person. Allowed, or sent to sign in, or refused with a 403 page — and a refused page
+shows nothing of what it would have shown, and a refused form writes nothing.
+
+The world is built once for the module: a criteria set, an open consultation and a
+draft of "metro", a pending invitation, people of every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from spar import create_app
+from spar.db.models import Base
+from spar.services import accounts, consultations, criteria_sets, tokens
+from spar.services.clock import FixedClock
+from spar.services.principal import OPERATOR
+from spar.services.unit_of_work import UnitOfWork
+from tests.api.world import clear
+
+from .conftest import CRITERIA_YAML, PASSWORD, PEOPLE, T0, Browser, email_of
+
+WHO = ("anonymous", *PEOPLE)
+SIGN_IN = "sign in"  # a redirect to the sign-in page, coming back here after
+ELSEWHERE = "redirect"  # a redirect somewhere else (a signed-in person on the sign-in page)
+SET = "fournitures-test"
+OPEN, DRAFT = "2026-OUVERT-1", "2026-BROUILLON-1"
+SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "supplier", "supplier_b")
+
+
+def only(refused="forbidden", **allowed) -> dict[str, object]:
+    """Anonymous people sent to sign in, the named people their answer, others 403."""
+    out = {who: 403 for who in WHO}
+    out["anonymous"] = SIGN_IN
+    out.update(allowed)
+    return out
+
+
+def everyone(answer=200) -> dict[str, object]:
+    return {who: answer for who in WHO}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    expected: dict[str, object]
+    #: Text shown only to those allowed: a refusal must not contain it.
+    marker: str = ""
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+    #: The page changes the browser (language, sign-out): use a browser of its own.
+    fresh: bool = False
+
+
+ORG_READERS = dict(buyer=200, auditor=200)
+PAGES = [
+    Page("/", everyone(), "Consultations ouvertes"),
+    Page("/consultations", everyone(), "Consultation ouverte"),
+    Page(f"/consultations?state=draft", everyone(), label="drafts"),
+    Page(f"/consultations/{OPEN}", everyone(), "Critères de notation"),
+    Page(f"/consultations/{DRAFT}", {**everyone(404), **ORG_READERS}, "Brouillon de test"),
+    Page(f"/criteres/{SET}/1.yaml", everyone(), "Fournitures (test)"),
+    Page("/criteres/inconnu/1.yaml", everyone(404)),
+    Page("/auto-evaluation", everyone(), "Sur un jeu de critères publié"),
+    Page(f"/auto-evaluation/{SET}/1", everyone(), "Évaluer mon offre"),
+    Page(f"/auto-evaluation/{SET}/1?consultation={DRAFT}", {**everyone(404), **ORG_READERS},
+         "Brouillon de test", label="draft"),
+    Page("/connexion", {**everyone(ELSEWHERE), "anonymous": 200}, "Pas encore de compte"),
+    Page("/inscription", everyone(), "Créer le compte de mon entreprise"),
+    Page("/invitation/{invitation}", everyone(), "invite-moi@exemple.fr"),
+    Page("/invitation/inv_inconnue", everyone(404)),
+    Page("/docs", everyone(), "swagger-ui"),
+    Page("/langue/en?next=/", everyone(ELSEWHERE), fresh=True),
+    Page("/compte", only(**{who: 200 for who in SIGNED_IN}), "Jetons d'accès à l'API"),
+    Page("/acheteur", only(buyer=200, other_buyer=200), "Mon bureau d'acheteur</h1>"),
+    Page("/acheteur/consultations/nouvelle", only(buyer=200, other_buyer=200),
+         "Enregistrer le brouillon"),
+    Page("/acheteur/criteres", only(buyer=200, other_buyer=200),
+         "Vérifier et publier le jeu de critères"),
+    Page("/administration", only(admin=200), "Créer l'organisation"),
+    Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
+    Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),
+    Page("/administration/jetons", only(admin=200), "Créer le jeton"),
+    # the forms' targets, with a valid CSRF token: refusals write nothing
+    Page("/compte/jetons", only(**{who: 201 for who in SIGNED_IN}), method="POST",
+         data={"name": "essai"}),
+    Page("/compte/jetons/{token}/revoquer",
+         only(**{**{who: 404 for who in SIGNED_IN}, "buyer": ELSEWHERE}), method="POST",
+         label="the buyer's"),
+    Page("/compte/mot-de-passe", only(**{who: 422 for who in SIGNED_IN}), method="POST",
+         data={"current": "faux"}),
+    Page("/compte/session", only(**{who: ELSEWHERE for who in SIGNED_IN}), method="POST"),
+    Page("/deconnexion", everyone(ELSEWHERE), method="POST", fresh=True),
+    Page("/connexion", everyone(401), method="POST", data={"email": "x@y.fr",
+                                                           "password": "faux"}),
+    Page("/inscription", everyone(422), method="POST", data={"siret": "1"}),
+    Page(f"/auto-evaluation/{SET}/1", everyone(), "Score indicatif", method="POST",
+         data={"answers.price_eur": "10 000", "answers.co2e_kg": "1,5"}),
+    Page("/invitation/{invitation}", everyone(422), method="POST", data={"name": ""}),
+    Page("/acheteur/consultations/nouvelle", only(buyer=422, other_buyer=422), method="POST",
+         data={"reference": ""}),
+    Page(f"/acheteur/consultations/{DRAFT}/publier", only(buyer=ELSEWHERE,
+                                                           other_buyer=404),
+         method="POST", label="past deadline"),
+    Page("/acheteur/criteres", only(buyer=422, other_buyer=422), method="POST",
+         data={"text": "spar: 1\n"}),
+    Page("/administration/organisations", only(admin=422), method="POST",
+         data={"slug": "Pas Bon", "name": "x"}),
+    Page("/administration/personnes/{person}/desactiver", only(admin=ELSEWHERE),
+         method="POST", label="self"),
+    Page("/administration/invitations", only(admin=422), method="POST",
+         data={"email": "x", "role": "buyer"}),
+    Page("/administration/invitations/999999/annuler", only(admin=404), method="POST"),
+    Page("/administration/jetons", only(admin=422), method="POST", data={"role": "buyer"}),
+    Page("/administration/jetons/999999/revoquer", only(admin=404), method="POST"),
+]
+
+CASES = [pytest.param(page, who, id=f"{page.method} {page.path}"
+                      f"{' (' + page.label + ')' if page.label else ''} as {who}")
+         for page in PAGES for who in WHO]
+
+
+class World:
+    def __init__(self, database_url: str, instance: str):
+        clear(database_url)
+        self.clock = FixedClock(T0)
+        self.app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": instance,
+                               "CLOCK": self.clock, "TESTING": True,
+                               "SELF_ASSESSMENT_LIMIT": 100_000, "SIGN_IN_LIMIT": 100_000})
+        uow = lambda: UnitOfWork(self.app.extensions["spar.db"].sessions, self.clock,  # noqa
+                                 self.app.config)
+        self.ids = {}
+        for name, (role, organisation, siret, company) in PEOPLE.items():
+            if role == "supplier":
+                person = accounts.register_company(
+                    uow(), siret=siret, company_name=company, name=name, email=email_of(name),
+                    password=PASSWORD)
+            else:
+                _, secret = accounts.invite(uow(), OPERATOR, role=role, email=email_of(name),
+                                            organisation=organisation,
+                                            create_organisation_if_missing=True)
+                person = accounts.accept_invitation(uow(), secret, name=name,
+                                                    password=PASSWORD)
+            self.ids[name] = person.id
+        buyer = tokens.person_principal(accounts.check_credentials(
+            uow(), email_of("buyer"), PASSWORD))
+        criteria_sets.upload(uow(), buyer, text=CRITERIA_YAML)
+        for reference, title, publish in ((OPEN, "Consultation ouverte", True),
+                                          (DRAFT, "Brouillon de test", False)):
+            consultations.create(uow(), buyer, {
+                "reference": reference, "title": title, "criteria_set": SET,
+                "criteria_version": 1, "deadline": T0 + timedelta(days=1),
+                "lots": [{"id": "1", "title": "Lot unique"}]})
+            if publish:
+                consultations.publish(uow(), buyer, reference)
+        self.clock.advance(days=2)  # the draft can no longer be published: nothing changes
+        _, self.invitation = accounts.invite(uow(), OPERATOR, role="auditor",
+                                             email="invite-moi@exemple.fr",
+                                             organisation="metro")
+        token, _ = tokens.create_personal_token(uow(), buyer, "jeton de l'acheteur")
+        self.names = {"invitation": self.invitation, "token": token.id,
+                      "person": self.ids["admin"]}
+        self.browsers = {who: self.browser(who) for who in WHO}
+        self.engine = self.app.extensions["spar.db"].engine
+
+    def browser(self, who: str) -> Browser:
+        browser = Browser(self.app)
+        if who != "anonymous":
+            browser.sign_in(email_of(who))
+        return browser
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        out = {}
+        with self.engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                if table.name in ("web_sessions",):  # activity times move on every request
+                    continue
+                rows = connection.execute(select(table).order_by(*table.primary_key.columns))
+                out[table.name] = [tuple(row) for row in rows]
+        return out
+
+
+@pytest.fixture(scope="module")
+def world(database_url, tmp_path_factory):
+    built = World(database_url, str(tmp_path_factory.mktemp("instance")))
+    yield built
+    built.engine.dispose()
+
+
+@pytest.mark.parametrize(("page", "who"), CASES)
+def test_page_access(world, page, who):
+    expected = page.expected[who]
+    browser = world.browser(who) if page.fresh else world.browsers[who]
+    path = page.path.format(**world.names)
+    refused = expected in (403, 404, SIGN_IN)
+    before = world.snapshot() if page.method == "POST" and refused else None
+    if page.method == "GET":
+        response = browser.get(path)
+    else:
+        response = browser.post(path, page.data)
+    body = response.get_data(as_text=True)
+    if expected == SIGN_IN:
+        assert response.status_code == 302, (response.status_code, body[:500])
+        assert response.headers["Location"].startswith("/connexion?next=")
+    elif expected == ELSEWHERE:
+        assert response.status_code == 302, (response.status_code, body[:500])
+        assert not response.headers["Location"].startswith("/connexion")
+    else:
+        assert response.status_code == expected, (response.status_code, body[:3000])
+    if refused:
+        if page.marker:
+            assert page.marker not in body, "une page refusée montre son contenu"
+        if response.status_code in (403, 404):
+            assert "Traceback" not in body and "<h1>" in body
+    elif page.marker and response.status_code == 200:
+        assert page.marker in body
+    if before is not None:
+        assert world.snapshot() == before, "un envoi refusé a modifié la base"
+
+
+def test_every_form_needs_its_csrf_token(world):
+    for page in PAGES:
+        if page.method != "POST":
+            continue
+        browser = world.browsers["admin" if "administration" in page.path else "buyer"]
+        path = page.path.format(**world.names)
+        before = world.snapshot()
+        response = browser.post(path, page.data, csrf=False)
+        assert response.status_code == 400, (path, response.status_code)
+        assert "Ce formulaire a expiré" in response.get_data(as_text=True)
+        assert world.snapshot() == before, path
+
+
+def test_the_matrix_covers_every_page(world):
+    routes = {(method, rule.rule) for rule in world.app.url_map.iter_rules()
+              if not rule.rule.startswith(("/api/", "/openapi.json", "/assets/", "/static/"))
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    adapter = world.app.url_map.bind("localhost")
+    covered = set()
+    for page in PAGES:
+        path = page.path.format(**world.names).split("?")[0]
+        rule, _ = adapter.match(path, method=page.method, return_rule=True)
+        covered.add((page.method, rule.rule))
+        assert set(page.expected) == set(WHO), page
+    assert routes - covered == set()
+
+
+def test_an_auditor_is_refused_every_write_but_its_own_account(world):
+    # its own account, and the self-assessment, which stores nothing
+    own = ("/compte", "/deconnexion", "/connexion", "/inscription", "/invitation/",
+           "/auto-evaluation/")
+    for page in PAGES:
+        if page.method == "POST" and not page.path.startswith(own):
+            assert page.expected["auditor"] in (403, SIGN_IN), page.path

@@ -25,6 +25,13 @@ ENVIRONMENT = {
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
+    "SPAR_DATABASE_CONNECT_TIMEOUT": ("DATABASE_CONNECT_TIMEOUT", int),
+    "SPAR_DATABASE_STATEMENT_TIMEOUT": ("DATABASE_STATEMENT_TIMEOUT", int),
+    "SPAR_DATABASE_RETRY_AFTER": ("DATABASE_RETRY_AFTER", int),
+    "SPAR_PROXY_FIX": ("PROXY_FIX", int),
+    "SPAR_HSTS_MAX_AGE": ("HSTS_MAX_AGE", int),
+    "SPAR_JOB_SCORING_THRESHOLD": ("JOB_SCORING_THRESHOLD", int),
+    "SPAR_JOB_TIMEOUT": ("JOB_TIMEOUT", int),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -40,6 +47,16 @@ DEFAULTS: dict[str, Any] = {
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
+    # a database that accepts connections but never answers must not hold a thread long
+    "DATABASE_CONNECT_TIMEOUT": 5,  # seconds
+    "DATABASE_STATEMENT_TIMEOUT": 30,  # seconds, PostgreSQL; 0: none
+    # after a failed connection, database routes answer 503 at once for this long (the
+    # Retry-After given), then one request tries again
+    "DATABASE_RETRY_AFTER": 5,  # seconds
+    "PROXY_FIX": 0,  # how many reverse proxies set X-Forwarded-*; 0: trust none
+    "HSTS_MAX_AGE": 63072000,  # seconds, sent on HTTPS responses only; 0: no HSTS
+    "JOB_SCORING_THRESHOLD": 5000,  # offers: larger lots are scored as a background job
+    "JOB_TIMEOUT": 3600,  # seconds a background job may run before its worker stops it
 }
 
 

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..services import criteria_sets
 from ..services.errors import Invalid, ServiceError
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .errors import accepts
 from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("criteria_sets", __name__, url_prefix="/api/v1/criteria-sets",
@@ -62,6 +63,7 @@ class CriteriaSets(MethodView):
         principal()
         return [summary(r) for r in criteria_sets.list_sets(uow())]
 
+    @accepts(*YAML_TYPES)
     @requires("buyer", "admin")
     @blp.doc(security=SECURED, requestBody={
         "required": True,

@@ -8,7 +8,8 @@ from ..engine.criteria import PILLAR_LABELS
 from ..services import criteria_sets
 from ..services.unit_of_work import UnitOfWork
 
-bp = Blueprint("web", __name__, template_folder="templates")
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/assets")
 
 
 def _uow() -> UnitOfWork:

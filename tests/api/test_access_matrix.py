@@ -103,6 +103,7 @@ OPEN = "/api/v1/consultations/{open}"
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/healthz", everyone()),
+    Endpoint("GET", "/api/v1/readyz", everyone()),
     Endpoint("GET", "/api/v1/criteria-sets", everyone()),
     Endpoint("GET", f"/api/v1/criteria-sets/{CRITERIA_SET}/versions/1", everyone()),
     Endpoint("POST", "/api/v1/criteria-sets", only(buyer=201, other_buyer=201, admin=201),

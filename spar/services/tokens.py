@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -67,9 +69,11 @@ def find_organisation(session, slug: str) -> Organisation:
 
 def create_token(uow, principal: Principal, role: str, *, organisation: str | None = None,
                  siret: str | None = None, name: str | None = None,
+                 expires_at: datetime | None = None,
                  create_organisation_if_missing: bool = False) -> tuple[Token, str]:
     """A new token and its secret (shown once). Buyers and auditors need an
-    organisation, suppliers a SIRET."""
+    organisation, suppliers a SIRET. With ``expires_at`` (aware, in the future) the token
+    stops working then."""
     if role not in ROLES:
         raise Invalid(f"rôle « {role} » inconnu ; rôles possibles : " + ", ".join(ROLES),
                       {"role": ["rôle inconnu"]})
@@ -83,6 +87,9 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
         siret = clean_siret(siret)
     elif siret:
         raise Invalid("seul un jeton supplier porte un SIRET", {"siret": ["inattendu"]})
+    if expires_at is not None and expires_at <= uow.now():
+        raise Invalid("la date d'expiration d'un jeton doit être dans le futur",
+                      {"expires_at": ["date passée"]})
     with uow:
         org = None
         if organisation:
@@ -98,13 +105,14 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
                       organisation_id=org.id if org else None, siret=siret, name=name,
-                      created_at=uow.now())
+                      created_at=uow.now(), expires_at=expires_at)
         uow.session.add(token)
         uow.session.flush()
         audit.record(uow, principal, "token.create", target=f"token:{token.id}",
                      organisation_id=token.organisation_id,
                      content={"role": role, "organisation": organisation, "siret": siret,
-                              "name": name, "prefix": token.prefix})
+                              "name": name, "prefix": token.prefix,
+                              **({"expires_at": expires_at.isoformat()} if expires_at else {})})
         uow.commit()
         return token, secret
 
@@ -134,17 +142,34 @@ def list_tokens(uow) -> list[dict]:
         rows = uow.session.execute(select(Token, Organisation.slug).outerjoin(
             Organisation, Token.organisation_id == Organisation.id).order_by(Token.id)).all()
         return [{"id": t.id, "prefix": t.prefix, "role": t.role, "organisation": slug,
-                 "siret": t.siret, "name": t.name, "revoked": t.revoked_at is not None}
+                 "siret": t.siret, "name": t.name, "revoked": t.revoked_at is not None,
+                 "expires_at": t.expires_at, "expired": _expired(t, uow.now())}
                 for t, slug in rows]
 
 
+def _expired(token: Token, now: datetime) -> bool:
+    return token.expires_at is not None and token.expires_at <= now
+
+
 def authenticate(uow, secret: str) -> Principal:
-    """The principal of a bearer secret; Unauthorized if unknown or revoked."""
+    """The principal of a bearer secret; Unauthorized if unknown, revoked or expired.
+
+    The token is found by its prefix (not secret: ``spar token list`` shows it) and its
+    secret's hash compared in constant time, so the time an answer takes says nothing
+    about how close a guess came.
+    """
+    wanted = hash_secret(secret)
     with uow:
-        token = uow.session.execute(select(Token).where(Token.secret_hash == hash_secret(secret))
-                                    ).scalar_one_or_none()
+        candidates = uow.session.execute(select(Token).where(Token.prefix == secret[:12])
+                                         ).scalars().all()
+        token = None
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.secret_hash, wanted):
+                token = candidate
         if token is None:
             raise Unauthorized("jeton d'accès inconnu")
         if token.revoked_at is not None:
             raise Unauthorized("jeton d'accès révoqué")
+        if _expired(token, uow.now()):
+            raise Unauthorized("jeton d'accès expiré")
         return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)

@@ -46,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None):
     counter = RedisCounter(app.config["REDIS_URL"]) if app.config["REDIS_URL"] else MemoryCounter()
     app.extensions["spar.rate_limiter"] = RateLimiter(counter, app.config["SELF_ASSESSMENT_LIMIT"],
                                                       app.config["SELF_ASSESSMENT_WINDOW"])
+    from .jobs import init_jobs
+
+    init_jobs(app)
     init_api(app)
     from .web import init_web
 

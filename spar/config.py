@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "SPAR_HSTS_MAX_AGE": ("HSTS_MAX_AGE", int),
     "SPAR_JOB_SCORING_THRESHOLD": ("JOB_SCORING_THRESHOLD", int),
     "SPAR_JOB_TIMEOUT": ("JOB_TIMEOUT", int),
+    "SPAR_JOB_QUEUE": ("JOB_QUEUE", str),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -57,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "HSTS_MAX_AGE": 63072000,  # seconds, sent on HTTPS responses only; 0: no HSTS
     "JOB_SCORING_THRESHOLD": 5000,  # offers: larger lots are scored as a background job
     "JOB_TIMEOUT": 3600,  # seconds a background job may run before its worker stops it
+    "JOB_QUEUE": "spar",  # the RQ queue's name: several deployments may share one Redis
 }
 
 

@@ -216,6 +216,7 @@ class Job(Base):
     progress: Mapped[float] = mapped_column(Float)
     size: Mapped[int] = mapped_column(Integer)  # units of work, for the progress estimate
     attempts: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid running it
     created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -168,8 +168,22 @@ def authenticate(uow, secret: str) -> Principal:
                 token = candidate
         if token is None:
             raise Unauthorized("jeton d'accès inconnu")
-        if token.revoked_at is not None:
-            raise Unauthorized("jeton d'accès révoqué")
-        if _expired(token, uow.now()):
-            raise Unauthorized("jeton d'accès expiré")
-        return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)
+        return _principal(token, uow.now())
+
+
+def _principal(token: Token, now: datetime) -> Principal:
+    if token.revoked_at is not None:
+        raise Unauthorized("jeton d'accès révoqué")
+    if _expired(token, now):
+        raise Unauthorized("jeton d'accès expiré")
+    return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)
+
+
+def principal_of(uow, token_id: int) -> Principal:
+    """Who holds token ``token_id`` now (a background job acts for whoever started it);
+    Unauthorized if that token was revoked or expired since."""
+    with uow:
+        token = uow.session.get(Token, token_id)
+        if token is None:
+            raise Unauthorized("jeton d'accès inconnu")
+        return _principal(token, uow.now())

@@ -39,19 +39,58 @@ def observe(response):
     return response
 
 
-def exposition() -> bytes:
-    """The metrics of every worker (multiprocess mode) or of this process."""
+class JobsCollector:
+    """Background jobs by kind and state, read from the database at each scrape: the
+    queue every instance and worker shares, whoever runs it."""
+
+    def __init__(self, counts) -> None:
+        self.counts = counts
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        family = GaugeMetricFamily("spar_jobs", "Travaux de fond par type et état",
+                                   labels=["kind", "state"])
+        try:
+            counts = self.counts()
+        except Exception:  # noqa: BLE001 - a scrape must answer while the database is down
+            counts = {}
+        for (kind, state), n in sorted(counts.items()):
+            family.add_metric([kind, state], n)
+        yield family
+
+
+def exposition(job_counts=None) -> bytes:
+    """The metrics of every worker (multiprocess mode) or of this process, and the jobs
+    when ``job_counts`` (a callable) is given."""
+    from prometheus_client import REGISTRY
+
+    registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
+    if job_counts is None:
         return generate_latest(registry)
-    return generate_latest()
+    scrape = CollectorRegistry()
+    scrape.register(JobsCollector(job_counts))
+    return generate_latest(registry) + generate_latest(scrape)
 
 
 def metrics_view():
-    return Response(exposition(), content_type=CONTENT_TYPE_LATEST,
+    from flask import current_app
+
+    from ..services.jobs import counts_by_state
+    from ..services.unit_of_work import UnitOfWork
+
+    app = current_app
+
+    def job_counts():
+        return counts_by_state(UnitOfWork(app.extensions["spar.db"].sessions,
+                                          app.config.get("CLOCK"), app.config))
+
+    return Response(exposition(job_counts), content_type=CONTENT_TYPE_LATEST,
                     headers={"Cache-Control": "no-store"})
 
 

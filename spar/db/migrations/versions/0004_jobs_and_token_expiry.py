@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('progress', sa.Float(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('worker', sa.String(length=200), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=True),

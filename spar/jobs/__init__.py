@@ -19,18 +19,13 @@ from ..services.unit_of_work import UnitOfWork
 
 
 def init_jobs(app) -> None:
-    """The app's queue. Serving processes run the in-process runner (started by
-    gunicorn's ``post_worker_init``, or by the first request under another server); tests
-    run jobs themselves."""
+    """The app's queue. Without Redis, the processes that serve (gunicorn's
+    ``post_worker_init``: ``gunicorn wsgi:app`` with gunicorn.conf.py, ``spar serve``) or
+    ``spar worker`` start the in-process runner; an app made for a command or a test runs
+    no thread of its own."""
     from .queues import make_queue
 
-    queue = make_queue(app)
-    app.extensions["spar.jobs"] = queue
-
-    @app.before_request
-    def _runner_started():
-        if not app.testing:
-            queue.ensure_started()
+    app.extensions["spar.jobs"] = make_queue(app)
 
 
 def start(app, principal: Principal, kind: str, params: dict[str, Any], size: int):

@@ -25,7 +25,7 @@ def docs_policy(swagger_ui_url: str | None) -> str:
         parts = urlsplit(swagger_ui_url)
         origin = f" {parts.scheme}://{parts.netloc}"
     return (f"default-src 'self'; script-src 'self' 'unsafe-inline'{origin}; "
-            f"style-src 'self'{origin}; img-src 'self' data:{origin}; "
+            f"style-src 'self' 'unsafe-inline'{origin}; img-src 'self' data:{origin}; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'")
 
 

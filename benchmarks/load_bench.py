@@ -5,8 +5,9 @@ run, measured with wrk on 127.0.0.1.
 Scenarios, each on two instances of each server (two gunicorn masters on two ports, as
 behind a load balancer; one wrk per instance, run at once):
 
-- ``submit``: suppliers submitting offers (``POST /consultations/{ref}/offers``, 20
-  suppliers in turn, prices varying) on PostgreSQL; the baseline answers a JSON POST;
+- ``submit``: suppliers submitting offers (``POST /consultations/{ref}/offers``, 1,000
+  suppliers in turn, half on each instance, prices varying; a supplier's later offer
+  replaces its earlier one) on PostgreSQL; the baseline answers a JSON POST;
 - ``ranking``: the buyer reading the ranking of a scored 1,000-offer lot
   (``GET …/lots/1/ranking``; each read is also written to the audit log);
 - ``consultations``: the public consultation list (``GET /consultations``), when the
@@ -79,9 +80,12 @@ def free_port() -> int:
 
 
 def siret(n: int) -> str:
+    """The ``n``-th made-up SIRET: a Luhn-valid SIREN, then a Luhn-valid whole."""
     from stdnum import luhn
 
-    base = f"{732829320 + n:09d}{n % 10000:04d}"
+    siren = f"{31000000 + n:08d}"
+    siren += luhn.calc_check_digit(siren)
+    base = siren + "0001"
     return base + luhn.calc_check_digit(base)
 
 
@@ -111,7 +115,7 @@ def bench_schema(url: str):
 
 
 def seed(url: str, folder: str, offers: int) -> dict:
-    """Through the API in process: a buyer, 20 suppliers and an open consultation for the
+    """Through the API in process: a buyer, 1,000 suppliers and an open consultation for the
     submissions; a closed consultation whose lot 1 has ``offers`` offers, scored."""
     from spar import create_app
     from spar.services import tokens
@@ -151,7 +155,7 @@ def seed(url: str, folder: str, offers: int) -> dict:
     consultation("BENCH-OUVERTE", real_now + timedelta(days=1))
     consultation("BENCH-1000", clock.now() + timedelta(hours=1))
     suppliers = [token("supplier", siret=siret(n), name=f"Entreprise {n}")
-                 for n in range(max(offers, 20))]
+                 for n in range(max(offers, 1000))]
     for n, secret in enumerate(suppliers[:offers]):
         call("POST", "/api/v1/consultations/BENCH-1000/offers", secret, 201, json={
             "lot": "1", "answers": {"price_eur": 8000 + (n * 37) % 6000,
@@ -161,7 +165,7 @@ def seed(url: str, folder: str, offers: int) -> dict:
     clock.advance(hours=2)
     scored = call("POST", "/api/v1/consultations/BENCH-1000/lots/1/scoring", buyer, 201)
     app.extensions["spar.db"].engine.dispose()
-    return {"buyer": buyer, "suppliers": suppliers[:20], "scored": len(scored["offers"])}
+    return {"buyer": buyer, "suppliers": suppliers, "scored": len(scored["offers"])}
 
 
 # --------------------------------------------------------------------------- servers
@@ -211,11 +215,13 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(urls: list[str], duration: int, connections: int, *, script: Path | None = None,
-        headers: dict | None = None) -> dict:
-    """One wrk per URL, at once; requests per second added up, the worst p50 and p99."""
+def wrk(urls: list[str], duration: int, connections: int, *,
+        scripts: list[Path] | None = None, headers: dict | None = None) -> dict:
+    """One wrk per URL (with its Lua script), at once; requests per second added up, the
+    worst p50 and p99."""
     runs = []
-    for url in urls:
+    for n, url in enumerate(urls):
+        script = scripts[n] if scripts else None
         command = ["wrk", "-t1", f"-c{max(1, connections // len(urls))}", f"-d{duration}s",
                    "--latency", "--timeout", "10s"]
         for name, value in (headers or {}).items():
@@ -255,7 +261,7 @@ def main(argv=None) -> int:
     url, drop = bench_schema(args.database_url)
     servers: list[Server] = []
     try:
-        print(f"Préparation : {args.offers} offres notées, 20 entreprises…", flush=True)
+        print(f"Préparation : {args.offers} offres notées, 1 000 entreprises…", flush=True)
         world = seed(url, str(folder), args.offers)
         (folder / "hello.py").write_text(HELLO)
         env = {key: value for key, value in os.environ.items() if not key.startswith("SPAR_")}
@@ -272,15 +278,23 @@ def main(argv=None) -> int:
             server.wait("/")
 
         offers_path = "/api/v1/consultations/BENCH-OUVERTE/offers"
-        tokens = ", ".join(f'"{t}"' for t in world["suppliers"])
-        spar_lua, hello_lua = folder / "submit.lua", folder / "hello.lua"
-        spar_lua.write_text(SUBMIT_LUA % {"tokens": tokens, "path": offers_path})
-        hello_lua.write_text(SUBMIT_LUA % {"tokens": tokens, "path": "/"})
+        spar_lua, hello_lua = [], []
+        for n in range(2):  # each instance its own half of the suppliers
+            half = world["suppliers"][n::2]
+            tokens = ", ".join(f'"{t}"' for t in half)
+            for scripts, path, name in ((spar_lua, offers_path, "submit"),
+                                        (hello_lua, "/", "hello")):
+                scripts.append(folder / f"{name}-{n}.lua")
+                scripts[-1].write_text(SUBMIT_LUA % {"tokens": tokens, "path": path})
+        probe = requests.post(spar[0].url + offers_path, timeout=30, json={
+            "lot": "1", "answers": {"price_eur": 9999, "co2e_kg": 2.0, "labels": []},
+            "evidence": {}}, headers={"Authorization": f"Bearer {world['suppliers'][0]}"})
+        assert probe.status_code == 201, probe.text  # the scenario works before it is timed
         buyer = {"Authorization": f"Bearer {world['buyer']}"}
         has_list = requests.get(spar[0].url + "/api/v1/consultations", timeout=10).status_code
         scenarios = [
-            ("submit", "POST offre (PostgreSQL)", dict(script=spar_lua), offers_path,
-             dict(script=hello_lua), "/"),
+            ("submit", "POST offre (PostgreSQL)", dict(scripts=spar_lua), offers_path,
+             dict(scripts=hello_lua), "/"),
             ("ranking", f"GET classement, lot de {world['scored']} offres", dict(headers=buyer),
              "/api/v1/consultations/BENCH-1000/lots/1/ranking", {}, "/"),
             ("consultations", "GET liste des consultations", {}, "/api/v1/consultations", {}, "/"),

@@ -68,6 +68,8 @@ def logging_config(level: str = "INFO") -> dict:
             "gunicorn.error": {"level": level.upper(), "handlers": ["json"], "propagate": False},
             # the request lines below replace gunicorn's access log
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+            # the migrations' plugin chatter at every start
+            "alembic": {"level": "WARNING"},
         },
     }
 

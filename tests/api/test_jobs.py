@@ -190,6 +190,16 @@ def test_the_metrics_count_jobs_by_state(flow, app):
     assert 'spar_jobs{kind="scoring",state="queued"} 1.0' in text
 
 
+def test_spar_worker_runs_the_queued_jobs_without_redis(flow, app, empty_database, tmp_path):
+    _closed_lot(flow)
+    location = flow.call("POST", f"/api/v1/consultations/{flow.reference}/lots/1/scoring",
+                         "buyer", 202, headers={"Prefer": "respond-async"}).headers["Location"]
+    done = _worker(empty_database, None, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Pas de SPAR_REDIS_URL" in done.stderr and "Traceback" not in done.stderr
+    assert _job(flow, "buyer", location)["state"] == "done"
+
+
 # --------------------------------------------------------------------------- RQ
 def _redis_app(database: str, tmp_path: Path, clock, queue: str, redis_url: str = REDIS_URL):
     return create_app({"DATABASE_URL": database, "INSTANCE_PATH": str(tmp_path), "CLOCK": clock,
@@ -197,10 +207,12 @@ def _redis_app(database: str, tmp_path: Path, clock, queue: str, redis_url: str 
                        "JOB_QUEUE": queue})
 
 
-def _worker(database: str, queue: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SPAR_DATABASE_URL": database, "SPAR_REDIS_URL": REDIS_URL,
-           "SPAR_JOB_QUEUE": queue, "SPAR_INSTANCE_PATH": str(tmp_path),
-           "SPAR_REVIEW_SAMPLE_RATE": "0"}
+def _worker(database: str, queue: str | None, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SPAR_")}
+    env.update({"SPAR_DATABASE_URL": database, "SPAR_INSTANCE_PATH": str(tmp_path),
+                "SPAR_REVIEW_SAMPLE_RATE": "0"})
+    if queue:
+        env.update({"SPAR_REDIS_URL": REDIS_URL, "SPAR_JOB_QUEUE": queue})
     return subprocess.run([str(Path(sys.executable).parent / "spar"), "worker", "--burst"],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 

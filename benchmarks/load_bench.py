@@ -127,7 +127,8 @@ def seed(url: str, folder: str, offers: int) -> dict:
     real_now = datetime.now(timezone.utc)
     clock = FixedClock(real_now - timedelta(days=2))
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": folder, "CLOCK": clock,
-                      "REVIEW_SAMPLE_RATE": 0.0, "TESTING": True})
+                      "REVIEW_SAMPLE_RATE": 0.0, "TESTING": True,
+                      "JOB_SCORING_THRESHOLD": offers})  # scored here, not by a job
     client = app.test_client()
 
     def token(role, **kwargs) -> str:

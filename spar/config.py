@@ -56,7 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_RETRY_AFTER": 5,  # seconds
     "PROXY_FIX": 0,  # how many reverse proxies set X-Forwarded-*; 0: trust none
     "HSTS_MAX_AGE": 63072000,  # seconds, sent on HTTPS responses only; 0: no HSTS
-    "JOB_SCORING_THRESHOLD": 5000,  # offers: larger lots are scored as a background job
+    # offers: larger lots are scored as a background job (2,000 offers took 13 s to score
+    # and store on the 2-core benchmark machine: a request should not wait that long)
+    "JOB_SCORING_THRESHOLD": 500,
     "JOB_TIMEOUT": 3600,  # seconds a background job may run before its worker stops it
     "JOB_QUEUE": "spar",  # the RQ queue's name: several deployments may share one Redis
 }

@@ -31,7 +31,7 @@ from .principal import Principal
 KINDS = ("scoring", "export", "training")
 #: Seconds per unit of work when no job of the kind has finished yet (measured on the
 #: benchmark machine; refined by every finished job).
-DEFAULT_RATES = {"scoring": 4e-4, "export": 2e-3, "training": 5e-3}
+DEFAULT_RATES = {"scoring": 6.5e-3, "export": 2e-3, "training": 5e-3}
 #: Every process writes a running job's heartbeat this often.
 HEARTBEAT_SECONDS = 5
 #: A running job whose heartbeat is older than this is taken as abandoned, even when its

@@ -12,6 +12,16 @@ figures.
 
 Run: ``.venv/bin/python benchmarks/schemathesis_bench.py [--examples 200] [--scenarios 300]
 [--database-url URL]`` (default: a temporary SQLite file).
+
+Measured on the shared 2-core development machine, ``--examples 100 --scenarios 300``
+(SQLite)::
+
+    Opérations : 28 ; appelants : anonymous, admin, buyer, auditor, supplier, other_buyer
+    Cas sans état : 15018 en 241 s (2503 par appelant)
+    Scénarios avec état (buyer) : 390 scénarios, 2011 appels, 53 liens inférés
+    Scénarios avec état (supplier) : 405 scénarios, 1973 appels, 53 liens inférés
+    Scénarios avec état (auditor) : 393 scénarios, 2029 appels, 53 liens inférés
+    Échecs : 0
 """
 
 from __future__ import annotations

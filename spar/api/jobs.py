@@ -12,6 +12,7 @@ from ..exports import EXPORTS
 from ..jobs import start
 from ..services import jobs
 from .auth import SECURED, principal, requires, uow
+from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="Travaux de fond")
 
@@ -99,11 +100,12 @@ class ExportJobs(MethodView):
 
 
 class TrainingInputSchema(Schema):
-    budget = fields.Float(load_default=0.1, validate=validate.Range(min=0, max=1, min_inclusive=False,
-                                                                    max_inclusive=False),
-                          metadata={"description": "part des offres que le modèle peut envoyer "
-                                                   "en revue"})
-    seed = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
+    budget = fields.Float(
+        load_default=0.1,
+        validate=validate.Range(min=0, max=1, min_inclusive=False, max_inclusive=False),
+        metadata={"description": "part des offres que le modèle peut envoyer en revue"})
+    seed = fields.Integer(load_default=1, strict=True,
+                          validate=validate.Range(min=0, max=DB_INTEGER_MAX))
 
 
 @blp.route("/review-model/trainings")

@@ -132,5 +132,5 @@ def test_a_statement_is_cancelled_by_its_timeout(empty_database):
     with pytest.raises(exc.OperationalError, match="statement timeout"):
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_sleep(5)"))
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 4.5  # cancelled, not slept through
     engine.dispose()

@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None):
     from .db import Database
     from .jobs import init_jobs
     from .serving import init_serving
+    from .services.audit_signing import keyring
     from .services.clock import SystemClock
     from .services.rate_limit import MemoryCounter, RateLimiter, RedisCounter
     from .web import init_web
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    keyring(app.config)  # a malformed SPAR_AUDIT_KEY stops the start, not the first write
     # first: request ids, timers and the body limit run before any other hook
     init_serving(app)
     Database().init_app(app)

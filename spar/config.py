@@ -33,6 +33,8 @@ ENVIRONMENT = {
     "SPAR_JOB_SCORING_THRESHOLD": ("JOB_SCORING_THRESHOLD", int),
     "SPAR_JOB_TIMEOUT": ("JOB_TIMEOUT", int),
     "SPAR_JOB_QUEUE": ("JOB_QUEUE", str),
+    "SPAR_AUDIT_KEY": ("AUDIT_KEY", str),
+    "SPAR_AUDIT_TRUSTED_KEYS": ("AUDIT_TRUSTED_KEYS", str),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -47,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_BUDGET": 0.10,
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
+    "AUDIT_KEY": None,  # Ed25519 seed (hex) signing the audit log; None: the public demo key
+    "AUDIT_TRUSTED_KEYS": None,  # former public keys (hex, comma-separated) still trusted
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
     # a database that accepts connections but never answers must not hold a thread long
     "DATABASE_CONNECT_TIMEOUT": 5,  # seconds

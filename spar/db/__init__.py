@@ -45,7 +45,8 @@ def make_engine(url: str, *, connect_timeout: int | None = None,
             connect_args["connect_timeout"] = max(2, int(connect_timeout))
             kwargs.setdefault("pool_timeout", max(2, int(connect_timeout)))
         kwargs.setdefault("connect_args", connect_args)
-    engine = create_engine(url, **kwargs)
+    # never write SQL parameters (a sealed offer's answers) into an error or a log
+    engine = create_engine(url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):

@@ -17,10 +17,10 @@ def test_db_upgrade_reports_the_revision(run):
 
     from spar.db import MIGRATIONS
 
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     result = run("db", "upgrade")
     assert result.exit_code == 0, result.output
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert f"révision {head})" in result.output
+    assert f"révision {head}" in result.output
 
 
 def test_token_create_prints_the_secret_on_its_last_line_and_revoke_works(run):

@@ -23,10 +23,10 @@ Measured on the shared 2-core development machine (load average 8 from other wor
 figures are noisy; compare the two columns of one run)::
 
     scénario                           serveur         req/s   p50 ms   p99 ms  erreurs
-    POST offre (PostgreSQL)            hello Flask      4132      2.0    375.1        0
-    POST offre (PostgreSQL)            spar               62    314.1    480.9        0
-    GET classement, lot de 1000 offres hello Flask      4533      1.8    425.7        0
-    GET classement, lot de 1000 offres spar                4   3620.0   6040.0        0
+    POST offre (PostgreSQL)            hello Flask      4617      2.2     75.4        0
+    POST offre (PostgreSQL)            spar              149    132.4    304.7        0
+    GET classement, lot de 1000 offres hello Flask      4548      2.0    311.5        0
+    GET classement, lot de 1000 offres spar                4   3660.0   6130.0        0
 
 A submission is a transaction that appends to the hash-chained audit log, whose head
 every writer takes in turn; a ranking of 1,000 offers is a 3.1 MB answer, two thirds of

@@ -16,8 +16,12 @@ def create_app(config: dict[str, Any] | None = None):
     from . import config as settings
     from .api import init_api
     from .db import Database
+    from .jobs import init_jobs
+    from .serving import init_serving
+    from .services.audit_signing import keyring
     from .services.clock import SystemClock
     from .services.rate_limit import MemoryCounter, RateLimiter, RedisCounter
+    from .web import init_web
 
     values = {**settings.DEFAULTS, **settings.from_environment(), **(config or {})}
     instance = values.get("INSTANCE_PATH") or str(Path.cwd() / "instance")
@@ -37,18 +41,17 @@ def create_app(config: dict[str, Any] | None = None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from .services.audit_signing import keyring
-
     keyring(app.config)  # a malformed SPAR_AUDIT_KEY stops the start, not the first write
+    # first: request ids, timers and the body limit run before any other hook
+    init_serving(app)
     Database().init_app(app)
     counter = RedisCounter(app.config["REDIS_URL"]) if app.config["REDIS_URL"] else MemoryCounter()
     app.extensions["spar.rate_limiter"] = RateLimiter(counter, app.config["SELF_ASSESSMENT_LIMIT"],
                                                       app.config["SELF_ASSESSMENT_WINDOW"])
+    init_jobs(app)
     init_api(app)
 
     # --- the web pages: languages, sessions, CSRF, pages, error pages (spar/web) ---
     # /docs is served there too, from the vendored Swagger UI (no CDN)
-    from .web import init_web
-
     init_web(app)
     return app

@@ -35,6 +35,14 @@ ENVIRONMENT = {
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
+    "SPAR_DATABASE_CONNECT_TIMEOUT": ("DATABASE_CONNECT_TIMEOUT", int),
+    "SPAR_DATABASE_STATEMENT_TIMEOUT": ("DATABASE_STATEMENT_TIMEOUT", int),
+    "SPAR_DATABASE_RETRY_AFTER": ("DATABASE_RETRY_AFTER", int),
+    "SPAR_PROXY_FIX": ("PROXY_FIX", int),
+    "SPAR_HSTS_MAX_AGE": ("HSTS_MAX_AGE", int),
+    "SPAR_JOB_SCORING_THRESHOLD": ("JOB_SCORING_THRESHOLD", int),
+    "SPAR_JOB_TIMEOUT": ("JOB_TIMEOUT", int),
+    "SPAR_JOB_QUEUE": ("JOB_QUEUE", str),
     "SPAR_AUDIT_KEY": ("AUDIT_KEY", str),
     "SPAR_AUDIT_TRUSTED_KEYS": ("AUDIT_TRUSTED_KEYS", str),
     # the SME portal (SPEC §8)
@@ -76,6 +84,19 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "spar <ne-pas-repondre@spar.invalid>",
     "SIRENE_URL": None,  # None: a SIRET is checked by its Luhn key only
     "SIRENE_TIMEOUT": 3.0,  # seconds
+    # a database that accepts connections but never answers must not hold a thread long
+    "DATABASE_CONNECT_TIMEOUT": 5,  # seconds
+    "DATABASE_STATEMENT_TIMEOUT": 30,  # seconds, PostgreSQL; 0: none
+    # after a failed connection, database routes answer 503 at once for this long (the
+    # Retry-After given), then one request tries again
+    "DATABASE_RETRY_AFTER": 5,  # seconds
+    "PROXY_FIX": 0,  # how many reverse proxies set X-Forwarded-*; 0: trust none
+    "HSTS_MAX_AGE": 63072000,  # seconds, sent on HTTPS responses only; 0: no HSTS
+    # offers: larger lots are scored as a background job (2,000 offers took 13 s to score
+    # and store on the 2-core benchmark machine: a request should not wait that long)
+    "JOB_SCORING_THRESHOLD": 500,
+    "JOB_TIMEOUT": 3600,  # seconds a background job may run before its worker stops it
+    "JOB_QUEUE": "spar",  # the RQ queue's name: several deployments may share one Redis
 }
 
 

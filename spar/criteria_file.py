@@ -163,6 +163,40 @@ def _dotted(path: Path_) -> str:
     return out
 
 
+class _AliasFreeLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases where they are written.
+
+    An alias makes the document a graph: ``a: &x [*x]`` never ends and a few hundred bytes
+    of nested aliases expand to billions of nodes. A criteria file has no need of them,
+    so each alias is noted with its location and read as an empty value.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.aliases: list[tuple[int, int, str]] = []
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            self.aliases.append((event.start_mark.line + 1, event.start_mark.column + 1,
+                                 event.anchor))
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark,
+                                   event.end_mark)
+        return super().compose_node(parent, index)
+
+
+def _compose(text: str) -> tuple[list[yaml.Node], list[tuple[int, int, str]]]:
+    """The documents of ``text`` and the aliases it holds (line, column, anchor)."""
+    loader = _AliasFreeLoader(text)
+    try:
+        nodes = []
+        while loader.check_node():
+            nodes.append(loader.get_node())
+        return nodes, loader.aliases
+    finally:
+        loader.dispose()
+
+
 def read_document(text: str, file: str = "<criteria>") -> tuple[Any, _Located, list[Problem]]:
     """Parse YAML (JSON is YAML too) keeping locations; problems instead of exceptions."""
     loc = _Located()
@@ -177,7 +211,7 @@ def read_document(text: str, file: str = "<criteria>") -> tuple[Any, _Located, l
         if problems:
             return None, loc, problems
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes, aliases = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -188,6 +222,10 @@ def read_document(text: str, file: str = "<criteria>") -> tuple[Any, _Located, l
     except RecursionError:
         return None, loc, [Problem(1, 1, "error", "YAML invalide : imbrication trop profonde",
                                    file)]
+    if aliases:
+        return None, loc, [Problem(line, col, "error", f"alias YAML « *{anchor} » refusé : "
+                                   "recopiez la valeur (ni ancres ni alias dans un fichier de "
+                                   "critères)", file) for line, col, anchor in aliases]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         return None, loc, [Problem(1, 1, "error", "fichier de critères vide", file)]

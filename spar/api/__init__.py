@@ -25,6 +25,7 @@ MESSAGES = {
     422: "données invalides",
     429: "trop de demandes",
     500: "erreur interne du service",
+    503: "service momentanément indisponible",
 }
 
 
@@ -45,7 +46,7 @@ class SparApi(Api):
 def init_api(app) -> SparApi:
     """Create the Api, register every blueprint and the error mapping."""
     from . import (admin, audit_log, consultations, criteria_sets, errors, exports, health,
-                   indicators, offers, reviews, scoring, self_assessment)
+                   indicators, jobs, offers, reviews, scoring, self_assessment)
     from . import programme, suppliers  # the SME portal (SPEC §8)
 
     api = SparApi()
@@ -56,7 +57,7 @@ def init_api(app) -> SparApi:
                                 "`Authorization: Bearer <jeton>`."},
     })
     for module in (health, criteria_sets, consultations, offers, scoring, reviews, exports,
-                   self_assessment, audit_log, indicators, admin, programme, suppliers):
+                   self_assessment, audit_log, indicators, admin, jobs, programme, suppliers):
         api.register_blueprint(module.blp)
     errors.register(app)
     return api

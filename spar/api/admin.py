@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import tokens
+from ..services.clock import PARIS
 from ..services.principal import ROLES
 from .auth import SECURED, principal, requires, uow
-from .schemas import DB_INTEGER_MAX
+from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administration")
 
@@ -29,6 +32,10 @@ class TokenInputSchema(Schema):
     organisation = fields.String(validate=validate.Length(min=1, max=64))
     siret = fields.String(validate=validate.Length(min=1, max=20))
     name = fields.String(validate=validate.Length(min=1, max=200))
+    expires_at = fields.AwareDateTime(
+        default_timezone=PARIS, validate=within_calendar,
+        metadata={"description": "quand le jeton cesse de fonctionner (ISO 8601 ; sans fuseau, "
+                                 "l'heure de Paris est retenue) ; sans elle, jamais"})
 
 
 class TokenSchema(Schema):
@@ -39,13 +46,16 @@ class TokenSchema(Schema):
     name = fields.String(allow_none=True)
     created_at = fields.String(required=True)
     revoked_at = fields.String(allow_none=True)
+    expires_at = fields.String(allow_none=True)
     secret = fields.String(metadata={"description": "affiché une seule fois, à la création"})
 
 
 def token_view(token, secret=None) -> dict:
     out = {"id": token.id, "prefix": token.prefix, "role": token.role, "siret": token.siret,
            "name": token.name, "created_at": token.created_at.isoformat(),
-           "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}
+           "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+           "expires_at": (token.expires_at.astimezone(timezone.utc).isoformat()
+                          if token.expires_at else None)}
     if secret:
         out["secret"] = secret
     return out
@@ -73,7 +83,8 @@ class Tokens(MethodView):
         """Créer un jeton d'accès ; son secret n'est montré qu'une fois."""
         token, secret = tokens.create_token(uow(), principal(), data["role"],
                                             organisation=data.get("organisation"),
-                                            siret=data.get("siret"), name=data.get("name"))
+                                            siret=data.get("siret"), name=data.get("name"),
+                                            expires_at=data.get("expires_at"))
         return token_view(token, secret)
 
 

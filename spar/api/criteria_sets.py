@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..services import criteria_sets
 from ..services.errors import Invalid, ServiceError
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .errors import accepts
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX
 
@@ -64,6 +65,7 @@ class CriteriaSets(MethodView):
         principal()
         return page_response(criteria_sets.page_of_sets(uow(), **query).map(summary))
 
+    @accepts(*YAML_TYPES)
     @requires("buyer", "admin")
     @blp.doc(security=SECURED, requestBody={
         "required": True,

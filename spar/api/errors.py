@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..criteria_file import CriteriaFileError
 from ..engine.errors import AnswersError
 from ..services.errors import ServiceError
+from ..services.health import unavailable_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +41,21 @@ def _text_problem(text: str) -> str | None:
     return None
 
 
+#: How deep a JSON body may nest: an offer is three levels deep, a criteria set a dozen.
+MAX_JSON_DEPTH = 64
+
+
 def _body_problems(document) -> dict[str, list[str]]:
     """Dotted path (``answers.labels.0``) → problem, for every unstorable text in a JSON
-    document, keys included; iterative, as the document may nest as deep as the parser
-    allows."""
+    document, keys included, and for nesting beyond :data:`MAX_JSON_DEPTH`; iterative,
+    as the document may nest as deep as the parser allows."""
     problems: dict[str, list[str]] = {}
-    pending = [("", document)]
+    pending = [("", document, 0)]
     while pending:
-        path, value = pending.pop()
+        path, value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH and isinstance(value, (dict, list)):
+            problems[path] = [f"imbrication trop profonde ({MAX_JSON_DEPTH} niveaux au plus)"]
+            continue
         if isinstance(value, str):
             problem = _text_problem(value)
             if problem:
@@ -58,9 +66,9 @@ def _body_problems(document) -> dict[str, list[str]]:
                 problem = _text_problem(str(key))
                 if problem:
                     problems[here] = [problem]
-                pending.append((here, item))
+                pending.append((here, item, depth + 1))
         elif isinstance(value, list):
-            pending.extend((f"{path}.{k}" if path else str(k), item)
+            pending.extend((f"{path}.{k}" if path else str(k), item, depth + 1)
                            for k, item in enumerate(value))
     # a path may hold the very surrogate it reports: make it printable
     return {key.encode("utf-8", "replace").decode(): value for key, value in problems.items()}
@@ -70,15 +78,45 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} n'est pas du JSON")
 
 
-def refuse_unstorable_input():
-    """Refuse at the door what no one means to send and the database cannot store (the
-    query would fail with a 500): U+0000 or a lone surrogate in the path (404), the query
-    string or a JSON body (422); a JSON body with NaN or Infinity, or nested beyond what
-    the parser can read (400)."""
+def accepts(*media_types: str):
+    """Declare the media types a view reads besides JSON (the default for every body)."""
+
+    def decorator(view):
+        view.accepted_media_types = frozenset(media_types)
+        return view
+
+    return decorator
+
+
+def _accepted_media_types() -> frozenset[str]:
+    view = current_app.view_functions.get(request.endpoint)
+    handler = getattr(getattr(view, "view_class", None), request.method.lower(), view)
+    return getattr(handler, "accepted_media_types", frozenset())
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or (
+        request.content_length is None and bool(request.get_data(cache=True)))
+
+
+def refuse_unreadable_input():
+    """Refuse at the door what no view can read: a body of a type the view does not take
+    (415: JSON sent as text/plain would otherwise look like an empty form, a 422); and
+    what no one means to send and the database cannot store (the query would fail with a
+    500): U+0000 or a lone surrogate in the path (404), the query string or a JSON body
+    (422); a JSON body with NaN or Infinity (400), or nested too deep (400 when the
+    parser cannot read it, 422 beyond :data:`MAX_JSON_DEPTH`)."""
     if not request.path.startswith("/api/"):
         return None
     if _text_problem(request.path):
         return payload(404, "ressource introuvable")
+    if (request.method in ("POST", "PUT", "PATCH") and request.endpoint
+            and not request.is_json and _has_body()
+            and request.mimetype not in _accepted_media_types()):
+        wanted = ", ".join(["application/json", *sorted(_accepted_media_types())])
+        return payload(415, f"type de contenu « {request.mimetype or 'absent'} » non pris en "
+                            f"charge ici : {wanted}",
+                       {"content_type": [f"attendu : {wanted}"]})
     errors = {}
     query = {key: [problem] for key, value in request.args.items(multi=True)
              if (problem := _text_problem(key) or _text_problem(value))}
@@ -96,12 +134,21 @@ def refuse_unstorable_input():
         if body:
             errors["json"] = body
     if errors:
-        return payload(422, "texte refusé : caractère nul ou invalide", errors)
+        return payload(422, "texte refusé : caractère invalide ou imbrication trop profonde",
+                       errors)
     return None
 
 
+def database_unavailable(retry_after: int):
+    """503 with Retry-After: the database cannot be reached now; nothing was written."""
+    response = payload(503, "base de données momentanément injoignable ; rien n'a été "
+                            f"enregistré, réessayez dans {retry_after} s")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def register(app) -> None:
-    app.before_request(refuse_unstorable_input)
+    app.before_request(refuse_unreadable_input)
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError):
@@ -124,5 +171,9 @@ def register(app) -> None:
 
         if isinstance(error, HTTPException):  # handled by the Api's handler
             return error
+        retry_after = unavailable_retry_after(error, app.config["DATABASE_RETRY_AFTER"])
+        if retry_after is not None:
+            logger.warning("database unavailable: %s", type(error).__name__)
+            return database_unavailable(retry_after)
         logger.exception("unexpected error")
         return payload(500, "erreur interne du service ; l'incident est journalisé")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..services import reproducibility, scorings
+from ..jobs import start
+from ..services import jobs, reproducibility, scorings
 from ..services.pagination import page_of_list
 from .auth import SECURED, principal, requires, uow
+from .jobs import JobSchema, accepted, prefers_async
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import ScoringResultSchema
 
@@ -21,9 +24,17 @@ class Scoring(MethodView):
     @requires("buyer")
     @blp.doc(security=SECURED)
     @blp.response(201, ScoringResultSchema)
+    @blp.alt_response(202, schema=JobSchema, description=(
+        "lot de plus de SPAR_JOB_SCORING_THRESHOLD offres, ou « Prefer: respond-async » : la "
+        "notation est un travail de fond, à suivre à l'adresse de l'en-tête Location"))
     def post(self, reference: str, lot_id: str):
         """Noter le lot (après la date limite) ; la notation est conservée telle quelle."""
-        return scorings.run(uow(), principal(), reference, lot_id)
+        who = principal()
+        size = jobs.scoring_size(uow(), who, reference, lot_id)
+        if size > current_app.config["JOB_SCORING_THRESHOLD"] or prefers_async():
+            return accepted(start(current_app, who, "scoring",
+                                  {"reference": reference, "lot": lot_id}, size))
+        return scorings.run(uow(), who, reference, lot_id)
 
 
 @blp.route("/<reference>/lots/<lot_id>/ranking")

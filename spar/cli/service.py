@@ -12,19 +12,24 @@ from ._context import service_app
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--demo", is_flag=True, help="Ajouter une consultation d'exemple complète.")
 def serve(host: str, port: int, demo: bool) -> None:
-    """Lancer le service (SQLite sous le dossier instance par défaut), base migrée d'abord.
+    """Lancer le service sous gunicorn (SQLite sous le dossier instance par défaut), base
+    migrée d'abord ; SPAR_WORKERS et SPAR_THREADS règlent processus et fils.
 
-    En production : gunicorn wsgi:app avec SPAR_DATABASE_URL (PostgreSQL).
+    Plusieurs instances : gunicorn wsgi:app avec SPAR_DATABASE_URL (PostgreSQL) et
+    SPAR_REDIS_URL, et spar worker pour les travaux de fond.
     """
-    from werkzeug.serving import run_simple
+    from ..serving import gunicorn_config
+    from ..serving.server import serve as run_server
 
+    gunicorn_config.prepare_metrics_dir()  # before this process imports prometheus_client
     app = service_app()
     click.echo(f"Base de données : {app.config['DATABASE_URL']}", err=True)
     if demo:
         _seed_demo(app)
+    app.extensions["spar.db"].engine.dispose()  # each worker opens its own connections
     click.echo(f"spar écoute sur http://{host}:{port}/ — API : http://{host}:{port}/docs "
                "(Ctrl+C pour arrêter)", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_server(host, port)
 
 
 def _seed_demo(app) -> None:
@@ -81,6 +86,58 @@ def upgrade() -> None:
                f"{current_revision(app.extensions['spar.db'].engine)}).")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
+def worker(burst: bool) -> None:
+    """Exécuter les travaux de fond : notation des très grands lots, exports en
+    arrière-plan, réentraînement du modèle de revue.
+
+    Avec SPAR_REDIS_URL : un worker RQ (autant qu'il en faut, sur n'importe quelle
+    machine). Sans : le même exécuteur que celui de chaque processus de spar serve, au
+    premier plan.
+    """
+    import logging.config
+    import os
+    import time
+
+    from ..serving.request_log import logging_config
+
+    logging.config.dictConfig(logging_config(os.environ.get("SPAR_LOG_LEVEL", "info")))
+    app = service_app()
+    queue = app.extensions["spar.jobs"]
+    if app.config.get("REDIS_URL"):
+        from ..jobs import worker as rq_worker
+
+        click.echo(f"Worker RQ sur {_without_password(app.config['REDIS_URL'])}, file "
+                   f"« {app.config['JOB_QUEUE']} » (Ctrl+C pour arrêter)", err=True)
+        try:
+            rq_worker.run(app, burst=burst)
+        except Exception as exc:  # noqa: BLE001 - an unreachable Redis, said plainly
+            raise click.ClickException(f"Redis injoignable : {exc}") from None
+        return
+    click.echo("Pas de SPAR_REDIS_URL : exécution des travaux en file dans la base "
+               "(Ctrl+C pour arrêter)", err=True)
+    if burst:
+        queue.run_pending()
+        return
+    queue.ensure_started()
+    try:
+        while True:
+            time.sleep(3600)  # the runner's thread works; this one waits for Ctrl+C
+    except KeyboardInterrupt:
+        queue.stop()
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return urlunsplit(parts)
+
+
 def register(group: click.Group) -> None:
     group.add_command(serve)
     group.add_command(db)
+    group.add_command(worker)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (Boolean, Float, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -42,8 +42,11 @@ class Token(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: A personal token acts as this person (their role, organisation and SIRET).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
+
+    __table_args__ = (Index("ix_tokens_prefix", "prefix"),)
 
 
 class Person(Base):
@@ -392,3 +395,39 @@ class Notice(Base):
     email_last_error: Mapped[str | None] = mapped_column(Text)
     email_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+class Job(Base):
+    """A background job (scoring a large lot, exporting a consultation, retraining): the
+    state every instance and worker reads, whichever queue carries it."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state", "state"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(Document)
+    state: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    progress: Mapped[float] = mapped_column(Float)
+    size: Mapped[int] = mapped_column(Integer)  # units of work, for the progress estimate
+    attempts: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid running it
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    error: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    filename: Mapped[str | None] = mapped_column(String(200))
+
+
+class JobChunk(Base):
+    """A piece of a job's file (an export), in order: every instance can stream it."""
+
+    __tablename__ = "job_chunks"
+    __table_args__ = (UniqueConstraint("job_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

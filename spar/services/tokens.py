@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -83,10 +85,12 @@ def resolve_organisation(uow, principal: Principal, slug: str,
 
 def create_token(uow, principal: Principal, role: str, *, organisation: str | None = None,
                  siret: str | None = None, name: str | None = None,
+                 expires_at: datetime | None = None,
                  create_organisation_if_missing: bool = False,
                  person_id: int | None = None) -> tuple[Token, str]:
     """A new token and its secret (shown once). Buyers and auditors need an
-    organisation, suppliers a SIRET. With ``person_id`` it is that person's own token."""
+    organisation, suppliers a SIRET. With ``person_id`` it is that person's own token;
+    with ``expires_at`` (aware, in the future) the token stops working then."""
     if role not in ROLES:
         raise Invalid(f"rôle « {role} » inconnu ; rôles possibles : " + ", ".join(ROLES),
                       {"role": ["rôle inconnu"]})
@@ -100,19 +104,23 @@ def create_token(uow, principal: Principal, role: str, *, organisation: str | No
         siret = clean_siret(siret)
     elif siret:
         raise Invalid("seul un jeton supplier porte un SIRET", {"siret": ["inattendu"]})
+    if expires_at is not None and expires_at <= uow.now():
+        raise Invalid("la date d'expiration d'un jeton doit être dans le futur",
+                      {"expires_at": ["date passée"]})
     with uow:
         org = resolve_organisation(uow, principal, organisation,
                                    create_organisation_if_missing) if organisation else None
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = Token(secret_hash=hash_secret(secret), prefix=secret[:12], role=role,
                       organisation_id=org.id if org else None, siret=siret, name=name,
-                      created_at=uow.now(), person_id=person_id)
+                      created_at=uow.now(), expires_at=expires_at, person_id=person_id)
         uow.session.add(token)
         uow.session.flush()
         audit.record(uow, principal, "token.create", target=f"token:{token.id}",
                      organisation_id=token.organisation_id,
                      content={"role": role, "organisation": organisation, "siret": siret,
-                              "name": name, "prefix": token.prefix, "person_id": person_id})
+                              "name": name, "prefix": token.prefix, "person_id": person_id,
+                              **({"expires_at": expires_at.isoformat()} if expires_at else {})})
         uow.commit()
         return token, secret
 
@@ -136,19 +144,21 @@ def revoke_token(uow, principal: Principal, token_ref: str) -> Token:
         return token
 
 
-def token_record(token: Token) -> dict:
-    """A token as a plain record (never its secret)."""
+def token_record(token: Token, now: datetime) -> dict:
+    """A token as a plain record (never its secret), saying whether it expired by ``now``."""
     return {"id": token.id, "prefix": token.prefix, "role": token.role,
             "organisation": token.organisation.slug if token.organisation else None,
             "siret": token.siret, "name": token.name, "revoked": token.revoked_at is not None,
             "created_at": token.created_at, "revoked_at": token.revoked_at,
-            "person_id": token.person_id}
+            "person_id": token.person_id, "expires_at": token.expires_at,
+            "expired": _expired(token, now)}
 
 
 def list_tokens(uow) -> list[dict]:
     """Every token as a plain record (never its secret)."""
     with uow:
-        return [token_record(t) for t in uow.session.execute(
+        now = uow.now()
+        return [token_record(t, now) for t in uow.session.execute(
             select(Token).order_by(Token.id)).scalars()]
 
 
@@ -159,7 +169,9 @@ def page_of_tokens(uow, *, person_id: int | None = None, page: int = 1,
         query = select(Token).order_by(Token.id.desc())
         if person_id is not None:
             query = query.where(Token.person_id == person_id)
-        return page_of_query(uow.session, query, page, per_page).map(token_record)
+        now = uow.now()
+        return page_of_query(uow.session, query, page, per_page).map(
+            lambda token: token_record(token, now))
 
 
 def create_personal_token(uow, principal: Principal, name: str) -> tuple[Token, str]:
@@ -186,24 +198,43 @@ def revoke_personal_token(uow, principal: Principal, token_id: int) -> Token:
     return revoke_token(uow, principal, str(token_id))
 
 
+def _expired(token: Token, now: datetime) -> bool:
+    return token.expires_at is not None and token.expires_at <= now
+
+
 def authenticate(uow, secret: str) -> Principal:
-    """The principal of a bearer secret; Unauthorized if unknown or revoked, or if the
-    person it belongs to was disabled. A personal token acts as its person now: their
-    current role, organisation and SIRET."""
+    """The principal of a bearer secret; Unauthorized if unknown, revoked or expired, or if
+    the person it belongs to was disabled. A personal token acts as its person now: their
+    current role, organisation and SIRET.
+
+    The token is found by its prefix (not secret: ``spar token list`` shows it) and its
+    secret's hash compared in constant time, so the time an answer takes says nothing
+    about how close a guess came.
+    """
+    wanted = hash_secret(secret)
     with uow:
-        token = uow.session.execute(select(Token).where(Token.secret_hash == hash_secret(secret))
-                                    ).scalar_one_or_none()
+        candidates = uow.session.execute(select(Token).where(Token.prefix == secret[:12])
+                                         ).scalars().all()
+        token = None
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.secret_hash, wanted):
+                token = candidate
         if token is None:
             raise Unauthorized("jeton d'accès inconnu")
-        if token.revoked_at is not None:
-            raise Unauthorized("jeton d'accès révoqué")
-        if token.person_id is None:
-            return Principal(token.id, token.role, token.organisation_id, token.siret,
-                             token.name)
-        person = uow.session.get(Person, token.person_id)
-        if person.disabled_at is not None:
-            raise Unauthorized("compte désactivé : ses jetons personnels ne valent plus")
-        return person_principal(person, token_id=token.id)
+        return _principal(uow, token)
+
+
+def _principal(uow, token: Token) -> Principal:
+    if token.revoked_at is not None:
+        raise Unauthorized("jeton d'accès révoqué")
+    if _expired(token, uow.now()):
+        raise Unauthorized("jeton d'accès expiré")
+    if token.person_id is None:
+        return Principal(token.id, token.role, token.organisation_id, token.siret, token.name)
+    person = uow.session.get(Person, token.person_id)
+    if person.disabled_at is not None:
+        raise Unauthorized("compte désactivé : ses jetons personnels ne valent plus")
+    return person_principal(person, token_id=token.id)
 
 
 def person_principal(person: Person, token_id: int | None = None) -> Principal:
@@ -211,3 +242,13 @@ def person_principal(person: Person, token_id: int | None = None) -> Principal:
     return Principal(token_id, person.role, person.organisation_id, person.siret,
                      person.company_name or person.name, person_id=person.id,
                      email=person.email)
+
+
+def principal_of(uow, token_id: int) -> Principal:
+    """Who holds token ``token_id`` now (a background job acts for whoever started it);
+    Unauthorized if that token was revoked or expired since."""
+    with uow:
+        token = uow.session.get(Token, token_id)
+        if token is None:
+            raise Unauthorized("jeton d'accès inconnu")
+        return _principal(uow, token)

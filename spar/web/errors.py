@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..services.errors import ServiceError
+from ..services.health import unavailable_retry_after
 from .access import here
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,14 @@ def _service_error(error: ServiceError):
 def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    retry_after = unavailable_retry_after(error, current_app.config["DATABASE_RETRY_AFTER"])
+    if retry_after is not None:  # the database is down: a page that says so, not a 500
+        logger.warning("database unavailable on page %s: %s", request.path,
+                       type(error).__name__)
+        body, status = page(503, message=_(
+            "La base de données est momentanément injoignable ; rien n'a été enregistré. "
+            "Réessayez dans %(seconds)d secondes.", seconds=retry_after))
+        return body, status, {"Retry-After": str(retry_after)}
     logger.exception("unexpected error on page %s", request.path)
     return page(500)
 

@@ -144,4 +144,12 @@ def build(database_url: str, instance_path: str) -> World:
                               "buyer", 201).get_json()
     winner = next(o["id"] for o in world.result["offers"] if o["rank"] == 1)
     assert winner == world.winner_offer, world.result["offers"]
+    # a buyer's scoring job, still queued, and an auditor's finished export job
+    world.job = world.call("POST", f"/api/v1/consultations/{world.closed}/lots/1/scoring",
+                           "buyer", 202, headers={"Prefer": "respond-async"}).get_json()["id"]
+    world.export_job = world.call("POST", f"/api/v1/consultations/{world.closed}/exports",
+                                  "auditor", 202, json={"format": "csv"}).get_json()["id"]
+    from spar.jobs.runner import execute
+
+    assert execute(world.app, world.export_job) == "done"
     return world

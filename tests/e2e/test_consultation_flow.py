@@ -105,8 +105,9 @@ def test_a_consultation_from_criteria_to_the_rejected_bidders_letter(service):
 
 
 def test_health_and_the_published_contract(service):
-    health = service.call("GET", "/api/v1/healthz", None, 200).json()
-    assert health == {"status": "ok", "database": "ok"}
+    assert service.call("GET", "/api/v1/healthz", None, 200).json() == {"status": "ok"}
+    ready = service.call("GET", "/api/v1/readyz", None, 200).json()
+    assert ready == {"status": "ok", "database": "ok"}
     document = service.call("GET", "/openapi.json", None, 200).json()
     assert document["openapi"] == "3.1.0" and "/api/v1/consultations" in document["paths"]
 

@@ -34,6 +34,34 @@ def test_token_create_prints_the_secret_on_its_last_line_and_revoke_works(run):
     assert revoked.exit_code == 0 and "révoqué" in revoked.output
 
 
+def test_a_token_created_to_expire_says_until_when(run):
+    created = run("token", "create", "--role", "auditor", "--org", "metropole", "--expires",
+                  "2099-06-30")
+    assert created.exit_code == 0, created.output
+    assert "valable jusqu'au 01/07/2099 00:00 (heure de Paris)" in created.output
+    prefix = created.stdout.strip().splitlines()[-1][:12]
+    (line,) = [l for l in run("token", "list").output.splitlines() if prefix in l]
+    assert "actif" in line and "jusqu'au 01/07/2099 00:00" in line
+
+
+def test_a_token_cannot_be_created_already_expired(run):
+    result = run("token", "create", "--role", "admin", "--expires", "2001-01-01T10:00")
+    assert result.exit_code == 1 and "dans le futur" in result.output
+    result = run("token", "create", "--role", "admin", "--expires", "demain")
+    assert result.exit_code == 2 and "90j" in result.output
+
+
+def test_token_expiry_durations_and_dates():
+    from spar.cli.tokens import expiry
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert expiry("90j", now) == expiry("90d", now) == now + timedelta(days=90)
+    assert expiry("12h", now) == now + timedelta(hours=12)
+    assert expiry("30min", now) == now + timedelta(minutes=30)
+    assert expiry("2027-06-30", now) == datetime(2027, 6, 30, 22, 0, tzinfo=timezone.utc)
+    assert expiry("2027-01-15T18:00", now) == datetime(2027, 1, 15, 17, 0, tzinfo=timezone.utc)
+
+
 def test_token_create_refuses_a_bad_siret_without_a_traceback(run):
     result = run("token", "create", "--role", "supplier", "--siret", "12345678901234")
     assert result.exit_code == 1

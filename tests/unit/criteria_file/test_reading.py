@@ -62,3 +62,31 @@ def test_load_criteria_raises_with_every_problem(tmp_path):
     with pytest.raises(CriteriaFileError) as exc:
         load_criteria(path)
     assert [(p.line, p.column) for p in exc.value.errors] == [(10, 13), (17, 12)]
+
+
+def test_a_self_referencing_alias_is_located_not_a_crash():
+    assert problems_of("a: &x [*x]\n") == [
+        "f.yaml:1:8: error: alias YAML « *x » refusé : recopiez la valeur (ni ancres ni alias "
+        "dans un fichier de critères)"]
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    import time
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([previous] * 10)}]")
+    started = time.perf_counter()
+    problems = problems_of("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0  # nine levels would be 10⁹ nodes expanded
+    assert len(problems) == 90 and problems[0].startswith("f.yaml:2:10: error: alias YAML « *a0 »")
+
+
+def test_every_alias_is_reported_and_anchors_alone_are_harmless():
+    anchored = replaced("    weight: 60", "    weight: &w 60")
+    assert problems_of(anchored) == []
+    message = "refusé : recopiez la valeur (ni ancres ni alias dans un fichier de critères)"
+    assert problems_of(anchored + "x: *w\ny: [1, *w]\n") == [
+        f"f.yaml:21:4: error: alias YAML « *w » {message}",
+        f"f.yaml:22:8: error: alias YAML « *w » {message}"]

@@ -66,11 +66,12 @@ def criteria_text() -> str:
 
 
 def consultation(size: int):
-    """A one-lot consultation of ``size`` offers with random answers, scored."""
+    """A one-lot consultation of ``size`` offers with random answers, scored and stored:
+    the export reads the stored result, as the service's does."""
     from spar.criteria_file import load_criteria_text
     from spar.engine.answers import lot_from_columns
-    from spar.engine.scoring import score_lot
     from spar.exports.bundle import ConsultationExport, LotExport
+    from spar.pipeline import evaluate_lot
 
     crit = load_criteria_text(criteria_text(), "bench.yaml")
     assert len(crit.leaves) == LEAVES
@@ -79,7 +80,8 @@ def consultation(size: int):
     columns = {name: rng.uniform(0, 100, size) for name in crit.inputs()}
     columns["price"] = rng.uniform(8_000, 15_000, size)
     lot = lot_from_columns(crit, ids, columns, lot_id="1")
-    result = score_lot(crit, lot)
+    # what the service stores, read back as plain JSON data
+    result = json.loads(json.dumps(evaluate_lot(crit, lot, review="none").document()))
     suppliers = {oid: {"name": f"Entreprise {oid}", "siret": None, "sme": k % 3 == 0}
                  for k, oid in enumerate(ids)}
     now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
@@ -110,8 +112,6 @@ def child(size: int, fmt: str) -> dict:
     from spar.exports import EXPORTS
 
     c = consultation(size)
-    result = c.lots[0].result
-    _ = result.points, result.totals, result.pillar_points  # cached: part of the input
     gc.collect()
     before = _rss_kib("VmRSS")
     reset = _reset_peak()

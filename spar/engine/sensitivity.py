@@ -28,12 +28,12 @@ again through the engine (:func:`spar.analysis.compare_variants`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .criteria import PILLAR_LABELS, PILLARS
-from .scoring import RANKED, LotResult, rank_offers
+from .criteria import PILLAR_LABELS, PILLARS, CriteriaSet
+from .scoring import RANKED, LotResult, Weights, rank_offers
 from .text import fr_number, fr_percent
 
 DEFAULT_FACTOR = 2.0
@@ -213,12 +213,19 @@ class _Lines:
 
     @classmethod
     def of(cls, result: LotResult) -> "_Lines":
-        criteria, weights = result.criteria, result.weights
         order = result.order[: int(np.count_nonzero(result.status == RANKED))]
+        ids = np.array([result.lot.offer_ids[i] for i in order], dtype=object)
+        return cls.build(result.criteria, result.weights, ids, result.totals[order],
+                         result.rank[order], result.scores[order])
+
+    @classmethod
+    def build(cls, criteria: CriteriaSet, weights: Weights, ids: np.ndarray, totals: np.ndarray,
+              rank: np.ndarray, scores: np.ndarray) -> "_Lines":
+        """The lines of the ranked offers (in rank order) from their totals, ranks and
+        leaf scores — those of a result, or those a scoring stored."""
         nodes = list(criteria.root.children)
         shares = criteria.shares()
         w = np.array([shares[node.path] for node in nodes])
-        scores = result.scores[order]
         node_scores = weights.node_scores(scores, [node.path for node in nodes])
         overall = node_scores @ w
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -226,10 +233,9 @@ class _Lines:
         slope = np.where(w < 1.0, criteria.points * (node_scores - rest), 0.0)
         tie_paths = list(criteria.tie_break)
         tie = (weights.node_scores(np.nan_to_num(scores), tie_paths) if tie_paths
-               else np.zeros((len(order), 0)))
-        ids = np.array([result.lot.offer_ids[i] for i in order], dtype=object)
-        return cls(ids, result.totals[order], slope, tie, result.rank[order], w, nodes,
-                   float(criteria.points))
+               else np.zeros((len(ids), 0)))
+        return cls(ids, np.asarray(totals, dtype=np.float64), slope, tie,
+                   np.asarray(rank), w, nodes, float(criteria.points))
 
     def first_win(self, k: int, direction: int, leader: np.ndarray,
                   others: np.ndarray) -> tuple[float, np.ndarray] | None:
@@ -353,6 +359,23 @@ def pair_stability(result: LotResult) -> list[dict[str, Any]]:
     Each pair is looked at alone: other offers may pass either of them sooner.
     """
     return _pairs(_Lines.of(result))
+
+
+def stored_pairs(criteria: CriteriaSet, entries: Sequence[Mapping[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """:func:`pair_stability` of a stored scoring, from its entries (SPEC §4, rank order):
+    their totals, ranks and leaf scores, without scoring again."""
+    ranked = [e for e in entries if e["status"] == RANKED]
+    weights = Weights.of(criteria)
+    column = {leaf.path: j for j, leaf in enumerate(weights.leaves)}
+    scores = np.zeros((len(ranked), len(weights.leaves)))
+    for k, entry in enumerate(ranked):
+        for leaf in entry.get("breakdown") or ():
+            scores[k, column[leaf["criterion"]]] = leaf["score"]
+    return _pairs(_Lines.build(criteria, weights,
+                               np.array([e["id"] for e in ranked], dtype=object),
+                               np.array([e["total"] for e in ranked], dtype=np.float64),
+                               np.array([e["rank"] for e in ranked]), scores))
 
 
 def _pairs(lines: _Lines) -> list[dict[str, Any]]:

@@ -52,8 +52,9 @@ class Evaluation:
         return analyse_result(self.result)
 
     def document(self, lazy: bool = False) -> dict[str, Any]:
-        """The record of the scoring: SPEC §4's object, with the warnings and the
-        robustness analysis, so the auditor later reads what the buyer saw.
+        """The record of the scoring: SPEC §4's object, with the warnings, the
+        robustness analysis and the parameters the methods applied (defaults
+        included), so the auditor later reads what the buyer saw.
 
         ``lazy``: offers (and their breakdowns) are built as a writer reads them, for
         streaming a large lot; otherwise the document is plain JSON data, to store.
@@ -68,6 +69,8 @@ class Evaluation:
             "warnings": self.warnings,
             "offers": offers if lazy else list(offers),
             "sensitivity": self.sensitivity,
+            # the methods' parameters, defaults included, as this scoring applied them
+            "parameters": result.criteria.parameters(),
         }
 
 

@@ -38,13 +38,19 @@ def _lot_export(session, lot) -> LotExport:
 
 
 def bundle(session, consultation) -> ConsultationExport:
-    """The whole consultation as the export functions read it."""
+    """The whole consultation as the export functions read it: the criteria with the
+    parameters its scorings applied (defaults included, stored with each scoring), so a
+    default changed since does not change what the criteria are said to be."""
+    lots = [_lot_export(session, lot) for lot in consultation.lots]
+    criteria = criteria_of(consultation.criteria_set)
+    applied = next((lot.result["parameters"] for lot in lots
+                    if lot.result is not None and lot.result.get("parameters")), None)
     return ConsultationExport(
         reference=consultation.reference, title=consultation.title,
         buyer=consultation.organisation.name, category=consultation.criteria_set.category,
         deadline=consultation.deadline, published_at=consultation.published_at,
-        criteria=criteria_of(consultation.criteria_set),
-        lots=[_lot_export(session, lot) for lot in consultation.lots])
+        criteria=criteria if applied is None else criteria.with_parameters(applied),
+        lots=lots)
 
 
 def export(uow, principal: Principal, reference: str, fmt: str, *,

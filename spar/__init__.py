@@ -39,6 +39,9 @@ def create_app(config: dict[str, Any] | None = None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    from .services.audit_signing import keyring
+
+    keyring(app.config)  # a malformed SPAR_AUDIT_KEY stops the start, not the first write
     Database().init_app(app)
     counter = RedisCounter(app.config["REDIS_URL"]) if app.config["REDIS_URL"] else MemoryCounter()
     app.extensions["spar.rate_limiter"] = RateLimiter(counter, app.config["SELF_ASSESSMENT_LIMIT"],

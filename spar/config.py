@@ -25,6 +25,8 @@ ENVIRONMENT = {
     "SPAR_REVIEW_BUDGET": ("REVIEW_BUDGET", float),
     "SPAR_CRITERIA_DIR": ("CRITERIA_DIR", str),
     "SPAR_OCDS_PREFIX": ("OCDS_PREFIX", str),
+    "SPAR_AUDIT_KEY": ("AUDIT_KEY", str),
+    "SPAR_AUDIT_TRUSTED_KEYS": ("AUDIT_TRUSTED_KEYS", str),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -39,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_BUDGET": 0.10,
     "CRITERIA_DIR": None,
     "OCDS_PREFIX": "ocds-spar00",
+    "AUDIT_KEY": None,  # Ed25519 seed (hex) signing the audit log; None: the public demo key
+    "AUDIT_TRUSTED_KEYS": None,  # former public keys (hex, comma-separated) still trusted
     "CLOCK": None,  # an object with now() -> aware datetime; None: the system clock
 }
 

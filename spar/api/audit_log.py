@@ -24,7 +24,15 @@ class AuditQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     verify = fields.Boolean(load_default=False,
-                            metadata={"description": "vérifier aussi toute la chaîne"})
+                            metadata={"description": "vérifier aussi toute la chaîne, ses "
+                                      "signatures et chaque enregistrement contre l'empreinte "
+                                      "que le journal en garde"})
+    checkpoint = fields.List(
+        fields.String(validate=validate.Length(max=100)), validate=validate.Length(max=50),
+        load_default=list,
+        metadata={"description": "tête signée conservée par le contrôleur, sous la forme "
+                  "TAILLE:EMPREINTE (répétable) : la vérification dit si le journal la "
+                  "contient toujours (fin supprimée ou chaîne réécrite sinon)"})
 
 
 class AuditEntrySchema(Schema):
@@ -40,6 +48,23 @@ class AuditEntrySchema(Schema):
     details = fields.Dict()
     prev_hash = fields.String(required=True)
     entry_hash = fields.String(required=True)
+    key_id = fields.String(allow_none=True, metadata={"description": "clé qui a signé"})
+    signature = fields.String(allow_none=True, metadata={
+        "description": "signature Ed25519 de la tête du journal après cette entrée"})
+
+
+class SignedHeadSchema(Schema):
+    log = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "nombre d'entrées couvertes"})
+    head = fields.String(required=True, metadata={"description": "empreinte de la dernière"})
+    timestamp = fields.String(required=True)
+    algorithm = fields.String(required=True)
+    key_id = fields.String(required=True)
+    signature = fields.String(required=True, metadata={
+        "description": "Ed25519 sur le JSON canonique {log, size, head, timestamp}"})
+    public_key = fields.String(allow_none=True)
+    demo_key = fields.Boolean(required=True, metadata={
+        "description": "vrai : clé de démonstration publique, sans valeur probante"})
 
 
 class AuditPageSchema(Schema):
@@ -47,7 +72,9 @@ class AuditPageSchema(Schema):
     total = fields.Integer(required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
-    chain = fields.Dict(allow_none=True)
+    chain = fields.Dict(allow_none=True, metadata={
+        "description": "avec verify : intact, checked, first_broken, head (tête signée), "
+                       "demo_key, records, record_problems, record_problem_count, checkpoints"})
 
 
 @blp.route("/audit-log")
@@ -58,4 +85,16 @@ class AuditLog(MethodView):
     @blp.response(200, AuditPageSchema)
     def get(self, query):
         """Les entrées du journal, filtrées par consultation, auteur et période, par pages."""
+        query["checkpoints"] = audit_views.parse_kept(query.pop("checkpoint"))
         return audit_views.page(uow(), principal(), **query)
+
+
+@blp.route("/audit-log/checkpoint")
+class Checkpoint(MethodView):
+    @requires("auditor", "admin")
+    @blp.doc(security=SECURED)
+    @blp.response(200, SignedHeadSchema)
+    def get(self):
+        """La dernière tête signée du journal, à conserver hors de spar : elle prouvera plus
+        tard que le journal n'a été ni tronqué ni réécrit (``checkpoint=TAILLE:EMPREINTE``)."""
+        return audit_views.checkpoint(uow(), principal())

@@ -31,14 +31,23 @@ class IdempotencyHeaderSchema(Schema):
 
 
 class OfferReceiptSchema(Schema):
-    id = fields.String(required=True)
+    """The receipt (accusé de réception, SPEC §6.1)."""
+
+    offer = fields.String(required=True, metadata={"description": "identifiant de l'offre"})
+    id = fields.String(required=True, metadata={"description": "le même (compatibilité)"})
     consultation = fields.String(required=True)
     lot = fields.String(required=True)
     siret = fields.String(required=True)
-    submitted_at = fields.String(required=True)
-    content_sha256 = fields.String(required=True)
-    replaces = fields.String(allow_none=True)
-    warnings = fields.List(fields.Dict())
+    submitted_at = fields.String(required=True, metadata={"description": "reçue le (UTC)"})
+    content_sha256 = fields.String(required=True, metadata={
+        "description": "SHA-256 du JSON canonique de l'offre : {\"answers\", \"evidence\"}, "
+                       "clés triées, sans espaces (séparateurs « , » et « : »), UTF-8 non "
+                       "échappé"})
+    audit_entry_hash = fields.String(required=True, allow_none=True, metadata={
+        "description": "empreinte de l'entrée du journal d'audit qui a enregistré le dépôt"})
+    replaces = fields.String(allow_none=True, metadata={"description": "offre remplacée"})
+    warnings = fields.List(fields.Dict(), metadata={
+        "description": "ce qui rendrait l'offre irrégulière à la date limite"})
     deadline = fields.String(required=True)
 
 
@@ -91,6 +100,17 @@ class Offers(MethodView):
         """Les offres : acheteurs et contrôleurs après la date limite ; une entreprise, les
         siennes seulement."""
         return offers.list_offers(uow(), principal(), reference)
+
+
+@blp.route("/offers/<offer_id>/receipt")
+class Receipt(MethodView):
+    @requires("supplier", "buyer", "auditor")
+    @blp.doc(security=SECURED)
+    @blp.response(200, OfferReceiptSchema)
+    def get(self, offer_id: str):
+        """L'accusé de réception d'une offre, à nouveau : pour l'entreprise qui l'a remise ;
+        pour l'acheteur et les contrôleurs de l'organisation après la date limite."""
+        return offers.receipt(uow(), principal(), offer_id)
 
 
 @blp.route("/offers/<offer_id>/marks/<criterion>")

@@ -20,7 +20,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
-    engine = create_engine(url, **kwargs)
+    # never write SQL parameters (a sealed offer's answers) into an error or a log
+    engine = create_engine(url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (Boolean, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import Document, UTCDateTime
@@ -102,6 +102,10 @@ class Offer(Base):
     __table_args__ = (
         UniqueConstraint("siret", "idempotency_key"),
         Index("ix_offers_lot_siret", "lot_id", "siret"),
+        # one current offer per supplier and lot, whatever races the service loses
+        Index("ux_offers_current", "lot_id", "siret", unique=True,
+              sqlite_where=text("superseded_at IS NULL"),
+              postgresql_where=text("superseded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -180,10 +184,12 @@ class ReviewDecision(Base):
 
 
 class AuditEntry(Base):
-    """One entry of the hash-chained audit log."""
+    """One entry of the hash-chained audit log. ``signature`` signs the log's head as it
+    stood once this entry was written (a signed tree head: size, hash, time)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_consultation", "consultation"),)
+    __table_args__ = (Index("ix_audit_consultation", "consultation"),
+                      Index("ix_audit_target", "target"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -197,3 +203,5 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(Document)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    signature: Mapped[str | None] = mapped_column(String(128))

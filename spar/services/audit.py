@@ -1,8 +1,10 @@
 """The hash-chained audit log: every write, and every read of sealed content.
 
 Each entry holds the hash of the one before it, so altering, removing or
-reordering any row breaks the chain from that row on; :func:`verify` finds the
-first broken entry.
+reordering any row breaks the chain from that row on; each is signed as the head of
+the log when written (:mod:`.audit_signing`), so a chain rewritten without the key is
+found too, and a head kept outside the database (:func:`checkpoint`) finds a
+truncated tail. :func:`verify` finds the first broken entry.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from ..db.models import AuditEntry
+from . import locks
+from .audit_signing import ALGORITHM, LOG_NAME, Keyring, keyring
 from .principal import Principal
 
 GENESIS = "0" * 64
@@ -48,9 +52,8 @@ def record(uow, principal: Principal, action: str, *, target: str | None = None,
            content: Any = None, details: dict[str, Any] | None = None) -> AuditEntry:
     """Append an entry in the caller's transaction (committed with the change it records)."""
     session = uow.session
-    if session.get_bind().dialect.name == "postgresql":
-        # one writer at a time, or two entries could chain to the same predecessor
-        session.execute(text("SELECT pg_advisory_xact_lock(5170001)"))
+    # one writer at a time, or two entries could chain to the same predecessor
+    locks.serialise(session, locks.AUDIT_LOG)
     last = session.execute(select(AuditEntry.id, AuditEntry.entry_hash)
                            .order_by(AuditEntry.id.desc()).limit(1)).first()
     entry_id = (last.id + 1) if last else 1
@@ -64,17 +67,26 @@ def record(uow, principal: Principal, action: str, *, target: str | None = None,
                        organisation_id=organisation_id or principal.organisation_id,
                        content_sha256=content_sha, details=details, prev_hash=prev)
     entry.entry_hash = entry_hash_of(entry)
+    keys = keyring(uow.settings)
+    entry.key_id = keys.key_id
+    entry.signature = keys.sign(entry.id, entry.entry_hash, entry.at.isoformat())
     session.add(entry)
     session.flush()
     return entry
 
 
-def verify(session) -> tuple[int, dict[str, Any] | None]:
-    """Walk the chain: (entries checked, None) or the first broken entry with why."""
+def verify(session, keys: Keyring) -> tuple[int, dict[str, Any] | None, AuditEntry | None]:
+    """Walk the chain: (entries checked, the first broken entry with why or None, the head).
+
+    Entries written before the log was signed may be unsigned; from the first signed one
+    on every entry must carry a trusted key's signature, and so must the head."""
     prev = GENESIS
     expected_id = 1
     checked = 0
-    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
+    signing = False
+    head = None
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
+    for entry in session.execute(query).scalars():
         problem = None
         if entry.id != expected_id:
             problem = f"entrée {expected_id} manquante (la suivante est la {entry.id})"
@@ -82,13 +94,63 @@ def verify(session) -> tuple[int, dict[str, Any] | None]:
             problem = "ne suit pas l'entrée précédente (entrée supprimée, déplacée ou modifiée)"
         elif entry_hash_of(entry) != entry.entry_hash:
             problem = "contenu modifié après écriture"
+        elif entry.signature or signing:
+            signing = True
+            why = keys.check(entry.key_id, entry.signature, entry.id, entry.entry_hash,
+                             entry.at.isoformat())
+            if why:
+                problem = f"{why} : chaîne réécrite depuis cette entrée, ou signature retirée"
         if problem:
-            return checked, {"id": entry.id, "action": entry.action, "at": entry.at.isoformat(),
-                             "problem": problem}
+            return checked, _broken(entry, problem), head
         prev = entry.entry_hash
         expected_id += 1
         checked += 1
-    return checked, None
+        head = entry
+    if head is not None and not head.signature:
+        return checked - 1, _broken(head, "tête du journal non signée : rien n'ancre la "
+                                          "chaîne (une écriture suivante la signera)"), head
+    return checked, None, head
+
+
+def _broken(entry: AuditEntry, problem: str) -> dict[str, Any]:
+    return {"id": entry.id, "action": entry.action, "at": entry.at.isoformat(),
+            "problem": problem}
+
+
+def signed_head(entry: AuditEntry, keys: Keyring) -> dict[str, Any]:
+    """The signed tree head an entry carries, as an auditor exports and keeps it."""
+    return {"log": LOG_NAME, "size": entry.id, "head": entry.entry_hash,
+            "timestamp": entry.at.isoformat(), "algorithm": ALGORITHM,
+            "key_id": entry.key_id, "signature": entry.signature,
+            "public_key": keys.public_hex if entry.key_id == keys.key_id else None,
+            "demo_key": keys.demo and entry.key_id == keys.key_id}
+
+
+def checkpoint(session, keys: Keyring) -> dict[str, Any] | None:
+    """The latest signed head of the log (None while it is empty or not yet signed)."""
+    head = session.execute(select(AuditEntry).where(AuditEntry.signature.is_not(None))
+                           .order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
+    return None if head is None else signed_head(head, keys)
+
+
+def check_kept(session, keys: Keyring, kept: dict[str, Any]) -> str | None:
+    """None when the log still holds the head an auditor kept (``size`` and ``head``, and
+    when given its ``signature``), else what went wrong."""
+    size, head = kept["size"], kept["head"]
+    if kept.get("signature"):
+        why = keys.check(kept.get("key_id"), kept["signature"], size, head,
+                         str(kept.get("timestamp", "")))
+        if why:
+            return f"point de contrôle conservé {why} : il ne vient pas de ce service"
+    entry = session.get(AuditEntry, size)
+    if entry is None:
+        count = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        return (f"journal tronqué : le point de contrôle conservé couvre {size} entrée(s), la "
+                f"base n'en a plus que {count}")
+    if entry.entry_hash != head:
+        return (f"chaîne réécrite : l'entrée {size} ne correspond plus au point de contrôle "
+                "conservé")
+    return None
 
 
 def entries(session, *, organisation_id: int | None = None, consultation: str | None = None,
@@ -119,4 +181,5 @@ def as_dict(entry: AuditEntry) -> dict[str, Any]:
             "consultation": entry.consultation, "organisation_id": entry.organisation_id,
             "content_sha256": entry.content_sha256,
             "details": entry.details, "prev_hash": entry.prev_hash,
-            "entry_hash": entry.entry_hash}
+            "entry_hash": entry.entry_hash, "key_id": entry.key_id,
+            "signature": entry.signature}

@@ -10,6 +10,7 @@ from ..db.models import Mark, Offer
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from . import audit
+from .audit_records import mark_content
 from .clock import paris_time
 from .consultations import is_closed, owned
 from .criteria_sets import criteria_of
@@ -93,8 +94,7 @@ def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
         audit.record(uow, principal, "mark.set", target=f"offer:{public_id}/{path}",
                      consultation=consultation.reference,
                      organisation_id=consultation.organisation_id,
-                     content={"offer": public_id, "criterion": path, "mark": float(mark),
-                              "justification": justification})
+                     content=mark_content(public_id, path, mark, justification))
         uow.commit()
         return {"offer": public_id, "criterion": path, "mark": float(mark),
                 "level": level_label(leaf, mark), "justification": justification,

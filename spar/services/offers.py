@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from datetime import timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..db.models import Consultation, Lot, Mark, Offer
+from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from ..engine.scoring import IRREGULAR, score_lot
-from . import audit
+from . import audit, locks
+from .audit_records import offer_content
 from .clock import paris_time
 from .consultations import find_lot, is_closed, visible
 from .criteria_sets import criteria_of
@@ -46,42 +50,78 @@ def _irregularity_warnings(criteria, offer: dict) -> list[dict[str, Any]]:
     return [r for r in result.reasons[0] if r.get("input") not in buyer_inputs]
 
 
+#: A submission that loses a race the lock did not cover is tried again, after a short
+#: random pause so that the losers do not collide again; each round one of them wins.
+ATTEMPTS = 8
+PAUSE = 0.02  # seconds, at most, times the attempt's number
+#: PostgreSQL's answers to a lost race besides a unique violation: deadlock, serialisation.
+_RACE_STATES = {"40P01", "40001"}
+
+
+def _lost_race(error: DBAPIError) -> bool:
+    return (isinstance(error, IntegrityError)
+            or getattr(error.orig, "sqlstate", None) in _RACE_STATES)
+
+
 def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
            idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
-    """Store an offer (or return the one a retried key already stored): (receipt, created)."""
+    """Store an offer (or return the one a retried key already stored): (receipt, created).
+
+    One supplier's submissions take turns (:mod:`.locks`), so a retry sent while the
+    first request is still running waits for it and replays its receipt, and two offers
+    sent at once leave one in force: the later. The database holds the same line (one
+    current offer per supplier and lot, one offer per supplier and key); should a race
+    slip past the lock, the losing submission is run again and sees the winner."""
     if principal.role != "supplier":
         raise Forbidden("seules les entreprises soumettent des offres")
+    for attempt in range(ATTEMPTS):
+        try:
+            return _submit_once(uow, principal, reference, data, idempotency_key)
+        except DBAPIError as exc:
+            if not _lost_race(exc):
+                raise
+        time.sleep(random.uniform(0, PAUSE) * (attempt + 1))
+    raise Conflict("envois simultanés de la même offre : réessayez avec la même "
+                   "Idempotency-Key")
+
+
+def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any],
+                 idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
     with uow:
+        locks.serialise(uow.session, locks.SUPPLIER, principal.siret)
         consultation = visible(uow.session, principal, reference)
         try:
             lot = find_lot(consultation, data["lot"])
         except NotFound as exc:
             raise Invalid(exc.message, {"lot": [exc.message]}) from None
-        content = {"consultation": reference, "lot": lot.lot_id, "answers": data["answers"],
-                   "evidence": data.get("evidence") or {}}
+        content = offer_content(data["answers"], data.get("evidence") or {})
         digest = audit.content_hash(content)
         if idempotency_key:
             existing = uow.session.execute(select(Offer).where(
                 Offer.siret == principal.siret, Offer.idempotency_key == idempotency_key)
             ).scalar_one_or_none()
             if existing is not None:
-                if existing.content_hash != digest:
+                if existing.content_hash != digest or existing.lot_id != lot.id:
                     raise Conflict("cette clé Idempotency-Key a déjà servi pour une autre offre ; "
                                    "utilisez une nouvelle clé pour une nouvelle offre",
                                    {"Idempotency-Key": ["déjà utilisée"]})
-                return receipt(existing, consultation, []), False
+                return _receipt(uow.session, existing), False
         now = uow.now()
         if now >= consultation.deadline:
             raise Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
                            "est passée : offre non enregistrée")
         criteria = criteria_of(consultation.criteria_set)
-        offer_doc = {"id": "offre", "answers": data["answers"], "evidence": content["evidence"]}
         try:
-            warnings = _irregularity_warnings(criteria, offer_doc)
+            warnings = _irregularity_warnings(criteria, {"id": "offre", **content})
         except AnswersError as exc:
             raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
                           answers_problems(exc.problems)) from None
         previous = current_offer(uow.session, lot, principal.siret)
+        if previous is not None:
+            # out of force before its successor is written: the database allows one current
+            # offer per supplier and lot
+            previous.superseded_at = now
+            uow.session.flush()
         offer = Offer(
             public_id="o-" + secrets.token_hex(6), lot_id=lot.id, siret=principal.siret,
             supplier_name=data.get("supplier_name") or principal.name or principal.siret,
@@ -91,28 +131,73 @@ def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
         uow.session.add(offer)
         uow.session.flush()
         if previous is not None:
-            previous.superseded_at = now
             previous.superseded_by = offer.id
         # the log keeps the hash, never the sealed content
-        audit.record(uow, principal, "offer.replace" if previous else "offer.submit",
-                     target=f"offer:{offer.public_id}", consultation=reference,
-                     organisation_id=consultation.organisation_id, content=content,
-                     details={"lot": lot.lot_id, "siret": principal.siret,
-                              "replaces": previous.public_id if previous else None})
+        entry = audit.record(uow, principal, "offer.replace" if previous else "offer.submit",
+                             target=f"offer:{offer.public_id}", consultation=reference,
+                             organisation_id=consultation.organisation_id, content=content,
+                             details={"lot": lot.lot_id, "siret": principal.siret,
+                                      "replaces": previous.public_id if previous else None})
         uow.commit()
-        return receipt(offer, consultation, warnings, previous), True
+        return _receipt_of(offer, lot, consultation, entry.entry_hash, previous, warnings), True
 
 
-def receipt(offer: Offer, consultation: Consultation, warnings: list,
-            previous: Offer | None = None) -> dict[str, Any]:
-    """The acknowledgement a supplier keeps: what was received, when, and its hash."""
+def _receipt_of(offer: Offer, lot: Lot, consultation: Consultation, entry_hash: str | None,
+                previous: Offer | None, warnings: list) -> dict[str, Any]:
+    """The acknowledgement a supplier keeps (SPEC §6.1): what was received, when, its
+    hash, and the audit entry that recorded it; the same whenever it is asked again."""
     return {
-        "id": offer.public_id, "consultation": consultation.reference, "lot": offer.lot.lot_id
-        if offer.lot else None, "siret": offer.siret, "submitted_at": offer.submitted_at.isoformat(),
-        "content_sha256": offer.content_hash,
+        "offer": offer.public_id, "id": offer.public_id, "consultation": consultation.reference,
+        "lot": lot.lot_id, "siret": offer.siret,
+        "submitted_at": offer.submitted_at.isoformat(), "content_sha256": offer.content_hash,
+        "audit_entry_hash": entry_hash,
         "replaces": previous.public_id if previous else None, "warnings": warnings,
         "deadline": consultation.deadline.astimezone(timezone.utc).isoformat(),
     }
+
+
+def _receipt(session, offer: Offer) -> dict[str, Any]:
+    """A stored offer's receipt, rebuilt from what was stored."""
+    lot = offer.lot
+    consultation = lot.consultation
+    previous = session.execute(select(Offer).where(
+        Offer.lot_id == offer.lot_id, Offer.siret == offer.siret,
+        Offer.superseded_by == offer.id)).scalar_one_or_none()
+    entry_hash = session.execute(
+        select(AuditEntry.entry_hash).where(
+            AuditEntry.target == f"offer:{offer.public_id}",
+            AuditEntry.action.in_(("offer.submit", "offer.replace")))
+        .order_by(AuditEntry.id).limit(1)).scalar_one_or_none()
+    criteria = criteria_of(consultation.criteria_set)
+    warnings = _irregularity_warnings(criteria, {"id": "offre", **offer_content(
+        offer.answers, offer.evidence)})
+    return _receipt_of(offer, lot, consultation, entry_hash, previous, warnings)
+
+
+def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
+    """An offer's receipt again: for the company that submitted it, at any time; for the
+    buyer and the auditors of the consultation's organisation, once the deadline passed.
+    Anyone else is told the offer does not exist."""
+    if principal.role not in ("supplier", "buyer", "auditor"):
+        raise Forbidden("accusé de réception réservé à l'entreprise qui a remis l'offre, à "
+                        "l'acheteur et aux contrôleurs")
+    unknown = NotFound(f"offre « {offer_id} » inconnue")
+    with uow:
+        offer = uow.session.execute(select(Offer).where(Offer.public_id == offer_id)
+                                    ).scalar_one_or_none()
+        if offer is None:
+            raise unknown
+        consultation = offer.lot.consultation
+        if principal.role == "supplier":
+            if offer.siret != principal.siret:
+                raise unknown
+        else:
+            if consultation.organisation_id != principal.organisation_id:
+                raise unknown
+            if not is_closed(consultation, uow.now()):
+                raise Forbidden("offres scellées jusqu'à la date limite "
+                                f"({paris_time(consultation.deadline)})")
+        return _receipt(uow.session, offer)
 
 
 def current_offer(session, lot: Lot, siret: str) -> Offer | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..db.models import Offer, ReviewDecision, Scoring
 from ..pipeline import offer_features
 from . import audit
+from .audit_records import decision_content
 from .clock import paris_time
 from .consultations import is_closed
 from .criteria_sets import criteria_of
@@ -97,8 +98,8 @@ def decide(uow, principal: Principal, public_id: str, decision: str, comment: st
         audit.record(uow, principal, "review.decide", target=f"offer:{public_id}",
                      consultation=consultation.reference,
                      organisation_id=consultation.organisation_id,
-                     content={"offer": public_id, "decision": decision, "comment": comment,
-                              "scoring": scoring.public_id})
+                     content=decision_content(public_id, decision, comment,
+                                              scoring.public_id))
         uow.commit()
         return _view(offer, scoring, entry, _decisions(uow.session, offer))
 

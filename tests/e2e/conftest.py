@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -42,6 +43,8 @@ class Service:
     url: str
     log: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    #: the environment its commands run with (``spar audit verify`` on the same database)
+    env: dict[str, str] = field(default_factory=dict)
 
     def call(self, method: str, path: str, who: str | None, expect: int | None = None,
              **kwargs) -> requests.Response:
@@ -104,13 +107,13 @@ def _tokens(env: dict) -> dict[str, str]:
     return out
 
 
-def _own_control_socket(tmp: Path) -> list[str]:
+def _own_control_socket(socket_path: Path) -> list[str]:
     """Recent gunicorn opens a control socket, by default one per user (~/.gunicorn): give
-    this run its own, so that parallel runs and a developer's server never collide."""
+    each instance its own, so that parallel runs and a developer's server never collide."""
     from gunicorn.config import KNOWN_SETTINGS
 
     if any(setting.name == "control_socket" for setting in KNOWN_SETTINGS):
-        return ["--control-socket", str(tmp / "gunicorn.ctl")]
+        return ["--control-socket", str(socket_path)]
     return []
 
 
@@ -123,7 +126,7 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(url + "/api/v1/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting, or busy
             pass
         time.sleep(0.2)
     pytest.fail(f"gunicorn ne répond pas après {READY_WITHIN:.0f} s :\n"
@@ -140,39 +143,67 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def service(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
+def _environment(tmp: Path, url: str, workers: int) -> dict[str, str]:
+    return {**os.environ, "SPAR_DATABASE_URL": url, "SPAR_INSTANCE_PATH": str(tmp / "instance"),
+            "SPAR_WORKERS": str(workers), "SPAR_THREADS": "4", "SPAR_REVIEW_SAMPLE_RATE": "0",
+            "PYTHONUNBUFFERED": "1"}
+
+
+@contextmanager
+def _gunicorns(tmp: Path, instances: int, workers: int):
+    """``instances`` gunicorns on one fresh database, each on its own port with its own
+    log; yields their Services (sharing the cast's tokens). All are stopped at the end."""
     url, drop = _database(tmp)
-    port = _free_port()
-    env = {**os.environ, "SPAR_DATABASE_URL": url, "SPAR_INSTANCE_PATH": str(tmp / "instance"),
-           "SPAR_WORKERS": "2", "SPAR_THREADS": "4", "SPAR_REVIEW_SAMPLE_RATE": "0",
-           "SPAR_BIND": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
-    log = tmp / "gunicorn.log"
-    process = None
+    env = _environment(tmp, url, workers)
+    processes: list[subprocess.Popen] = []
     try:
         _spar(env, "db", "upgrade")
         tokens = _tokens(env)
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "wsgi:app", "--config", "gunicorn.conf.py",
-                 *_own_control_socket(tmp)],
-                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        running = Service(f"http://127.0.0.1:{port}", log, tokens)
-        _wait_until_ready(running.url, process, log)
+        running = []
+        for n in range(instances):
+            port = _free_port()
+            log = tmp / f"gunicorn-{n}.log"
+            with log.open("wb") as sink:
+                processes.append(subprocess.Popen(
+                    [str(BIN / "gunicorn"), "wsgi:app", "--config", "gunicorn.conf.py",
+                     *_own_control_socket(tmp / f"gunicorn-{n}.ctl"),
+                     "--bind", f"127.0.0.1:{port}"],
+                    cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                    start_new_session=True))
+            running.append(Service(f"http://127.0.0.1:{port}", log, tokens, env))
+        for service, process in zip(running, processes):  # they start side by side
+            _wait_until_ready(service.url, process, service.log)
         yield running
     finally:
-        if process is not None:
+        for process in processes:
             _stop(process)
         drop()
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    with _gunicorns(tmp_path_factory.mktemp("e2e"), instances=1, workers=2) as (running,):
+        yield running
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """What spar runs on in production, as near as one machine gets: two instances on
+    PostgreSQL; on the embedded SQLite, one instance with two workers."""
+    instances = 2 if POSTGRES_URL else 1
+    with _gunicorns(tmp_path_factory.mktemp("cluster"), instances=instances,
+                    workers=2) as running:
+        yield running
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """A failed test shows what gunicorn wrote (its access log and any traceback)."""
     report = yield
-    service = item.funcargs.get("service") if hasattr(item, "funcargs") else None
-    if report.failed and isinstance(service, Service) and service.log.exists():
-        report.sections.append(("gunicorn", service.log.read_text(errors="replace")[-20000:]))
+    funcargs = getattr(item, "funcargs", {})
+    services = [funcargs.get("service"), *funcargs.get("cluster", [])]
+    for service in services:
+        if report.failed and isinstance(service, Service) and service.log.exists():
+            report.sections.append((f"gunicorn {service.url}",
+                                    service.log.read_text(errors="replace")[-20000:]))
     return report

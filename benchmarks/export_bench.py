@@ -112,6 +112,7 @@ def child(size: int, fmt: str) -> dict:
     from spar.exports import EXPORTS
 
     c = consultation(size)
+    _ = EXPORTS[fmt].render  # its libraries (openpyxl, reportlab) load before the measure
     gc.collect()
     before = _rss_kib("VmRSS")
     reset = _reset_peak()

@@ -1,7 +1,9 @@
 """Score breakdown as an XLSX workbook, written with openpyxl's write-only mode.
 
 Sheets: *Consultation* (identity of the consultation, the criteria and each
-scoring), *Classement* (one row per offer: rank, status, total and pillar points),
+scoring; *Notation* for a lot ``spar score`` scored, with no consultation),
+*Classement* (one row per offer: rank, status, total and pillar points, whether it is
+to be examined or abnormally low, the buyer's decision, reasons and notes),
 *Critères* (the tree with weights and effective shares) and *Détail* (one row per
 offer × criterion, split over *Détail 2*, *Détail 3*… past Excel's 1,048,576 rows).
 Numbers stay numbers with a number format, which Excel and LibreOffice show in
@@ -100,18 +102,19 @@ def _criteria_rows(crit) -> list[tuple[str, Any, str | None]]:
 
 
 def _lot_rows(lot: LotExport) -> list[tuple[str, Any, str | None]]:
+    name = f"Lot {lot.lot_id}" if lot.lot_id else "Lot"  # offline, the file may name none
     rows: list[tuple[str, Any, str | None]] = []
     if lot.title:
-        rows.append((f"Lot {lot.lot_id}", lot.title, None))
-    rows.append((f"Lot {lot.lot_id} : estimation", lot.estimate, MONEY))
+        rows.append((name, lot.title, None))
+    rows.append((f"{name} : estimation", lot.estimate, MONEY))
     if not lot.scored:
-        return rows + [(f"Lot {lot.lot_id} : notation", NOT_SCORED, None)]
+        return rows + [(f"{name} : notation", NOT_SCORED, None)]
     if lot.scoring_id is not None:
-        rows.append((f"Lot {lot.lot_id} : notation", str(lot.scoring_id), None))
+        rows.append((f"{name} : notation", str(lot.scoring_id), None))
     if lot.scored_at is not None:
-        rows.append((f"Lot {lot.lot_id} : notée le (Paris)", _naive_paris(lot.scored_at), DATE))
-    rows.append((f"Lot {lot.lot_id} : moteur", lot.engine, None))
-    rows += [(f"Lot {lot.lot_id} : avertissement", w, None) for w in lot.warnings]
+        rows.append((f"{name} : notée le (Paris)", _naive_paris(lot.scored_at), DATE))
+    rows.append((f"{name} : moteur", lot.engine, None))
+    rows += [(f"{name} : avertissement", w, None) for w in lot.warnings]
     return rows
 
 

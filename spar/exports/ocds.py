@@ -6,8 +6,9 @@ with its lots and each lot's ``awardCriteria`` (top-level criteria, their
 percentage weights and minimum scores), the bids (status, value, rank, the lot)
 with per-lot statistics including the abnormally-low counts (only the offers the
 lot's abnormally-low rules flagged), and one pending award per scored lot for the
-proposed winner. Everything is read from the stored scoring (SPEC §4.1). Bids and parties are written one at
-a time, so the export streams. Validate with :mod:`spar.exports.ocds_validation`.
+proposed winner. Everything is read from the stored scoring (SPEC §4.1). Bids and
+parties are written one at a time, so the export streams. Validate with
+:mod:`spar.exports.ocds_validation`.
 """
 
 from __future__ import annotations

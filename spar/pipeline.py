@@ -51,27 +51,31 @@ class Evaluation:
         """How solid the ranking is (:func:`spar.engine.sensitivity.analyse_result`)."""
         return analyse_result(self.result)
 
-    def document(self, lazy: bool = False) -> dict[str, Any]:
+    def document(self, lazy: bool = False, analysed: bool = True) -> dict[str, Any]:
         """The record of the scoring: SPEC §4's object, with the warnings, the
         robustness analysis and the parameters the methods applied (defaults
         included), so the auditor later reads what the buyer saw.
 
         ``lazy``: offers (and their breakdowns) are built as a writer reads them, for
         streaming a large lot; otherwise the document is plain JSON data, to store.
+        ``analysed=False`` leaves the robustness analysis out, for a writer that does
+        not show it (a breakdown in CSV or XLSX).
         """
         result = self.result
         offers = OfferEntries(result, self.review, breakdown="lazy" if lazy else True)
-        return {
+        doc = {
             "criteria": result.criteria.identity,
             "engine": result.engine,
             "lot": result.lot.lot_id,
             "points": float(result.criteria.points),
             "warnings": self.warnings,
             "offers": offers if lazy else list(offers),
-            "sensitivity": self.sensitivity,
-            # the methods' parameters, defaults included, as this scoring applied them
-            "parameters": result.criteria.parameters(),
         }
+        if analysed:
+            doc["sensitivity"] = self.sensitivity
+        # the methods' parameters, defaults included, as this scoring applied them
+        doc["parameters"] = result.criteria.parameters()
+        return doc
 
 
 def evaluate_lot(criteria: CriteriaSet, lot: Lot, *, review: str = "model",

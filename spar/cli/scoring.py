@@ -115,11 +115,7 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
 def write_result(evaluation, fmt: str, output: str | None) -> int | None:
     """Write a scored lot in ``fmt`` with the writers of the service's exports; the number
     of breakdown rows for csv and xlsx."""
-    from ..exports.breakdown_csv import csv_chunks
-    from ..exports.breakdown_xlsx import offline_identity, workbook_chunks
     from ..exports.bundle import LotExport
-    from ..exports.json_stream import iter_json
-    from ..exports.scoring_json import result_json
     from ..exports.table import write_table
 
     if fmt == "table":
@@ -128,7 +124,7 @@ def write_result(evaluation, fmt: str, output: str | None) -> int | None:
         return None
     lot = evaluation.result.lot
     exported = LotExport(lot_id=lot.lot_id or "", title=None, estimate=lot.estimate,
-                         result=evaluation.document(lazy=True))
+                         result=evaluation.document(lazy=True, analysed=fmt == "json"))
     count = [0]
 
     def counted(progress):
@@ -140,11 +136,19 @@ def write_result(evaluation, fmt: str, output: str | None) -> int | None:
 
     with _progress(evaluation.result) as progress, \
             _opened(output, binary=True, spool=fmt == "xlsx") as stream:
+        # each format loads only its own writer (openpyxl for a workbook)
         if fmt == "json":
+            from ..exports.json_stream import iter_json
+            from ..exports.scoring_json import result_json
+
             chunks = iter_json(result_json(exported))
         elif fmt == "csv":
+            from ..exports.breakdown_csv import csv_chunks
+
             chunks = csv_chunks(None, [exported], counted(progress))
         else:
+            from ..exports.breakdown_xlsx import offline_identity, workbook_chunks
+
             chunks = workbook_chunks(offline_identity(evaluation.result.criteria, exported),
                                      evaluation.result.criteria, [exported], None,
                                      counted(progress))

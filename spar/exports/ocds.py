@@ -23,7 +23,7 @@ from spar.engine.text import fr_number, fr_percent
 
 from .bundle import ConsultationExport, LotExport, abnormally_low, answer, exclusion_reasons
 from .errors import ExportError
-from .french import as_datetime, method_text
+from .french import as_datetime, low_price_rule_text, method_text
 from .json_stream import iter_json
 
 #: A placeholder prefix, shaped like a registered one; the service passes its
@@ -213,6 +213,16 @@ def _bids(c: ConsultationExport) -> Iterator[dict[str, Any]]:
             yield bid
 
 
+def _low_price_note(criteria: CriteriaSet) -> str:
+    """Which rules the abnormally-low count is of — they alone count, not the review model
+    nor the audit sample, which ask for a look without saying anything of the price."""
+    rules = " ; ".join(low_price_rule_text(r.method, dict(r.params))
+                       for r in criteria.low_price_rules) or "aucune règle"
+    return (f"offres signalées comme anormalement basses par les règles du jeu de critères "
+            f"({rules}), soumises à l'examen de l'acheteur ; les signalements du modèle de "
+            "revue et du tirage au sort de contrôle n'en sont pas")
+
+
 def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
     out = []
     for lot in c.lots:
@@ -231,9 +241,7 @@ def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
             ("disqualifiedBids", n - len(valid), None,
              "offres irrégulières, éliminées ou rejetées après examen"),
             ("bidders", len({party_id(lot, entry) for entry in entries}), None, None),
-            ("abnormallyLowBids", len(low), None,
-             "offres signalées comme anormalement basses par les règles de détection du jeu "
-             "de critères, soumises à l'examen de l'acheteur"),
+            ("abnormallyLowBids", len(low), None, _low_price_note(c.criteria)),
             ("tendersAbnormallyLow", sum(1 for entry in low if lot.rejected(entry)), None,
              "offres rejetées comme anormalement basses après examen"),
         ]

@@ -1,31 +1,29 @@
 """Export benchmark: time and peak memory of the streaming exports for large lots.
 
 Each (size, format) is measured in a fresh subprocess, so peaks do not mix: the
-child builds and scores a lot of ``size`` offers × 20 criteria, notes its resident
-memory, resets the kernel's peak counter when it can (``/proc/self/clear_refs``),
-then drains the export into a temporary file and reports the time, the bytes
-written, the peak RSS of the export alone and the process's ``ru_maxrss``.
-"Flat memory" means the export's own peak barely moves from 10,000 to 100,000
-offers while its output grows tenfold.
+child builds, scores and stores (as plain JSON data, the way the service reads it back)
+a lot of ``size`` offers × 20 criteria, notes its resident memory, resets the kernel's
+peak counter when it can (``/proc/self/clear_refs``), then drains the export of that
+stored scoring into a temporary file and reports the time, the bytes written, the peak
+RSS of the export alone and the process's ``ru_maxrss``. "Flat memory" means the
+export's own peak barely moves from 10,000 to 100,000 offers while its output grows
+tenfold. ("RSS avant" includes the stored result itself: about 2 GB for 100,000 offers.)
 
 Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
 [--formats csv xlsx json]``.
 
-Measured on the shared 2-core development machine (export peak = VmHWM − VmRSS
-after scoring; prices are uniform over 8,000–15,000 €, so 17 % of the offers are
-flagged as abnormally low)::
+Measured on the shared 2-core development machine, loaded by other work (export peak
+= VmHWM − VmRSS after storing; prices are uniform over 8,000–15,000 €, so 17 % of the
+offers are flagged as abnormally low)::
 
     format  offres   s     Mo écrits  pic export
-    csv      10000   3.5     37.8      0.9 Mio
-    csv     100000  38.0    380.1      0.2 Mio
-    json     10000   6.4     58.8      2.0 Mio
-    json    100000  65.5    588.6     13.0 Mio
-    xlsx     10000  27.5     21.2      1.8 Mio
-    xlsx    100000 303.0    213.4     13.0 Mio
+    csv      10000   1.2     37.8      0.3 Mio
+    csv     100000  12.7    380.1      0.3 Mio
+    json     10000   6.6     59.6      0.3 Mio
+    json    100000  65.1    595.8      0.3 Mio
+    xlsx     10000  25.9     21.2      0.4 Mio
 
-The 13 Mio of JSON and XLSX at 100,000 offers are the reasons of the 17,000
-flagged offers, which the engine words and keeps once read; the rest is flat.
-XLSX time is openpyxl's (about 150 µs per row of 18 cells, with lxml).
+XLSX time is openpyxl's (about 130 µs per row of 18 cells, with lxml).
 """
 
 from __future__ import annotations
@@ -66,11 +64,12 @@ def criteria_text() -> str:
 
 
 def consultation(size: int):
-    """A one-lot consultation of ``size`` offers with random answers, scored."""
+    """A one-lot consultation of ``size`` offers with random answers, scored and stored:
+    the export reads the stored result, as the service's does."""
     from spar.criteria_file import load_criteria_text
     from spar.engine.answers import lot_from_columns
-    from spar.engine.scoring import score_lot
     from spar.exports.bundle import ConsultationExport, LotExport
+    from spar.pipeline import evaluate_lot
 
     crit = load_criteria_text(criteria_text(), "bench.yaml")
     assert len(crit.leaves) == LEAVES
@@ -79,7 +78,8 @@ def consultation(size: int):
     columns = {name: rng.uniform(0, 100, size) for name in crit.inputs()}
     columns["price"] = rng.uniform(8_000, 15_000, size)
     lot = lot_from_columns(crit, ids, columns, lot_id="1")
-    result = score_lot(crit, lot)
+    # what the service stores, read back as plain JSON data
+    result = json.loads(json.dumps(evaluate_lot(crit, lot, review="none").document()))
     suppliers = {oid: {"name": f"Entreprise {oid}", "siret": None, "sme": k % 3 == 0}
                  for k, oid in enumerate(ids)}
     now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
@@ -110,8 +110,7 @@ def child(size: int, fmt: str) -> dict:
     from spar.exports import EXPORTS
 
     c = consultation(size)
-    result = c.lots[0].result
-    _ = result.points, result.totals, result.pillar_points  # cached: part of the input
+    _ = EXPORTS[fmt].render  # its libraries (openpyxl, reportlab) load before the measure
     gc.collect()
     before = _rss_kib("VmRSS")
     reset = _reset_peak()

@@ -4,8 +4,8 @@ Run: ``.venv/bin/python benchmarks/review_bench.py [--lot 1000] [--batch 100000]
 
 (a) one lot of ``--lot`` offers, scored by the engine (not counted): the features
     alone (``frame_from_result`` + ``compute_features``), then adding the
-    always-on rules (``review_result(model=None)``), the shipped model's scores,
-    and the full ``review_result`` (explanations of the flagged offers too);
+    always-on rules (``review_lot(model=None)``), the shipped model's scores,
+    and the full ``review_lot`` (explanations of the flagged offers too);
 (b) a batch of ``--batch`` offers in synthetic lots of about five (generated
     first, not timed): the same stages, each one vectorised over the batch;
 (c) loading the shipped model: in a fresh interpreter (scikit-learn import
@@ -74,7 +74,7 @@ def one_lot(n: int, seed: int = 7):
 
 
 def bench_lot(n: int, repeat: int, model) -> None:
-    from spar.review import review_result
+    from spar.review import review_lot
     from spar.review.features import compute_features
     from spar.review.frame import frame_from_result
 
@@ -84,15 +84,13 @@ def bench_lot(n: int, repeat: int, model) -> None:
         compute_features(frame_from_result(score_lot(criteria, lot), self_marks))
 
     def rules():
-        return review_result(score_lot(criteria, lot), model=None, self_marks=self_marks)
+        return review_lot(score_lot(criteria, lot), model=None, self_marks=self_marks)
 
     def scores():
-        model.score(rules().matrix)
+        model.score(rules().features.matrix)
 
     def full():
-        result = score_lot(criteria, lot)
-        review_result(result, model=model, self_marks=self_marks)
-        return result
+        return review_lot(score_lot(criteria, lot), model=model, self_marks=self_marks)
 
     scoring = best_time(lambda: score_lot(criteria, lot), repeat)
     model_scores = full().model_scores
@@ -100,7 +98,7 @@ def bench_lot(n: int, repeat: int, model) -> None:
     print(f"(a) un lot de {n} offres ({flagged} signalées par le modèle) — notation du lot "
           f"seule {scoring * 1e3:.1f} ms, non comprise ci-dessous :")
     for name, fn in (("caractéristiques seules", features), ("+ règles", rules),
-                     ("+ score du modèle", scores), ("+ explications (review_result)", full)):
+                     ("+ score du modèle", scores), ("+ explications (review_lot)", full)):
         t = best_time(fn, repeat) - scoring
         print(f"    {name:<34} {t * 1e3:8.1f} ms   pic mémoire {peak_memory(fn):7.1f} Mio")
 

@@ -174,25 +174,25 @@ def floor(criteria_path: Path, offers_path: Path) -> float:
 
 
 def score_to_table(criteria_path: Path, offers_path: Path, out: Path) -> None:
-    """What ``spar score CRITERIA OFFERS --output out`` does, in process."""
+    """What ``spar score CRITERIA OFFERS --review none --output out`` does, in process."""
     from spar.criteria_file import load_criteria
-    from spar.engine.scoring import score_lot
+    from spar.exports.table import write_table
     from spar.offers_file import read_offers
-    from spar.result_files import write_table
+    from spar.pipeline import evaluate_lot
 
     criteria = load_criteria(criteria_path)
     offers = read_offers(offers_path, criteria)
-    result = score_lot(criteria, offers.lot)
+    evaluation = evaluate_lot(criteria, offers.lot, review="none")
     with open(out, "w", encoding="utf-8") as stream:
-        write_table(result, stream)
+        write_table(evaluation, stream)
 
 
 def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float]:
     """Where the in-process time goes, one run: file reading, engine, table."""
     import spar.offers_file as offers_file
     from spar.criteria_file import load_criteria
-    from spar.engine.scoring import score_lot
-    from spar.result_files import write_table
+    from spar.exports.table import write_table
+    from spar.pipeline import evaluate_lot
 
     spent = {"lot_from_columns": 0.0}
     real = offers_file.lot_from_columns
@@ -210,15 +210,15 @@ def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float
         criteria = load_criteria(criteria_path)
         lot = offers_file.read_offers(offers_path, criteria).lot
         read = time.perf_counter()
-        result = score_lot(criteria, lot)
+        evaluation = evaluate_lot(criteria, lot, review="none")
         scored = time.perf_counter()
         with open(out, "w", encoding="utf-8") as stream:
-            write_table(result, stream)
+            write_table(evaluation, stream)
         written = time.perf_counter()
     finally:
         offers_file.lot_from_columns = real
     return {"read": read - start - spent["lot_from_columns"],
-            "lot_from_columns": spent["lot_from_columns"], "score_lot": scored - read,
+            "lot_from_columns": spent["lot_from_columns"], "evaluate_lot": scored - read,
             "table": written - scored}
 
 
@@ -235,19 +235,18 @@ def best_of(repeat: int, fn, *args) -> float:
 # the subprocesses measure one thing each from a fresh interpreter, so ru_maxrss is theirs
 CHILD = """
 import resource, sys, time
+from spar.cli.scoring import write_result
 from spar.criteria_file import load_criteria
-from spar.engine.scoring import score_lot
 from spar.offers_file import read_offers
-from spar.result_files import write_breakdown_csv
+from spar.pipeline import evaluate_lot
 criteria_path, offers_path, mode, out = sys.argv[1:5]
 start = time.perf_counter()
 criteria = load_criteria(criteria_path)
-result = score_lot(criteria, read_offers(offers_path, criteria).lot)
+evaluation = evaluate_lot(criteria, read_offers(offers_path, criteria).lot, review="none")
 scored = time.perf_counter()
 rows = 0
-if mode == "breakdown":
-    with open(out, "w", encoding="utf-8", newline="") as stream:
-        rows = write_breakdown_csv(result, stream)
+if mode == "breakdown":  # what spar score --format csv --output does
+    rows = write_result(evaluation, "csv", out)
 done = time.perf_counter()
 print(scored - start, done - scored, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -302,7 +301,8 @@ def main() -> None:
         print("  où va le temps (un essai) : " + " · ".join(
             f"{name} {seconds:.3f} s" for name, seconds in split.items()))
         print("    read = lecture pandas + ids, lots, SIRET (spar/offers_file.py) ; "
-              "lot_from_columns, score_lot = moteur ; table = spar/result_files.py")
+              "lot_from_columns, evaluate_lot = moteur (spar/pipeline.py) ; "
+              "table = spar/exports/table.py")
 
         score_s, _, _, rss_score = child(criteria_path, offers_path, "score", tmp / "x")
         score2_s, write_s, rows, rss_breakdown = child(criteria_path, offers_path, "breakdown",

@@ -470,6 +470,8 @@ def _check_node(ck: _Checker, raw, path: Path_, parent_path: str, parent_pillar:
         ok = False
     if method is None:
         return None
+    if getattr(method, "CAUTION", None):
+        ck.add(path + ("method",), method.CAUTION, "warning")
     params = ck.params(method.PARAMETERS, raw, path, LEAF_KEYS)
     if params is None:
         return None

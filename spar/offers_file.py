@@ -3,9 +3,11 @@ of one lot.
 
 JSON is ``{"offers": [...]}`` (or a bare list). CSV and XLSX have one row per offer
 with the columns ``id``, ``supplier``, ``siret``, ``lot`` (optional), one per input
-(``|`` between the items of a list) and ``evidence.<input>``. A CSV may come from a
-French spreadsheet: ``;`` separator, decimal comma, UTF-8 with or without BOM, or
-Windows-1252 from an old Excel (read, with a note).
+(``|`` between the items of a list) and ``evidence.<input>``; an empty cell is a
+missing answer, except in a labels column, where it claims no label (as ``[]`` does in
+JSON). A CSV may come from a French spreadsheet: ``;`` separator, decimal comma (a
+number whose dot may separate thousands, ``79.800``, is refused as ambiguous), UTF-8
+with or without BOM, or Windows-1252 from an old Excel (read, with a note).
 
 Every problem of a file is collected before anything is refused: unknown columns,
 malformed answers (each naming the offer, the input and why), invalid SIRET…
@@ -44,6 +46,9 @@ READABLE = {"answers": "réponses lues par les critères",
 #: Kinds of answer pandas may parse as numbers; the others are read as text.
 NUMERIC_KINDS = frozenset({"number", "mark"})
 DELIMITERS = (";", ",", "\t")
+#: A number whose dots may all be thousands separators: ``79.800``, ``1.234.567``.
+THOUSANDS_DOTS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class _Table:
     first_line: int  # the line (CSV) or row (XLSX) of the first offer
     numbered: str = "ligne"  # what first_line counts: lines, rows or offers
     problems: list[OffersProblem] = field(default_factory=list)
+    decimal_comma: bool = False  # a French CSV: a dot in a number is ambiguous
 
 
 # --------------------------------------------------------------------------- entry point
@@ -324,7 +330,8 @@ def _read_csv(data: bytes, criteria: CriteriaSet, notes: list[str], file: str) -
             columns[name] = series.tolist()
     places = [f"colonne n° {k + 1}" for k in range(len(header))]
     return _Table(header, places, header_no, columns, len(frame), first_line=header_no + 1,
-                  problems=_unnamed_filled(header, places, header_no, unnamed))
+                  problems=_unnamed_filled(header, places, header_no, unnamed),
+                  decimal_comma=delimiter == ";")
 
 
 def _ragged_lines(text: str, delimiter: str, width: int) -> list[OffersProblem]:
@@ -467,6 +474,13 @@ def _lot_from_table(table: _Table, criteria: CriteriaSet, lot: str | None,
     problems.extend(siret_problems)
     inputs = criteria.inputs()
     raw = {name: pick(name) for name in inputs if name in table.columns}
+    if table.decimal_comma:
+        problems.extend(_dotted_numbers(raw, criteria, ids))
+    for name in evidence_inputs(criteria):
+        if name in raw:
+            # a spreadsheet has no other way to say "no label": an empty cell of a labels
+            # column is the empty list a JSON file writes, so both give the same result
+            raw[name] = [[] if _blank(cell) else cell for cell in raw[name]]
     evidence = {name: pick(EVIDENCE_PREFIX + name) for name in evidence_inputs(criteria)
                 if EVIDENCE_PREFIX + name in table.columns}
     try:
@@ -478,6 +492,36 @@ def _lot_from_table(table: _Table, criteria: CriteriaSet, lot: str | None,
     if problems:
         raise OffersFileError(file, problems)
     return result
+
+
+def _dotted_numbers(raw: dict[str, Any], criteria: CriteriaSet, ids: list[str]
+                    ) -> list[OffersProblem]:
+    """Numbers with a dot in a CSV that writes them the French way (``;``, decimal comma).
+
+    There, ``79.800`` may be 79,8 or 79 800: read as 79,8 it silently moved an offer
+    from rank 5 to rank 1. A number whose dots could all separate thousands (groups of
+    three digits) is refused, naming the offer, the column and the value, as one with
+    both a dot and a comma (``84.500,00``) already is; ``1.5`` can only mean 1,5.
+    """
+    kinds = input_kinds(criteria)
+    out = []
+    for name, cells in list(raw.items()):
+        if kinds.get(name) not in NUMERIC_KINDS or isinstance(cells, np.ndarray):
+            continue  # pandas read the whole column as numbers: no dot in it
+        # the refused cells are left out, so that nothing else is said of them
+        raw[name] = cells = list(cells)
+        for k, cell in enumerate(cells):
+            if isinstance(cell, str) and THOUSANDS_DOTS.fullmatch(cell.strip().translate(SPACES)):
+                text = cell.strip()
+                readings = [f"{text.replace('.', '')} (sans séparateur de milliers)"]
+                if text.count(".") == 1:
+                    readings.insert(0, f"{text.replace('.', ',')} (virgule décimale)")
+                out.append(OffersProblem(
+                    f"nombre ambigu « {text} » : ce fichier écrit les nombres à la française "
+                    "(séparateur « ; », virgule décimale), où un point peut séparer les "
+                    "milliers ; écrivez " + " ou ".join(readings), offer=ids[k], input=name))
+                cells[k] = None
+    return out
 
 
 def _select_lot(table: _Table, lot: str | None, ids: list[str | None]

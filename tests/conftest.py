@@ -81,3 +81,25 @@ def empty_database(database_url) -> str:
             connection.execute(table.delete())
     engine.dispose()
     return database_url
+
+
+@pytest.fixture(scope="session")
+def other_model(tmp_path_factory):
+    """A review model trained apart from the shipped one and saved as a deployment would:
+    (its folder, its version), to stand for a retrained model installed later."""
+    from spar.review import save_model
+    from spar.review.card import render_card
+    from spar.review.model import TrainingParams
+    from spar.review.synth import MECHANISMS, SynthConfig, generate, to_table
+    from spar.review.training import train_on_table
+
+    lots, seed = 150, 17
+    model = train_on_table(
+        to_table(generate(SynthConfig(lots=lots, seed=seed))), seed=seed, budget=0.3,
+        source={"kind": "synthetic", "lots": lots, "seed": seed, "mechanisms": list(MECHANISMS),
+                "description": "tests"},
+        params=TrainingParams(forest_trees=20, forest_samples=64, boosting_iterations=25,
+                              max_leaf_nodes=7, calibration_folds=2))
+    directory = tmp_path_factory.mktemp("other-model")
+    save_model(model, directory, render_card(model.metadata))
+    return directory, model.version

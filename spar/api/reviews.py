@@ -29,6 +29,7 @@ class ReviewViewSchema(Schema):
     to_review = fields.Boolean(required=True)
     sampling_probability = fields.Float(allow_none=True)
     reasons = fields.List(fields.Dict(), required=True)
+    notes = fields.List(fields.Dict(), required=True)
     model_score = fields.Float(allow_none=True)
     model_version = fields.String(allow_none=True)
     top_features = fields.List(fields.Raw(), allow_none=True)

@@ -40,6 +40,7 @@ class ReasonSchema(Schema):
 class ReviewSchema(Schema):
     flagged = fields.Boolean(required=True)
     reasons = fields.List(fields.Dict(), required=True)
+    notes = fields.List(fields.Dict())
     model_score = fields.Float(allow_none=True)
     model_version = fields.String(allow_none=True)
     top_features = fields.List(fields.Raw(), allow_none=True)

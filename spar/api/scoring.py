@@ -91,7 +91,10 @@ class RescoreReportSchema(Schema):
     engine_version = fields.String(required=True)
     reproduced = fields.Boolean(required=True)
     differences = fields.List(fields.Dict(), required=True)
-    model_compared = fields.Boolean(required=True)
+    same_model = fields.Boolean(required=True, metadata={
+        "description": "le modèle de revue d'aujourd'hui est celui de la notation"})
+    model_version = fields.Dict(required=True, metadata={
+        "description": "versions du modèle de revue : {stored, recomputed}"})
 
 
 @blp.route("/<reference>/rescore")

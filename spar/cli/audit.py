@@ -142,13 +142,24 @@ def rescore(reference: str, lot_id: str | None, fmt: str) -> None:
             verdict = "reproduite à l'identique" if report["reproduced"] else "ÉCARTS"
             click.echo(f"Notation {report['scoring']} (lot {report['lot']}, "
                        f"{report['created_at']}) : {verdict}")
+            if not report["same_model"]:
+                versions = report["model_version"]
+                click.echo(f"  Modèle de revue différent : notation faite avec "
+                           f"{_model_name(versions['stored'])}, recalculée avec "
+                           f"{_model_name(versions['recomputed'])} ; ses scores et "
+                           "signalements sont comparés comme le reste.")
             for diff in report["differences"][:20]:
                 click.echo(f"  {diff['path'] or '(document)'} : conservé {diff['stored']!r}, "
                            f"recalculé {diff['recomputed']!r} ({diff['problem']})")
-            if not report["model_compared"]:
-                click.echo("  (modèle de revue changé depuis : scores du modèle non comparés)")
+            hidden = len(report["differences"]) - 20
+            if hidden > 0:
+                click.echo(f"  … et {hidden} autre(s) écart(s) (--format json pour la liste)")
     if any(not r["reproduced"] for r in reports):
         sys.exit(1)
+
+
+def _model_name(version: str | None) -> str:
+    return f"le modèle « {version} »" if version else "les règles seules (sans modèle)"
 
 
 def register(group: click.Group) -> None:

@@ -17,6 +17,9 @@ import click
 from .criteria import load_or_fail
 
 FORMATS = ("table", "json", "csv", "xlsx")
+#: :data:`spar.pipeline.REVIEW_MODES`, written here so that ``spar --help`` loads no numpy
+#: (a test checks that the two agree).
+REVIEW_MODES = ("model", "rules", "none")
 #: Keys of a self-assessment answers file.
 ANSWERS_KEYS = ("answers", "evidence", "assumptions")
 STATUS_SELF = {"ranked": "recevable (elle serait classée)", "eliminated": "éliminée",
@@ -50,38 +53,37 @@ def _amount(ctx, param, value: str | None) -> float | None:
 
 
 # --------------------------------------------------------------------------- score
-REVIEW_MODES = ("model", "rules", "none")
-
 @click.command("score")
 @click.argument("criteria_path", metavar="CRITERIA")
 @click.argument("offers_path", metavar="OFFERS")
 @click.option("--lot", metavar="L", help="Le lot à noter quand le fichier en a plusieurs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table : classement lisible ; json : résultat complet (SPEC §4) ; csv, "
-                   "xlsx : détail par offre et par critère pour tableur (le CSV est en UTF-8 "
-                   "avec BOM, séparateur « ; » et virgule décimale, comme l'attendent Excel "
-                   "et LibreOffice en français).")
+                   "xlsx : détail par offre et par critère pour tableur, mêmes colonnes que "
+                   "les exports du service (le CSV est en UTF-8 avec BOM, séparateur « ; » et "
+                   "virgule décimale, comme l'attendent Excel et LibreOffice en français).")
 @click.option("--output", "-o", metavar="F", help="Écrire dans ce fichier plutôt que sur la "
               "sortie standard (obligatoire pour xlsx dans un terminal).")
 @click.option("--estimate", metavar="MONTANT", callback=_amount,
               help="Estimation du lot (HT), pour la règle d'offre anormalement basse "
                    "estimate_ratio.")
 @click.option("--review", type=click.Choice(REVIEW_MODES), default="model", show_default=True,
-              help="Offres à examiner : model = règles et modèle de revue (comme le service) ; "
+              help="Revue des offres : model = règles et modèle de revue (comme le service) ; "
                    "rules = règles seules (sans charger scikit-learn) ; none = seulement les "
                    "offres anormalement basses du jeu de critères.")
 def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
           output: str | None, estimate: float | None, review: str) -> None:
     """Note les offres d'un lot selon un fichier de critères, hors ligne : classement,
-    offres éliminées ou irrégulières avec leurs motifs, offres anormalement basses à
-    examiner.
+    offres éliminées ou irrégulières avec leurs motifs, offres à examiner avant
+    l'attribution (anormalement basses, signalées par le modèle de revue) et
+    observations.
 
     OFFERS est un JSON {"offers": [...]}, un CSV (séparateur « , » ou « ; », virgule
     décimale acceptée) ou un XLSX (première feuille) : une ligne par offre, colonnes id,
     supplier, siret, lot (facultative), une par réponse (listes séparées par « | ») et
     evidence.<réponse> pour les justificatifs de labels."""
-    from ..engine.scoring import score_lot
     from ..offers_file import OffersFileError, read_offers
+    from ..pipeline import evaluate_lot
 
     if fmt == "xlsx" and output is None and stdout_is_terminal():
         raise click.UsageError("le format xlsx est binaire : indiquez --output FICHIER.xlsx "
@@ -103,42 +105,69 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
             f"n'a été noté : {offers_path}") from None
     for note in offers.notes:
         click.echo(f"Note : {note}", err=True)
-    result = score_lot(crit, offers.lot)
-    if review != "none":
-        from ..review import DEFAULT_MODEL, review_result
-
-        review_result(result, model=DEFAULT_MODEL if review == "model" else None)
-    rows = _write_result(result, fmt, output)
+    evaluation = evaluate_lot(crit, offers.lot, review=review)
+    rows = write_result(evaluation, fmt, output)
     if output is not None:
         detail = f", {rows} lignes de détail" if rows is not None else ""
         click.echo(f"{len(offers.lot)} offres notées → {output} ({fmt}{detail})", err=True)
 
 
-def _write_result(result, fmt: str, output: str | None) -> int | None:
-    """Write ``result`` in ``fmt``; the number of breakdown rows for csv and xlsx."""
-    from ..result_files import write_breakdown_csv, write_breakdown_xlsx, write_json, write_table
+def write_result(evaluation, fmt: str, output: str | None) -> int | None:
+    """Write a scored lot in ``fmt`` with the writers of the service's exports; the number
+    of breakdown rows for csv and xlsx."""
+    from ..exports.bundle import LotExport
+    from ..exports.table import write_table
 
-    if fmt == "xlsx":
-        with _progress(result) as progress, _opened(output, binary=True) as stream:
-            return write_breakdown_xlsx(result, stream, progress)
-    with _opened(output, binary=False) as stream:
-        if fmt == "table":
-            write_table(result, stream)
-        elif fmt == "json":
-            with _progress(result) as progress:
-                write_json(result, stream, progress)
+    if fmt == "table":
+        with _opened(output, binary=False) as stream:
+            write_table(evaluation, stream)
+        return None
+    lot = evaluation.result.lot
+    exported = LotExport(lot_id=lot.lot_id or "", title=None, estimate=lot.estimate,
+                         result=evaluation.document(lazy=True, analysed=fmt == "json"))
+    count = [0]
+
+    def counted(progress):
+        def told(rows: int) -> None:
+            count[0] += rows
+            if progress is not None:
+                progress(rows)
+        return told
+
+    with _progress(evaluation.result) as progress, \
+            _opened(output, binary=True, spool=fmt == "xlsx") as stream:
+        # each format loads only its own writer (openpyxl for a workbook)
+        if fmt == "json":
+            from ..exports.json_stream import iter_json
+            from ..exports.scoring_json import result_json
+
+            chunks = iter_json(result_json(exported))
+        elif fmt == "csv":
+            from ..exports.breakdown_csv import csv_chunks
+
+            chunks = csv_chunks(None, [exported], counted(progress))
         else:
-            with _progress(result) as progress:
-                return write_breakdown_csv(result, stream, progress)
-    return None
+            from ..exports.breakdown_xlsx import offline_identity, workbook_chunks
+
+            chunks = workbook_chunks(offline_identity(evaluation.result.criteria, exported),
+                                     evaluation.result.criteria, [exported], None,
+                                     counted(progress))
+        for chunk in chunks:
+            stream.write(chunk)
+    return None if fmt == "json" else count[0]
 
 
 @contextmanager
-def _opened(output: str | None, binary: bool) -> Iterator[Any]:
+def _opened(output: str | None, binary: bool, spool: bool = False) -> Iterator[Any]:
     """The output stream; a file is written aside and renamed once complete, so an
-    interrupted export never leaves a truncated file behind."""
+    interrupted export never leaves a truncated file behind. ``spool``: on the standard
+    output, assemble the bytes in a temporary file first (a workbook)."""
     if output is None:
         raw = sys.stdout.buffer
+        if binary and not spool:
+            yield raw
+            raw.flush()
+            return
         if binary:
             # a workbook is assembled in a file, then copied: a zip archive closing on a
             # pipe its reader has left would spill errors instead of stopping quietly

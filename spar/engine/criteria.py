@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Mapping
 
 PILLARS = ("economic", "environmental", "social", "technical")
@@ -163,6 +163,32 @@ class CriteriaSet:
     @property
     def identity(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+    # -- parameters as applied ---------------------------------------------
+    def parameters(self) -> dict[str, Any]:
+        """Every method's parameters as this set applies them, with the defaults the
+        file left out: what a scoring stores, so that its record still reads the same
+        when a default changes in a later release (SPEC §4.1)."""
+        return {"criteria": {leaf.path: dict(leaf.params) for leaf in self.leaves},
+                "abnormally_low": [{"method": r.method, "params": dict(r.params)}
+                                   for r in self.low_price_rules]}
+
+    def with_parameters(self, parameters: Mapping[str, Any]) -> "CriteriaSet":
+        """This set — same identity, same tree — with the parameters a scoring applied
+        (:meth:`parameters`); what they do not name stays as it is."""
+        leaves = parameters.get("criteria") or {}
+
+        def rebuilt(group: Group) -> Group:
+            return replace(group, children=tuple(
+                rebuilt(child) if isinstance(child, Group)
+                else replace(child, params=dict(leaves[child.path])) if child.path in leaves
+                else child for child in group.children))
+
+        rules = self.low_price_rules
+        stored = parameters.get("abnormally_low")
+        if stored is not None and [r.get("method") for r in stored] == [r.method for r in rules]:
+            rules = tuple(LowPriceRule(r["method"], dict(r["params"])) for r in stored)
+        return replace(self, root=rebuilt(self.root), low_price_rules=rules)
 
 
 def canonical_json(document: Mapping[str, Any]) -> str:

@@ -81,39 +81,28 @@ def _weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
 class OfferReasons(Sequence):
     """One list of reasons (dicts) per offer, each reason worded when it is first read.
 
-    Reads as a list of lists: ``reasons[i]`` is offer ``i``'s list, kept once built,
-    so appending to it works. Reasons are recorded by batch — the offers a rule or a
-    gate caught, and how to word the reason of one of them — so a lot of 100,000
-    offers pays neither for 100,000 empty lists nor for French sentences nobody reads.
+    Reads as a list of lists: ``reasons[i]`` is offer ``i``'s list, kept once built.
+    Reasons are recorded by batch — the offers a rule or a gate caught, and how to
+    word the reason of one of them — so a lot of 100,000 offers pays neither for
+    100,000 empty lists nor for French sentences nobody reads. Batches are added
+    while a result is built; a result once returned is never added to.
     """
 
     def __init__(self, n: int):
         self._n = n
         self._batches: list[tuple[np.ndarray, Callable[[int], dict[str, Any]]]] = []
-        self._codes: list[str | None] = []
         self._built: dict[int, list[dict[str, Any]]] = {}
         self._index: dict[int, list[int]] | None = None
 
-    def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]],
-            code: str | None = None) -> None:
-        """Give every offer where ``mask`` is true the reason ``reason(i)``; ``code``, when
-        given, lets :meth:`with_code` find these offers without wording any reason."""
+    def add(self, mask: np.ndarray, reason: Callable[[int], dict[str, Any]]) -> None:
+        """Give every offer where ``mask`` is true the reason ``reason(i)``."""
         if not mask.any():
             return
         for i, built in self._built.items():
             if mask[i]:
                 built.append(reason(i))
         self._batches.append((mask, reason))
-        self._codes.append(code)
         self._index = None
-
-    def with_code(self, code: str) -> np.ndarray:
-        """True for every offer given a reason recorded with ``code``."""
-        out = np.zeros(self._n, dtype=bool)
-        for (mask, _), batch_code in zip(self._batches, self._codes):
-            if batch_code == code:
-                out |= mask
-        return out
 
     def any(self) -> np.ndarray:
         """True for every offer with at least one reason."""
@@ -169,9 +158,13 @@ def _local_weights(group: Group, share: float):
             yield child.path, weight
 
 
-@dataclass
+@dataclass(frozen=True)
 class LotResult:
-    """Everything a scoring decided, as arrays over the offers of the lot."""
+    """Everything a scoring decided, as arrays over the offers of the lot.
+
+    Built once by :func:`score_lot` and never changed afterwards: the review of the
+    offers is an object of its own (:mod:`spar.review`), beside this one.
+    """
 
     criteria: CriteriaSet
     lot: Lot
@@ -179,25 +172,15 @@ class LotResult:
     status: np.ndarray  # object: ranked / eliminated / irregular
     rank: np.ndarray  # int, 0 when not ranked
     scores: np.ndarray  # (n, m) final leaf scores, NaN for irregular offers
+    points: np.ndarray  # (n, m) points per leaf, NaN for irregular offers
+    totals: np.ndarray  # (n,) the sum of each offer's leaf points: ranked and shown
     stats_first: list[dict[str, float]]  # per leaf, the first-pass statistics
     stats_final: list[dict[str, float]]  # per leaf, over the remaining offers
-    reasons: Sequence[list[dict[str, Any]]]  # an OfferReasons, or any list of lists
-    flags: Sequence[list[dict[str, Any]]]
+    reasons: OfferReasons  # why irregular or eliminated
+    flags: OfferReasons  # the lot's abnormally-low rules (SPEC §2.4)
     order: np.ndarray  # display order: ranked, then eliminated, then irregular
     warnings: list[str] = field(default_factory=list)
-    model_scores: np.ndarray | None = None
-    model_version: str | None = None
-    model_explanations: list | None = None  # per offer, the features that raised its score
     engine: str = VERSION
-
-    @cached_property
-    def points(self) -> np.ndarray:
-        """(n, m) points per leaf."""
-        return self.scores * (self.criteria.points * self.weights.leaf_share)
-
-    @cached_property
-    def totals(self) -> np.ndarray:
-        return self.points.sum(axis=1)
 
     @cached_property
     def max_points(self) -> np.ndarray:
@@ -220,9 +203,8 @@ class LotResult:
 
     @property
     def flagged(self) -> np.ndarray:
-        if isinstance(self.flags, OfferReasons):
-            return self.flags.any()
-        return np.array([bool(f) for f in self.flags], dtype=bool)
+        """True for the offers an abnormally-low rule of the lot flagged."""
+        return self.flags.any()
 
 
 def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
@@ -359,7 +341,7 @@ def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
             warnings.append("Règle estimate_ratio non appliquée : le lot n'a pas d'estimation.")
             continue
         found = get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate)
-        flags.add(found.mask, found.reason, code="abnormally_low")
+        flags.add(found.mask, found.reason)
     return flags
 
 
@@ -384,7 +366,9 @@ def score_lot(criteria: CriteriaSet, lot: Lot) -> LotResult:
                 scores[:, j] = column
     scores[irregular] = np.nan
 
-    totals = _weighted_sum(scores, criteria.points * weights.leaf_share)
+    # one total: what ranks an offer is what every report shows, to the last bit
+    points = scores * (criteria.points * weights.leaf_share)
+    totals = points.sum(axis=1)
     tie_paths = list(criteria.tie_break)
     # NaN for irregular offers, which rank_offers never looks at
     tie_scores = weights.node_scores(scores, tie_paths) if tie_paths else np.zeros((n, 0))
@@ -398,5 +382,5 @@ def score_lot(criteria: CriteriaSet, lot: Lot) -> LotResult:
 
     warnings: list[str] = []
     flags = _flags(criteria, lot, competing, warnings)
-    return LotResult(criteria, lot, weights, status, rank, scores, stats_first, stats_final,
-                     reasons, flags, order, warnings)
+    return LotResult(criteria, lot, weights, status, rank, scores, points, totals, stats_first,
+                     stats_final, reasons, flags, order, warnings)

@@ -28,12 +28,13 @@ again through the engine (:func:`spar.analysis.compare_variants`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .criteria import PILLAR_LABELS, PILLARS
-from .scoring import RANKED, LotResult, rank_offers
+from .criteria import PILLAR_LABELS, PILLARS, CriteriaSet
+from .methods import get_method
+from .scoring import RANKED, LotResult, Weights, rank_offers
 from .text import fr_number, fr_percent
 
 DEFAULT_FACTOR = 2.0
@@ -57,6 +58,9 @@ ASSUMPTIONS = (
 # rounding: two offers with identical node scores must never be reported as
 # separable by a weight change.
 _SLOPE_EPS = 1e-12
+# A crossing within this share (relative) of 0 or 1 is at the end of the range: the lines
+# are not read past it, the lot is scored there.
+_EDGE = 1e-9
 
 
 def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
@@ -79,6 +83,7 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
     effective = effective_weights(result, factor)
     lines = _Lines.of(result)
     stability = _stability(lines, fragile_points)
+    cautions = method_cautions(result)
     out: dict[str, Any] = {
         "criteria": result.criteria.identity,
         "engine": result.engine,
@@ -90,10 +95,28 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
         "assumptions": list(ASSUMPTIONS),
         "effective_weights": effective,
         "stability": stability,
-        "warnings": effective["warnings"] + stability["warnings"],
+        "warnings": effective["warnings"] + stability["warnings"] + cautions,
     }
     if pairs:
         out["pairs"] = _pairs(lines)
+    return out
+
+
+def method_cautions(result: LotResult) -> list[str]:
+    """What the scoring methods say of this lot (``lot_caution`` of their modules): a
+    formula that gives all of a criterion's points on a difference of a cent, say."""
+    out = []
+    ranked = result.status == RANKED
+    for j, leaf in enumerate(result.weights.leaves):
+        caution = getattr(get_method(leaf.method), "lot_caution", None)
+        if caution is None:
+            continue
+        column = result.lot.columns[leaf.input]
+        count = int(np.count_nonzero(ranked & ~result.missing(leaf.input)))
+        text = caution(result.stats_final[j], count, float(result.max_points[j])) \
+            if isinstance(column, np.ndarray) else None
+        if text:
+            out.append(f"{leaf.label} ({leaf.path}) : {text}.")
     return out
 
 
@@ -210,15 +233,23 @@ class _Lines:
     shares: np.ndarray  # (K,) declared top-level shares
     nodes: list  # the top-level nodes
     points: float  # the set's scale
+    node_scores: np.ndarray  # (r, K) each offer's score on each top-level criterion
 
     @classmethod
     def of(cls, result: LotResult) -> "_Lines":
-        criteria, weights = result.criteria, result.weights
         order = result.order[: int(np.count_nonzero(result.status == RANKED))]
+        ids = np.array([result.lot.offer_ids[i] for i in order], dtype=object)
+        return cls.build(result.criteria, result.weights, ids, result.totals[order],
+                         result.rank[order], result.scores[order])
+
+    @classmethod
+    def build(cls, criteria: CriteriaSet, weights: Weights, ids: np.ndarray, totals: np.ndarray,
+              rank: np.ndarray, scores: np.ndarray) -> "_Lines":
+        """The lines of the ranked offers (in rank order) from their totals, ranks and
+        leaf scores — those of a result, or those a scoring stored."""
         nodes = list(criteria.root.children)
         shares = criteria.shares()
         w = np.array([shares[node.path] for node in nodes])
-        scores = result.scores[order]
         node_scores = weights.node_scores(scores, [node.path for node in nodes])
         overall = node_scores @ w
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -226,19 +257,20 @@ class _Lines:
         slope = np.where(w < 1.0, criteria.points * (node_scores - rest), 0.0)
         tie_paths = list(criteria.tie_break)
         tie = (weights.node_scores(np.nan_to_num(scores), tie_paths) if tie_paths
-               else np.zeros((len(order), 0)))
-        ids = np.array([result.lot.offer_ids[i] for i in order], dtype=object)
-        return cls(ids, result.totals[order], slope, tie, result.rank[order], w, nodes,
-                   float(criteria.points))
+               else np.zeros((len(ids), 0)))
+        return cls(ids, np.asarray(totals, dtype=np.float64), slope, tie,
+                   np.asarray(rank), w, nodes, float(criteria.points), node_scores)
 
     def first_win(self, k: int, direction: int, leader: np.ndarray,
                   others: np.ndarray) -> tuple[float, np.ndarray] | None:
-        """The smallest share change in ``direction`` after which the first place is
-        no longer exactly ``leader``, and who is first just past it; None if within
-        [0, 1] it never changes.
+        """The smallest share change in ``direction`` after which an offer first now is
+        no longer first, and who is first just past it; None if within [0, 1] none is.
 
         ``leader`` are the offers ranked first now (several when they share the
-        rank); if their slopes differ, they split at a change of 0.
+        rank); if their slopes differ, they split at a change of 0. A crossing at
+        the end of the range (a share of 0 or 1), or past it by a rounding, has no
+        "past": the lot is scored at that share instead, ties and tie-breaks
+        included, and the change counts only if a leader is no longer first there.
         """
         if self.shares[k] >= 1.0:
             return None
@@ -253,10 +285,28 @@ class _Lines:
                           / speed[catching])
         split = leader.size > 1 and np.ptp(s[leader]) > _SLOPE_EPS * self.points
         t = 0.0 if split else float(when.min(initial=np.inf))
-        if t > room * (1 + 1e-12):
+        if np.isinf(t):
             return None
+        if t >= room * (1 - _EDGE):
+            first = self._first_at_edge(k, direction)
+            return None if set(leader) <= set(first) else (room, first)
         level = np.concatenate([leader, others[when <= t + 1e-12 * max(t, 1.0)]])
         return t, self._first_beyond(level, s)
+
+    def totals_at_edge(self, k: int, direction: int) -> np.ndarray:
+        """Every ranked offer's total with criterion ``k`` at a share of 1 (``direction``
+        > 0) or 0, scored from the node scores rather than read off the lines, whose
+        extrapolation to the end leaves rounding that can make two equal offers differ."""
+        if direction > 0:
+            return self.points * self.node_scores[:, k]
+        rest = np.arange(len(self.shares)) != k
+        w = self.shares[rest]
+        return self.points * (self.node_scores[:, rest] * (w / w.sum())).sum(axis=1)
+
+    def _first_at_edge(self, k: int, direction: int) -> np.ndarray:
+        rank, _ = rank_offers(self.totals_at_edge(k, direction), self.tie,
+                              np.ones(len(self.ids), dtype=bool))
+        return np.flatnonzero(rank == 1)
 
     def _first_beyond(self, candidates: np.ndarray, s: np.ndarray) -> np.ndarray:
         """Among offers level now, those ahead just past this point (SPEC §2.3 ties)."""
@@ -322,13 +372,17 @@ def _change(lines: _Lines, k: int, direction: int, found) -> dict[str, Any]:
     """One found change as the output writes it; the lines of the old and new winners
     cross at ``total_at_change``."""
     t, winners = found
-    d = direction * t
-    share = float(lines.shares[k] + d)
-    at = lines.base[winners[0]] + d * lines.slope[winners[0], k]
+    room = 1.0 - lines.shares[k] if direction > 0 else lines.shares[k]
+    if t >= room:  # at the end of the range: a share of exactly 0 or 1, scored there
+        share = 1.0 if direction > 0 else 0.0
+        at = lines.totals_at_edge(k, direction)[winners[0]]
+    else:
+        share = min(max(float(lines.shares[k] + direction * t), 0.0), 1.0)
+        at = lines.base[winners[0]] + direction * t * lines.slope[winners[0], k]
     return {
         "share": share,
         "weight_points": share * lines.points,
-        "change_points": d * lines.points,
+        "change_points": (share - float(lines.shares[k])) * lines.points,
         "winner": [str(x) for x in lines.ids[winners]],
         "total_at_change": float(at),
     }
@@ -355,6 +409,23 @@ def pair_stability(result: LotResult) -> list[dict[str, Any]]:
     return _pairs(_Lines.of(result))
 
 
+def stored_pairs(criteria: CriteriaSet, entries: Sequence[Mapping[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """:func:`pair_stability` of a stored scoring, from its entries (SPEC §4, rank order):
+    their totals, ranks and leaf scores, without scoring again."""
+    ranked = [e for e in entries if e["status"] == RANKED]
+    weights = Weights.of(criteria)
+    column = {leaf.path: j for j, leaf in enumerate(weights.leaves)}
+    scores = np.zeros((len(ranked), len(weights.leaves)))
+    for k, entry in enumerate(ranked):
+        for leaf in entry.get("breakdown") or ():
+            scores[k, column[leaf["criterion"]]] = leaf["score"]
+    return _pairs(_Lines.build(criteria, weights,
+                               np.array([e["id"] for e in ranked], dtype=object),
+                               np.array([e["total"] for e in ranked], dtype=np.float64),
+                               np.array([e["rank"] for e in ranked]), scores))
+
+
 def _pairs(lines: _Lines) -> list[dict[str, Any]]:
     r, K = lines.slope.shape
     if r < 2 or K < 2:
@@ -367,7 +438,13 @@ def _pairs(lines: _Lines) -> list[dict[str, Any]]:
         room = 1.0 - lines.shares if direction > 0 else lines.shares
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(speed > _SLOPE_EPS * lines.points, gap[:, None] / speed, np.inf)
-        t[(t > room * (1 + 1e-12)) | (lines.shares >= 1.0)] = np.inf
+        t[:, lines.shares >= 1.0] = np.inf
+        # a crossing at the end of the range (or past it by a rounding) holds only if,
+        # scored there, the lower offer is ahead of the upper one, tie-break included
+        for p, k in zip(*np.nonzero(np.isfinite(t) & (t >= room * (1 - _EDGE)))):
+            edge = lines.totals_at_edge(k, direction)[[p, p + 1]]
+            rank, _ = rank_offers(edge, lines.tie[[p, p + 1]], np.ones(2, dtype=bool))
+            t[p, k] = room[k] if rank.tolist() == [2, 1] else np.inf
         found[direction] = t * lines.points
     both = np.minimum(found[-1], found[1])
     best_k = np.argmin(both, axis=1)

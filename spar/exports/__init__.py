@@ -20,16 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any, Callable, Iterable, Iterator
 
-from .breakdown_csv import breakdown_csv
-from .breakdown_xlsx import breakdown_xlsx
 from .bundle import ConsultationExport, LotExport
 from .errors import ExportError
-from .letter import letter_json, letter_pdf
-from .ocds import ocds_release_package
-from .rao_pdf import rao_pdf
-from .scoring_json import scoring_json
 
 __all__ = ["EXPORTS", "Export", "ExportError", "ConsultationExport", "LotExport",
            "get_export"]
@@ -40,7 +35,9 @@ class Export:
     """One export format: how to render it and how to serve it."""
 
     format: str
-    render: Callable[..., bytes | Iterable[bytes]]
+    #: ``module:function`` of the render, imported when first used: ``spar score`` writing
+    #: a CSV must not pay for loading the PDF and workbook libraries
+    target: str
     media_type: str
     extension: str
     #: what the downloaded file is called after the consultation reference
@@ -50,6 +47,11 @@ class Export:
     required: tuple[str, ...] = ()
     #: keyword options it accepts besides (None means the default)
     optional: tuple[str, ...] = ()
+
+    @property
+    def render(self) -> Callable[..., bytes | Iterable[bytes]]:
+        module, function = self.target.split(":")
+        return getattr(import_module(f"{__name__}.{module}"), function)
 
     def __call__(self, consultation: ConsultationExport, **options: Any) -> Iterator[bytes]:
         """The export as byte chunks; ExportError for a missing or unknown option
@@ -71,22 +73,22 @@ class Export:
 
 
 EXPORTS: dict[str, Export] = {e.format: e for e in (
-    Export("csv", breakdown_csv, "text/csv; charset=utf-8", "csv", "detail-notes",
-           "détail des notes, une ligne par offre et par critère"),
-    Export("xlsx", breakdown_xlsx,
+    Export("csv", "breakdown_csv:breakdown_csv", "text/csv; charset=utf-8", "csv",
+           "detail-notes", "détail des notes, une ligne par offre et par critère"),
+    Export("xlsx", "breakdown_xlsx:breakdown_xlsx",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "notes",
            "classeur : classement, critères et détail des notes"),
-    Export("pdf", rao_pdf, "application/pdf", "pdf", "rao",
+    Export("pdf", "rao_pdf:rao_pdf", "application/pdf", "pdf", "rao",
            "rapport d'analyse des offres (RAO)"),
-    Export("json", scoring_json, "application/json", "json", "notation",
+    Export("json", "scoring_json:scoring_json", "application/json", "json", "notation",
            "résultats de notation enregistrés (SPEC §4) avec les critères"),
-    Export("ocds", ocds_release_package, "application/json", "json", "ocds",
+    Export("ocds", "ocds:ocds_release_package", "application/json", "json", "ocds",
            "paquet de publication OCDS 1.1 (lots, offres, critères d'attribution)",
            optional=("ocid_prefix", "package_uri")),
-    Export("letter", letter_pdf, "application/pdf", "pdf", "lettre",
+    Export("letter", "letter:letter_pdf", "application/pdf", "pdf", "lettre",
            "lettre d'un candidat : ses notes et celles de l'attributaire",
            required=("supplier",)),
-    Export("letter-json", letter_json, "application/json", "json", "lettre",
+    Export("letter-json", "letter:letter_json", "application/json", "json", "lettre",
            "lettre d'un candidat, forme JSON", required=("supplier",)),
 )}
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
-from spar.engine.explain import breakdown_rows
-
-from .bundle import ConsultationExport
+from .bundle import LotExport
 from .french import NOT_SCORED
 
 #: Row key → column header, in column order.
@@ -30,32 +28,37 @@ COLUMNS = {
     "rank": "rang",
     "total": "total",
 }
+#: Columns that are the same for every criterion of an offer.
+OFFER_KEYS = ("consultation", "lot", "offer", "supplier", "siret", "status", "rank", "total")
 
 
-def detail_rows(consultation: ConsultationExport) -> Iterator[dict[str, Any]]:
-    """One row per offer × leaf of every scored lot, lazily; one line per unscored lot.
+def detail_rows(reference: str | None, lots: Iterable[LotExport]
+                ) -> Iterator[tuple[dict[str, Any], Iterable[Mapping[str, Any]],
+                                    Mapping[str, Mapping[str, Any]]]]:
+    """Per offer of every scored lot, in rank order: its own cells, its leaves, its marks.
 
-    Values stay raw (numbers, codes); each format writes them its own way.
+    Each offer comes as ``(offer_cells, leaves, marks)``: what every one of its rows
+    repeats (consultation, lot, offer, supplier, SIRET, status, rank, total), its
+    stored breakdown (one entry per leaf, SPEC §4) and the buyer's marks by criterion
+    path (whose ``justification`` fills that column). An unscored lot gives one
+    offer-less line saying so. Values stay raw (numbers, codes); each format writes
+    them its own way.
     """
-    for lot in consultation.lots:
+    for lot in lots:
         if lot.result is None:
-            yield {"consultation": consultation.reference, "lot": lot.lot_id,
-                   "explanation": NOT_SCORED}
+            yield {"consultation": reference, "lot": lot.lot_id}, (
+                {"explanation": NOT_SCORED},), {}
             continue
-        index = lot.offer_index
-        current = None
-        for row in breakdown_rows(lot.result):
-            if row["offer"] != current:
-                current = row["offer"]
-                i = index[current]
-                supplier = lot.supplier(i)
-                marks = lot.offer_marks(i)
-            mark = marks.get(row["criterion"])
-            yield {
-                "consultation": consultation.reference,
-                **row,
-                "lot": lot.lot_id,
-                "supplier": supplier["name"],
-                "siret": supplier["siret"],
-                "justification": mark.get("justification") if mark else None,
-            }
+        for entry in lot.entries:
+            supplier = lot.supplier(entry)
+            offer = {"consultation": reference, "lot": lot.lot_id, "offer": entry["id"],
+                     "supplier": supplier["name"], "siret": supplier["siret"],
+                     "status": entry["status"], "rank": entry["rank"],
+                     "total": entry["total"]}
+            yield offer, entry.get("breakdown") or (), lot.offer_marks(entry)
+
+
+def justification(marks: Mapping[str, Mapping[str, Any]], leaf: Mapping[str, Any]) -> Any:
+    """The buyer's written justification of the mark on ``leaf``, if any."""
+    mark = marks.get(leaf.get("criterion")) if marks else None
+    return mark.get("justification") if mark else None

@@ -22,11 +22,38 @@ STATUS_LABELS = {"ranked": "classée", "eliminated": "éliminée", "irregular": 
 
 CATEGORY_LABELS = {"supplies": "fournitures", "services": "services", "works": "travaux"}
 
+#: The buyer's decisions on an offer flagged for review…
 DECISION_LABELS = {
-    "cleared": "offre maintenue (prix justifié)",
-    "rejected": "offre rejetée comme anormalement basse",
+    "cleared": "offre maintenue après examen",
+    "rejected": "offre rejetée après examen",
     "needs_information": "précisions demandées au candidat",
 }
+#: … and on an offer an abnormally-low rule flagged, whose price was what was examined.
+LOW_PRICE_DECISION_LABELS = {
+    **DECISION_LABELS,
+    "cleared": "offre maintenue (prix justifié)",
+    "rejected": "offre rejetée comme anormalement basse",
+}
+#: Who or what put an offer up for review, by reason code (SPEC §4).
+FLAG_SOURCES = {
+    "abnormally_low": "règle d'offre anormalement basse",
+    "model": "modèle de revue",
+    "audit_sample": "tirage au sort de contrôle",
+}
+
+
+def decision_text(decision: str, abnormally_low: bool) -> str:
+    """The buyer's decision in words; on an abnormally-low offer it speaks of the price."""
+    return (LOW_PRICE_DECISION_LABELS if abnormally_low else DECISION_LABELS)[decision]
+
+
+def flag_source(reason: dict[str, Any]) -> str:
+    """Which rule or model raised a review reason, in words.
+
+    Documents stored before notes existed may hold other codes (a label without
+    evidence…): they were flags then, and read as such.
+    """
+    return FLAG_SOURCES.get(reason.get("code"), "règle de revue")
 
 
 def as_datetime(value: Any) -> datetime | None:

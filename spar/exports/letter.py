@@ -20,16 +20,15 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from spar.engine.criteria import PILLARS
-from spar.engine.explain import leaf_entries
+from spar.engine.criteria import PILLARS, CriteriaSet
 from spar.engine.methods import get_method
 from spar.engine.scoring import IRREGULAR, RANKED
 from spar.engine.text import fr_number
 
-from .bundle import ConsultationExport, LotExport
+from .bundle import ConsultationExport, Entry, LotExport, abnormally_low, exclusion_reasons
 from .charts import pillar_bars_chart
 from .errors import ExportError
-from .french import (DECISION_LABELS, NOT_SCORED, STATUS_LABELS, answer_text, fr_datetime,
+from .french import (NOT_SCORED, STATUS_LABELS, answer_text, decision_text, fr_datetime,
                      fr_rank, points_text)
 from .json_stream import iter_json
 from .pdf_layout import CONTENT_WIDTH, Header, LotMarker, build_pdf, key_values, para, table
@@ -47,17 +46,16 @@ def _siret(text: str) -> str | None:
     return digits if re.fullmatch(r"\d{14}", digits) else None
 
 
-def find_offers(consultation: ConsultationExport, supplier: str) -> list[tuple[LotExport, int]]:
+def find_offers(consultation: ConsultationExport, supplier: str) -> list[tuple[LotExport, Entry]]:
     """The scored offers of ``supplier`` (an offer id, else a SIRET); ExportError if none."""
     key = str(supplier).strip()
-    found = [(lot, lot.offer_index[key]) for lot in consultation.lots
+    found = [(lot, lot.entries[lot.offer_index[key]]) for lot in consultation.lots
              if lot.scored and key in lot.offer_index]
     siret = _siret(key)
     if not found and siret:
         for lot in consultation.lots:
-            if lot.scored:
-                found += [(lot, i) for i in range(len(lot.result.lot))
-                          if _siret(str(lot.supplier(i)["siret"] or "")) == siret]
+            found += [(lot, entry) for entry in lot.entries
+                      if _siret(str(lot.supplier(entry)["siret"] or "")) == siret]
     if not found:
         pending = [lot.lot_id for lot in consultation.lots if not lot.scored]
         raise ExportError(
@@ -67,42 +65,45 @@ def find_offers(consultation: ConsultationExport, supplier: str) -> list[tuple[L
     return found
 
 
-def _leaf_lines(lot: LotExport, i: int, winners: tuple[int, ...]) -> list[dict[str, Any]]:
-    result = lot.result
-    own = leaf_entries(result, i)
-    theirs = [result.scores[w] for w in winners]
+def _leaf_lines(lot: LotExport, entry: Entry, winners: tuple[Entry, ...],
+                criteria: CriteriaSet) -> list[dict[str, Any]]:
+    theirs = [{leaf["criterion"]: leaf for leaf in w.get("breakdown") or ()} for w in winners]
+    marks = lot.offer_marks(entry)
     lines = []
-    for j, entry in enumerate(own):
-        leaf = result.weights.leaves[j]
-        relative = get_method(leaf.method).RELATIVE
+    for leaf in entry.get("breakdown") or ():
+        try:
+            method = criteria.node(leaf["criterion"]).method
+        except (KeyError, AttributeError):
+            method = None
+        # a relative method's arithmetic quotes another bidder's answer (the best price…)
+        relative = method is None or get_method(method).RELATIVE
         line = {
-            "criterion": entry["criterion"], "label": entry["label"], "pillar": entry["pillar"],
-            "max_points": entry["max_points"], "value": entry["value"],
-            "score": entry["score"], "points": entry["points"],
-            "explanation": None if relative and result.status[i] != IRREGULAR
-            else entry["explanation"],
-            "winner": [{"score": float(s[j]), "points": float(s[j] * entry["max_points"])}
-                       for s in theirs],
+            "criterion": leaf["criterion"], "label": leaf["label"], "pillar": leaf["pillar"],
+            "max_points": leaf["max_points"], "value": leaf["value"],
+            "score": leaf["score"], "points": leaf["points"],
+            "explanation": None if relative and entry["status"] != IRREGULAR
+            else leaf["explanation"],
+            "winner": [{"score": w[leaf["criterion"]]["score"],
+                        "points": w[leaf["criterion"]]["points"]} for w in theirs],
         }
-        mark = lot.offer_marks(i).get(entry["criterion"])
+        mark = marks.get(leaf["criterion"])
         if mark:
             line["justification"] = mark.get("justification")
         lines.append(line)
     return lines
 
 
-def _pillars(lot: LotExport, i: int) -> dict[str, float] | None:
-    if lot.result.status[i] == IRREGULAR:
+def _pillars(entry: Entry) -> dict[str, float] | None:
+    if entry["status"] == IRREGULAR:
         return None
-    return {p: float(x) for p, x in zip(PILLARS, lot.result.pillar_points[i])}
+    pillars = entry.get("pillars") or {}
+    return {p: float(pillars.get(p, 0.0)) for p in PILLARS}
 
 
-def _lot_letter(lot: LotExport, i: int) -> dict[str, Any]:
-    result = lot.result
-    status = list(result.status)
-    review = lot.review(i)
-    winners = tuple(w for w in lot.winners if w != i)
-    own_total = None if result.status[i] == IRREGULAR else float(result.totals[i])
+def _lot_letter(lot: LotExport, entry: Entry, criteria: CriteriaSet) -> dict[str, Any]:
+    status = [e["status"] for e in lot.entries]
+    decision = lot.decision(entry)
+    winners = tuple(w for w in lot.winners if w["id"] != entry["id"])
     return {
         "lot": lot.lot_id,
         "title": lot.title,
@@ -111,34 +112,36 @@ def _lot_letter(lot: LotExport, i: int) -> dict[str, Any]:
         "offers_received": len(status),
         "offers_ranked": status.count(RANKED),
         "offer": {
-            "id": lot.offer_id(i),
-            "status": str(result.status[i]),
-            "rank": int(result.rank[i]) or None,
-            "total": own_total,
-            "pillars": _pillars(lot, i),
-            "reasons": [r["message"] for r in lot.reasons(i)],
-            "review": None if review is None else {"decision": review["decision"],
-                                                   "comment": review.get("comment")},
-            "is_winner": i in lot.winners,
+            "id": entry["id"],
+            "status": entry["status"],
+            "rank": entry["rank"] or None,
+            "total": None if entry["status"] == IRREGULAR else float(entry["total"]),
+            "pillars": _pillars(entry),
+            # why the offer left the competition; the buyer's review stays the buyer's
+            "reasons": [r["message"] for r in exclusion_reasons(entry)],
+            "review": None if decision is None else {
+                "decision": decision["decision"], "comment": decision.get("comment"),
+                "abnormally_low": bool(abnormally_low(entry))},
+            "is_winner": any(w["id"] == entry["id"] for w in lot.winners),
         },
         "winners": [{"name": lot.supplier(w)["name"] or "attributaire", "total":
-                     float(result.totals[w]), "pillars": _pillars(lot, w)} for w in winners],
-        "criteria": _leaf_lines(lot, i, winners),
+                     float(w["total"]), "pillars": _pillars(w)} for w in winners],
+        "criteria": _leaf_lines(lot, entry, winners, criteria),
     }
 
 
 def letter_data(consultation: ConsultationExport, supplier: str) -> dict[str, Any]:
     """The letter as a JSON-ready dict (also the ``letter-json`` export)."""
     offers = find_offers(consultation, supplier)
-    lot, i = offers[0]
-    own = lot.supplier(i)
+    lot, entry = offers[0]
+    own = lot.supplier(entry)
     return {
         "consultation": {k: v for k, v in consultation_header(consultation).items()
                          if k in ("reference", "title", "buyer", "deadline")},
         "criteria": consultation.criteria.identity,
         "points": float(consultation.criteria.points),
         "supplier": {"name": own["name"], "siret": own["siret"]},
-        "lots": [_lot_letter(lot, i) for lot, i in offers],
+        "lots": [_lot_letter(lot, entry, consultation.criteria) for lot, entry in offers],
         "legal_basis": LEGAL,
     }
 
@@ -163,7 +166,7 @@ def _outcome(data: dict[str, Any], lot: dict[str, Any]) -> list[Flowable]:
     review = offer["review"]
     if review and review["decision"] == "rejected":
         out.append(para(f"Après examen de vos justifications, l'acheteur a décidé : "
-                        f"{DECISION_LABELS['rejected']}"
+                        f"{decision_text('rejected', review.get('abnormally_low', True))}"
                         + (f" ({review['comment']})." if review.get("comment") else "."), "body"))
     if offer["is_winner"]:
         out.append(para("Votre offre est l'offre économiquement la plus avantageuse : vous êtes "

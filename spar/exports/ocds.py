@@ -4,9 +4,11 @@ criteria breakdown extensions.
 One release per consultation (``ocid`` = prefix + reference) holding the tender
 with its lots and each lot's ``awardCriteria`` (top-level criteria, their
 percentage weights and minimum scores), the bids (status, value, rank, the lot)
-with per-lot statistics including the abnormally-low counts, and one pending
-award per scored lot for the proposed winner. Bids and parties are written one at
-a time, so the export streams. Validate with :mod:`spar.exports.ocds_validation`.
+with per-lot statistics including the abnormally-low counts (only the offers the
+lot's abnormally-low rules flagged), and one pending award per scored lot for the
+proposed winner. Everything is read from the stored scoring (SPEC §4.1). Bids and
+parties are written one at a time, so the export streams. Validate with
+:mod:`spar.exports.ocds_validation`.
 """
 
 from __future__ import annotations
@@ -15,15 +17,13 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-import numpy as np
-
 from spar.engine.criteria import CriteriaSet, Group, Leaf
 from spar.engine.scoring import RANKED
 from spar.engine.text import fr_number, fr_percent
 
-from .bundle import ConsultationExport, LotExport
+from .bundle import ConsultationExport, LotExport, abnormally_low, answer, exclusion_reasons
 from .errors import ExportError
-from .french import as_datetime, method_text
+from .french import as_datetime, low_price_rule_text, method_text
 from .json_stream import iter_json
 
 #: A placeholder prefix, shaped like a registered one; the service passes its
@@ -159,58 +159,68 @@ def _tender(c: ConsultationExport, tenderers: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- bids
-def bid_id(lot: LotExport, i: int) -> str:
-    return f"{lot.lot_id}-{lot.offer_id(i)}"
+def bid_id(lot: LotExport, entry) -> str:
+    return f"{lot.lot_id}-{entry['id']}"
 
 
-def party_id(lot: LotExport, i: int) -> str:
+def party_id(lot: LotExport, entry) -> str:
     """``FR-RCS-<SIREN>-<establishment>`` from the SIRET, else one id per offer."""
-    siret = lot.supplier(i)["siret"]
+    siret = lot.supplier(entry)["siret"]
     if siret:
         digits = re.sub(r"\D", "", str(siret))
         if len(digits) == 14:
             return f"FR-RCS-{digits[:9]}-{digits[9:]}"
-    return f"offre-{bid_id(lot, i)}"
+    return f"offre-{bid_id(lot, entry)}"
 
 
-def _prices(lot: LotExport, criteria: CriteriaSet) -> np.ndarray | None:
-    name = price_input(criteria)
-    if name is None:
-        return None
-    column = lot.result.lot.columns[name]
-    return column if isinstance(column, np.ndarray) else None
+def _price(entry, criteria: CriteriaSet) -> float | None:
+    value = answer(entry, price_input(criteria))
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else None
 
 
-def _valid(lot: LotExport, i: int) -> bool:
-    return lot.result.status[i] == RANKED and not lot.rejected(i)
+def _valid(lot: LotExport, entry) -> bool:
+    return entry["status"] == RANKED and not lot.rejected(entry)
+
+
+def _tenderer_name(lot: LotExport, entry) -> str:
+    return lot.supplier(entry)["name"] or f"offre {entry['id']}"
 
 
 def _bids(c: ConsultationExport) -> Iterator[dict[str, Any]]:
     for lot in c.lots:
         if not lot.scored:
             continue
-        result = lot.result
-        prices = _prices(lot, c.criteria)
-        for i in (int(x) for x in result.order):
-            supplier = lot.supplier(i)
+        for entry in lot.entries:
             bid: dict[str, Any] = {
-                "id": bid_id(lot, i),
+                "id": bid_id(lot, entry),
                 "submissionType": "bid",
-                "status": "valid" if _valid(lot, i) else "disqualified",
-                "tenderers": [{"id": party_id(lot, i),
-                               "name": supplier["name"] or f"offre {lot.offer_id(i)}"}],
+                "status": "valid" if _valid(lot, entry) else "disqualified",
+                "tenderers": [{"id": party_id(lot, entry), "name": _tenderer_name(lot, entry)}],
                 "relatedLots": [lot.lot_id],
-                "hasRank": bool(result.rank[i]),
-                "rank": int(result.rank[i]) or None,
+                "hasRank": bool(entry["rank"]),
+                "rank": entry["rank"] or None,
             }
-            if prices is not None and not np.isnan(prices[i]):
-                bid["value"] = _value(prices[i])
-            reasons = [r["message"] for r in lot.reasons(i)]
-            if lot.rejected(i):
-                reasons.append("offre rejetée comme anormalement basse après examen")
+            price = _price(entry, c.criteria)
+            if price is not None:
+                bid["value"] = _value(price)
+            reasons = [r["message"] for r in exclusion_reasons(entry)]
+            if lot.rejected(entry):
+                reasons.append("offre rejetée comme anormalement basse après examen"
+                               if abnormally_low(entry) else "offre rejetée après examen")
             if reasons:
                 bid["description"] = " ; ".join(reasons)
             yield bid
+
+
+def _low_price_note(criteria: CriteriaSet) -> str:
+    """Which rules the abnormally-low count is of — they alone count, not the review model
+    nor the audit sample, which ask for a look without saying anything of the price."""
+    rules = " ; ".join(low_price_rule_text(r.method, dict(r.params))
+                       for r in criteria.low_price_rules) or "aucune règle"
+    return (f"offres signalées comme anormalement basses par les règles du jeu de critères "
+            f"({rules}), soumises à l'examen de l'acheteur ; les signalements du modèle de "
+            "revue et du tirage au sort de contrôle n'en sont pas")
 
 
 def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
@@ -218,36 +228,31 @@ def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
     for lot in c.lots:
         if not lot.scored:
             continue
-        result = lot.result
-        n = len(result.lot)
-        valid = [i for i in range(n) if _valid(lot, i)]
-        suppliers = [lot.supplier(i) for i in range(n)]
-        sme = [s["sme"] for s in suppliers]
-        flagged = np.flatnonzero(lot.flagged).tolist()
+        entries = lot.entries
+        n = len(entries)
+        valid = [entry for entry in entries if _valid(lot, entry)]
+        sme = [lot.supplier(entry)["sme"] for entry in entries]
+        # only the lot's abnormally-low rules make an offer abnormally low: the review
+        # model and the audit sample ask for a look, they say nothing of the price
+        low = [entry for entry in entries if abnormally_low(entry)]
         figures: list[tuple[str, float, str | None, str | None]] = [
             ("bids", n, None, None),
             ("validBids", len(valid), None, None),
             ("disqualifiedBids", n - len(valid), None,
-             "offres irrégulières, éliminées ou rejetées comme anormalement basses"),
-            ("bidders", len({party_id(lot, i) for i in range(n)}), None, None),
-            ("abnormallyLowBids", len(flagged), None,
-             "offres signalées comme anormalement basses par les règles de détection, "
-             "soumises à l'examen de l'acheteur"),
-            ("tendersAbnormallyLow", sum(1 for i in flagged if lot.rejected(i)), None,
+             "offres irrégulières, éliminées ou rejetées après examen"),
+            ("bidders", len({party_id(lot, entry) for entry in entries}), None, None),
+            ("abnormallyLowBids", len(low), None, _low_price_note(c.criteria)),
+            ("tendersAbnormallyLow", sum(1 for entry in low if lot.rejected(entry)), None,
              "offres rejetées comme anormalement basses après examen"),
         ]
         known = [s for s in sme if s is not None]
         if known:
             figures.append(("smeBids", sum(known), None,
                             f"statut PME connu pour {len(known)} offre(s) sur {n}"))
-        prices = _prices(lot, c.criteria)
-        if prices is not None and valid:
-            valid_prices = prices[valid]
-            valid_prices = valid_prices[~np.isnan(valid_prices)]
-            if valid_prices.size:
-                figures.append(("lowestValidBidValue", float(valid_prices.min()), CURRENCY, None))
-                figures.append(("highestValidBidValue", float(valid_prices.max()), CURRENCY,
-                                None))
+        prices = [p for p in (_price(entry, c.criteria) for entry in valid) if p is not None]
+        if prices:
+            figures.append(("lowestValidBidValue", min(prices), CURRENCY, None))
+            figures.append(("highestValidBidValue", max(prices), CURRENCY, None))
         for measure, value, currency, notes in figures:
             stat: dict[str, Any] = {"id": f"{lot.lot_id}-{measure}", "measure": measure,
                                     "value": value, "relatedLot": lot.lot_id,
@@ -263,30 +268,26 @@ def _statistics(c: ConsultationExport) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- parties, awards
 def _parties(c: ConsultationExport) -> Iterator[dict[str, Any]]:
     yield {"id": BUYER_ID, "name": c.buyer, "roles": ["buyer", "procuringEntity"]}
-    awarded = {party_id(lot, i) for lot in c.lots for i in lot.winners}
+    awarded = {party_id(lot, entry) for lot in c.lots for entry in lot.winners}
     seen: set[str] = set()
     for lot in c.lots:
-        if not lot.scored:
-            continue
-        for i in range(len(lot.result.lot)):
-            pid = party_id(lot, i)
+        for entry in lot.entries:
+            pid = party_id(lot, entry)
             if pid in seen:
                 continue
             seen.add(pid)
-            supplier = lot.supplier(i)
-            party: dict[str, Any] = {"id": pid,
-                                     "name": supplier["name"] or f"offre {lot.offer_id(i)}",
+            name = lot.supplier(entry)["name"]
+            party: dict[str, Any] = {"id": pid, "name": _tenderer_name(lot, entry),
                                      "roles": ["tenderer", "supplier"] if pid in awarded
                                      else ["tenderer"]}
             if pid.startswith("FR-RCS-"):
                 party["identifier"] = {"scheme": "FR-RCS", "id": pid.split("-")[2],
-                                       "legalName": supplier["name"]}
+                                       "legalName": name}
             yield party
 
 
 def _tenderer_count(c: ConsultationExport) -> int:
-    return len({party_id(lot, i) for lot in c.lots if lot.scored
-                for i in range(len(lot.result.lot))})
+    return len({party_id(lot, entry) for lot in c.lots for entry in lot.entries})
 
 
 def _awards(c: ConsultationExport) -> list[dict[str, Any]]:
@@ -294,20 +295,20 @@ def _awards(c: ConsultationExport) -> list[dict[str, Any]]:
     for lot in c.lots:
         if not lot.winners:
             continue
-        prices = _prices(lot, c.criteria)
         award: dict[str, Any] = {
             "id": f"{lot.lot_id}-attribution",
             "title": f"Lot {lot.lot_id} : attributaire pressenti",
             "status": "pending",
             "date": _when(lot.scored_at),
-            "suppliers": [{"id": party_id(lot, i),
-                           "name": lot.supplier(i)["name"] or f"offre {lot.offer_id(i)}"}
-                          for i in lot.winners],
-            "relatedBids": [bid_id(lot, i) for i in lot.winners],
+            "suppliers": [{"id": party_id(lot, entry), "name": _tenderer_name(lot, entry)}
+                          for entry in lot.winners],
+            "relatedBids": [bid_id(lot, entry) for entry in lot.winners],
             "relatedLots": [lot.lot_id],
         }
-        if prices is not None and len(lot.winners) == 1 and not np.isnan(prices[lot.winners[0]]):
-            award["value"] = _value(prices[lot.winners[0]])
+        if len(lot.winners) == 1:
+            price = _price(lot.winners[0], c.criteria)
+            if price is not None:
+                award["value"] = _value(price)
         out.append(award)
     return out
 

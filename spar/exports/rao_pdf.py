@@ -3,9 +3,13 @@
 For the consultation: its identity, the criteria and their weighting. For each
 lot (from a new page): the scoring's identity, the ranking with pillar points
 and a chart of them, eliminations and irregularities with their reasons, the
-abnormally-low offers with the buyer's decision, every offer's per-criterion
-scores with the arithmetic and the buyer's justifications, and the sensitivity
-analysis when one is given. Every page names the criteria SHA-256 and the scoring.
+abnormally-low offers (only those the lot's abnormally-low rules flagged) and the
+other offers to examine before the award (the review model, the audit sample),
+each with what raised it and the buyer's decision, the review's notes that need
+no decision, every offer's per-criterion scores with the arithmetic and the
+buyer's justifications, and the sensitivity analysis when one is given. Every
+page names the criteria SHA-256 and the scoring. All of it is read from the stored
+scoring (SPEC §4.1).
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
-from spar.engine.criteria import PILLAR_LABELS, PILLARS, Group
-from spar.engine.explain import leaf_entries
+from spar.engine.criteria import PILLAR_LABELS, PILLARS, CriteriaSet, Group
 from spar.engine.scoring import ELIMINATED, IRREGULAR, RANKED
 from spar.engine.text import fr_number, fr_percent
 
-from .bundle import ConsultationExport, LotExport
+from .bundle import (ABNORMALLY_LOW, ConsultationExport, LotExport, abnormally_low, answer,
+                     exclusion_reasons, flagged, notes, review_reasons)
 from .charts import pillar_points_chart
-from .french import (CATEGORY_LABELS, DECISION_LABELS, NOT_SCORED, PILLAR_SHORT, STATUS_LABELS,
-                     answer_text, fr_datetime, fr_rank, low_price_rule_text, method_text,
-                     points_text, requirement_text)
+from .french import (CATEGORY_LABELS, NOT_SCORED, PILLAR_SHORT, STATUS_LABELS, answer_text,
+                     decision_text, flag_source, fr_datetime, fr_rank, low_price_rule_text,
+                     method_text, points_text, requirement_text)
+from .ocds import price_input
 from .pdf_layout import CONTENT_WIDTH, Header, LotMarker, build_pdf, key_values, para, table
 from .sensitivity_pdf import sensitivity_section
 
@@ -44,10 +49,10 @@ def criteria_line(criteria) -> str:
     return f"Critères {criteria.id} v{criteria.version} — SHA-256 {criteria.sha256}"
 
 
-def offer_name(lot: LotExport, i: int) -> str:
+def offer_name(lot: LotExport, entry) -> str:
     """``A — Papeterie Azur`` (or the offer id alone when the supplier is unknown)."""
-    name = lot.supplier(i)["name"]
-    return f"{lot.offer_id(i)} — {name}" if name else lot.offer_id(i)
+    name = lot.supplier(entry)["name"]
+    return f"{entry['id']} — {name}" if name else str(entry["id"])
 
 
 def _consultation(c: ConsultationExport) -> list[Flowable]:
@@ -122,68 +127,86 @@ def _criteria(c: ConsultationExport) -> list[Flowable]:
 
 
 def _lot_summary(lot: LotExport) -> list[Flowable]:
-    result = lot.result
-    status = list(result.status)
-    winners = ", ".join(f"{offer_name(lot, i)} ({points_text(result.totals[i])} points)"
-                        for i in lot.winners) or "aucun (pas d'offre classée retenue)"
+    status = [entry["status"] for entry in lot.entries]
+    winners = ", ".join(f"{offer_name(lot, entry)} ({points_text(entry['total'])} points)"
+                        for entry in lot.winners) or "aucun (pas d'offre classée retenue)"
+    to_review = sum(1 for entry in lot.entries if flagged(entry))
     out: list[Flowable] = [key_values([
         ("Estimation", "—" if lot.estimate is None else fr_number(lot.estimate) + " €"),
         ("Notation", str(lot.scoring_id)),
         ("Notée le", fr_datetime(lot.scored_at)),
-        ("Moteur de notation", result.engine),
+        ("Moteur de notation", str(lot.engine)),
         ("Offres", f"{len(status)} reçue(s) : {status.count(RANKED)} classée(s), "
                    f"{status.count(ELIMINATED)} éliminée(s), {status.count(IRREGULAR)} "
-                   "irrégulière(s)"),
+                   f"irrégulière(s) ; {to_review} à examiner avant l'attribution"),
         ("Attributaire pressenti", winners),
     ])]
-    for warning in result.warnings:
+    for warning in lot.warnings:
         out.append(para(warning, "note"))
     return out
 
 
+def _examined(lot: LotExport, entry) -> str:
+    """How the ranking names a flagged offer: what flagged it and the buyer's decision."""
+    decision = lot.decision(entry)
+    low = bool(abnormally_low(entry))
+    sources = []
+    for reason in review_reasons(entry):
+        source = flag_source(reason)
+        if source not in sources:
+            sources.append(source)
+    head = "anormalement basse" if low else "à examiner (" + ", ".join(sources) + ")"
+    return head + " : " + (decision_text(decision["decision"], low) if decision
+                           else "examen en attente")
+
+
 def _ranking(lot: LotExport) -> list[Flowable]:
-    result = lot.result
     w = CONTENT_WIDTH
     rows: list[list[Any]] = [["Rang", "Offre", "Total", *(PILLAR_SHORT[p] for p in PILLARS),
                               "Observations"]]
-    winners = set(lot.winners)
+    winners = {entry["id"] for entry in lot.winners}
     highlight = []
-    for k, i in enumerate(int(x) for x in result.order):
-        irregular = result.status[i] == IRREGULAR
-        notes = [] if result.status[i] == RANKED else [STATUS_LABELS[result.status[i]]]
-        if lot.flagged[i]:
-            review = lot.review(i)
-            notes.append("anormalement basse : " + (DECISION_LABELS[review["decision"]]
-                                                    if review else "examen en attente"))
-        if i in winners:
+    ranked = []
+    for k, entry in enumerate(lot.entries):
+        irregular = entry["status"] == IRREGULAR
+        remarks = [] if entry["status"] == RANKED else [STATUS_LABELS[entry["status"]]]
+        if flagged(entry):
+            remarks.append(_examined(lot, entry))
+        if entry["id"] in winners:
             highlight.append(k)
-            notes.append("attributaire pressenti")
-        rows.append([fr_rank(int(result.rank[i])), offer_name(lot, i),
-                     "—" if irregular else points_text(result.totals[i]),
-                     *("—" if irregular else points_text(x) for x in result.pillar_points[i]),
-                     ", ".join(notes)])
+            remarks.append("attributaire pressenti")
+        pillars = entry.get("pillars") or {}
+        rows.append([fr_rank(entry["rank"]), offer_name(lot, entry),
+                     "—" if irregular else points_text(entry["total"]),
+                     *("—" if irregular else points_text(pillars.get(p)) for p in PILLARS),
+                     ", ".join(remarks)])
+        if entry["status"] == RANKED and len(ranked) <= CHART_OFFERS:
+            ranked.append(entry)
     out: list[Flowable] = [para("Classement", "h2"),
                            table(rows, (0.06 * w, 0.24 * w, 0.08 * w, *(0.1 * w,) * 4,
                                         0.22 * w), highlight=highlight)]
-    ranked = [int(i) for i in result.order if result.status[int(i)] == RANKED][:CHART_OFFERS]
     if ranked:
-        chart = pillar_points_chart([lot.offer_id(i) for i in ranked],
-                                    [result.pillar_points[i] for i in ranked],
-                                    result.criteria.points, CONTENT_WIDTH)
+        shown = ranked[:CHART_OFFERS]
+        chart = pillar_points_chart([entry["id"] for entry in shown],
+                                    [[entry["pillars"][p] for p in PILLARS] for entry in shown],
+                                    _points(lot), CONTENT_WIDTH)
         caption = "Points par pilier des offres classées"
-        if int((result.status == RANKED).sum()) > CHART_OFFERS:
+        if len(ranked) > CHART_OFFERS:
             caption += f" ({CHART_OFFERS} premières)"
         out += [Spacer(1, 6), KeepTogether([para(caption, "h3"), chart])]
     return out
 
 
+def _points(lot: LotExport) -> float:
+    return float(lot.result.get("points") or 100)
+
+
 def _excluded(lot: LotExport) -> list[Flowable]:
-    result = lot.result
     rows: list[list[Any]] = [["Offre", "Statut", "Motifs"]]
-    for i in (int(x) for x in result.order):
-        if result.status[i] != RANKED:
-            rows.append([offer_name(lot, i), STATUS_LABELS[result.status[i]],
-                         "\n".join(r["message"] for r in lot.reasons(i))])
+    for entry in lot.entries:
+        if entry["status"] != RANKED:
+            rows.append([offer_name(lot, entry), STATUS_LABELS[entry["status"]],
+                         "\n".join(r["message"] for r in exclusion_reasons(entry))])
     out: list[Flowable] = [para("Offres éliminées et irrégulières", "h2")]
     if len(rows) == 1:
         return out + [para("Aucune : toutes les offres ont été classées.", "body")]
@@ -191,52 +214,89 @@ def _excluded(lot: LotExport) -> list[Flowable]:
     return out + [table(rows, (0.25 * w, 0.12 * w, 0.63 * w))]
 
 
-def _abnormally_low(lot: LotExport) -> list[Flowable]:
-    result = lot.result
+def _decision_cell(lot: LotExport, entry, low: bool) -> str:
+    decision = lot.decision(entry)
+    if not decision:
+        return "examen en attente"
+    return (f"{decision_text(decision['decision'], low)} — {decision.get('comment') or ''}"
+            f" ({decision.get('by') or '?'}, {fr_datetime(decision.get('at'))})")
+
+
+def _abnormally_low(lot: LotExport, criteria: CriteriaSet) -> list[Flowable]:
     out: list[Flowable] = [para("Offres anormalement basses", "h2")]
-    if not result.criteria.low_price_rules:
+    if not criteria.low_price_rules:
         return out + [para("Les critères ne prévoient pas de détection.", "body")]
-    rows: list[list[Any]] = [["Offre", "Prix", "Motif du signalement", "Décision de l'acheteur"]]
-    for i in (int(x) for x in result.order):
-        if not lot.flagged[i]:
+    rows: list[list[Any]] = [["Offre", "Prix", "Règle et seuil", "Décision de l'acheteur"]]
+    price = price_input(criteria)
+    for entry in lot.entries:
+        found = abnormally_low(entry)
+        if not found:
             continue
-        review = lot.review(i)
-        decision = "examen en attente"
-        if review:
-            decision = (f"{DECISION_LABELS[review['decision']]} — {review.get('comment') or ''}"
-                        f" ({review.get('by') or '?'}, {fr_datetime(review.get('at'))})")
-        flags = lot.flags(i)
-        rows.append([offer_name(lot, i), fr_number(flags[0]["value"]),
-                     "\n".join(f["message"] for f in flags), decision])
+        value = answer(entry, price)
+        rows.append([offer_name(lot, entry), "—" if value is None else fr_number(value),
+                     "\n".join(r["message"] for r in found), _decision_cell(lot, entry, True)])
     if len(rows) == 1:
         return out + [para("Aucune offre signalée par les règles de détection.", "body")]
     w = CONTENT_WIDTH
     return out + [table(rows, (0.2 * w, 0.12 * w, 0.38 * w, 0.3 * w))]
 
 
-def _offer_detail(lot: LotExport, i: int) -> list[Flowable]:
-    result = lot.result
-    supplier = lot.supplier(i)
-    state = STATUS_LABELS[result.status[i]]
-    if result.status[i] == RANKED:
-        state += " " + fr_rank(int(result.rank[i]))
-    total = "non notée" if result.status[i] == IRREGULAR else \
-        f"{points_text(result.totals[i])} points sur {fr_number(result.criteria.points, 0)}"
-    title = f"Offre {offer_name(lot, i)}" + (f" (SIRET {supplier['siret']})"
-                                              if supplier["siret"] else "")
+def _other_reviews(lot: LotExport) -> list[Flowable]:
+    """Offers flagged by the review model or the audit sample (and, in documents stored
+    before notes existed, by the other rules), each saying what raised it."""
+    rows: list[list[Any]] = [["Offre", "Signalée par", "Motif", "Décision de l'acheteur"]]
+    for entry in lot.entries:
+        others = [r for r in review_reasons(entry) if r.get("code") != ABNORMALLY_LOW]
+        if not others:
+            continue
+        low = bool(abnormally_low(entry))
+        rows.append([offer_name(lot, entry), "\n".join(flag_source(r) for r in others),
+                     "\n".join(r["message"] for r in others),
+                     _decision_cell(lot, entry, low)])
+    out: list[Flowable] = [para("Autres offres à examiner avant l'attribution", "h2")]
+    if len(rows) == 1:
+        return out + [para("Aucune : ni le modèle de revue ni le tirage au sort de contrôle "
+                           "n'a signalé d'offre.", "body")]
+    w = CONTENT_WIDTH
+    return out + [table(rows, (0.2 * w, 0.16 * w, 0.36 * w, 0.28 * w))]
+
+
+def _notes(lot: LotExport) -> list[Flowable]:
+    rows: list[list[Any]] = [["Offre", "Observation"]]
+    for entry in lot.entries:
+        observed = notes(entry)
+        if observed:
+            rows.append([offer_name(lot, entry), "\n".join(r["message"] for r in observed)])
+    if len(rows) == 1:
+        return []
+    w = CONTENT_WIDTH
+    return [para("Observations de la revue (sans décision requise)", "h2"),
+            table(rows, (0.25 * w, 0.75 * w))]
+
+
+def _offer_detail(lot: LotExport, entry, criteria: CriteriaSet) -> list[Flowable]:
+    supplier = lot.supplier(entry)
+    status = entry["status"]
+    state = STATUS_LABELS[status]
+    if status == RANKED:
+        state += " " + fr_rank(entry["rank"])
+    total = "non notée" if status == IRREGULAR else \
+        f"{points_text(entry['total'])} points sur {fr_number(_points(lot), 0)}"
+    title = f"Offre {offer_name(lot, entry)}" + (f" (SIRET {supplier['siret']})"
+                                                  if supplier["siret"] else "")
     rows: list[list[Any]] = [["Critère", "Réponse", "Note", "Points", "Calcul"]]
-    for entry in leaf_entries(result, i):
-        rows.append([f"{entry['label']} ({entry['criterion']})", answer_text(entry["value"]),
-                     "—" if entry["score"] is None else fr_number(entry["score"], 4),
-                     f"{points_text(entry['points'])} / {points_text(entry['max_points'])}",
-                     entry["explanation"]])
+    for leaf in entry.get("breakdown") or ():
+        rows.append([f"{leaf['label']} ({leaf['criterion']})", answer_text(leaf["value"]),
+                     "—" if leaf["score"] is None else fr_number(leaf["score"], 4),
+                     f"{points_text(leaf['points'])} / {points_text(leaf['max_points'])}",
+                     leaf["explanation"]])
     w = CONTENT_WIDTH
     out: list[Flowable] = [CondPageBreak(60),
                            para(f"{title} — {state} — {total}", "h3"),
                            table(rows, (0.25 * w, 0.16 * w, 0.08 * w, 0.13 * w, 0.38 * w))]
-    for path, mark in lot.offer_marks(i).items():
+    for path, mark in lot.offer_marks(entry).items():
         try:
-            label = result.criteria.node(path).label
+            label = criteria.node(path).label
         except KeyError:
             label = path
         out.append(para(f"Justification — {label} (note {answer_text(mark.get('mark'))}) : "
@@ -245,16 +305,17 @@ def _offer_detail(lot: LotExport, i: int) -> list[Flowable]:
     return out
 
 
-def _lot(lot: LotExport) -> list[Flowable]:
+def _lot(lot: LotExport, criteria: CriteriaSet) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), LotMarker(scoring_label(lot)),
                            para(f"Lot {lot.lot_id} — {lot.title}", "h1")]
     if not lot.scored:
         return out + [para(f"{NOT_SCORED[0].upper()}{NOT_SCORED[1:]} : aucune notation n'est "
                            "enregistrée pour ce lot.", "body")]
-    out += _lot_summary(lot) + _ranking(lot) + _excluded(lot) + _abnormally_low(lot)
+    out += (_lot_summary(lot) + _ranking(lot) + _excluded(lot)
+            + _abnormally_low(lot, criteria) + _other_reviews(lot) + _notes(lot))
     out.append(para("Notes détaillées par offre", "h2"))
-    for i in lot.result.order:
-        out += _offer_detail(lot, int(i))
+    for entry in lot.entries:
+        out += _offer_detail(lot, entry, criteria)
     if lot.sensitivity:
         out += sensitivity_section(lot.sensitivity)
     return out
@@ -265,7 +326,7 @@ def rao_pdf(consultation: ConsultationExport) -> bytes:
     crit = consultation.criteria
     story = _consultation(consultation) + _criteria(consultation)
     for lot in consultation.lots:
-        story += _lot(lot)
+        story += _lot(lot, crit)
     header = Header(f"{TITLE} — {consultation.reference}", criteria_line(crit),
                     " ; ".join(scoring_label(lot) for lot in consultation.lots) or "aucune")
     return build_pdf(story, header, f"{TITLE} — {consultation.reference}", consultation.title)

@@ -7,18 +7,17 @@ Shape::
      "lots": [{"id", "title", "estimate", "scored": bool, "scoring_id", "scored_at",
                "result": SPEC §4 object | null, "sensitivity": {...} | null}]}
 
-Each offer of ``result.offers`` is SPEC §4's entry plus ``supplier`` (name, SIRET,
-SME), ``marks`` (criterion path → the buyer's mark and justification) and
-``review.decision`` (the buyer's decision on a flagged offer, or null). Offers are
-written one at a time, so the export streams.
+``result`` is the stored result, as it was written when the lot was scored (SPEC
+§4.1), and each of its offers gains ``supplier`` (name, SIRET, SME), ``marks``
+(criterion path → the buyer's mark and justification) and ``review.decision`` (the
+buyer's decision on a flagged offer, or null). ``spar score --format json`` writes the
+same object for the lot it scores. Offers are written one at a time, so the export
+streams.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator
-
-from spar.engine.explain import offer_entry
-from spar.engine.scoring import LotResult
 
 from .bundle import ConsultationExport, LotExport
 from .french import NOT_SCORED
@@ -43,53 +42,21 @@ def consultation_header(consultation: ConsultationExport) -> dict[str, Any]:
     }
 
 
-class _Masked:
-    """A per-offer list read through the bundle, which skips offers that have none."""
-
-    def __init__(self, read):
-        self._read = read
-
-    def __getitem__(self, i: int) -> list[dict[str, Any]]:
-        return self._read(i)
-
-
-class _QuietResult:
-    """The lot's result as :func:`offer_entry` reads it, except that offers without
-    reasons read an empty list instead of making the engine word and keep one: every
-    offer is read here, and the export must not grow with the lot."""
-
-    def __init__(self, lot: LotExport):
-        self._result = lot.result
-        self.reasons = _Masked(lot.reasons)
-        self.flags = _Masked(lot.flags)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._result, name)
-
-
 def _offers(lot: LotExport) -> Iterator[dict[str, Any]]:
-    result = _QuietResult(lot)
-    for i in lot.result.order:
-        i = int(i)
-        entry = offer_entry(result, i)
-        entry["supplier"] = lot.supplier(i)
-        entry["marks"] = {path: _stamped(m) for path, m in lot.offer_marks(i).items()}
-        review = lot.review(i)
-        entry["review"]["decision"] = _stamped(review) if review else None
+    for stored in lot.entries:
+        entry = dict(stored)
+        entry["supplier"] = lot.supplier(stored)
+        entry["marks"] = {path: _stamped(m) for path, m in lot.offer_marks(stored).items()}
+        decision = lot.decision(stored)
+        entry["review"] = {**(stored.get("review") or {}),
+                           "decision": _stamped(decision) if decision else None}
         yield entry
 
 
 def result_json(lot: LotExport) -> dict[str, Any]:
-    """SPEC §4's result of ``lot``, its offers as a lazy iterator."""
-    result: LotResult = lot.result
-    return {
-        "criteria": result.criteria.identity,
-        "engine": result.engine,
-        "lot": result.lot.lot_id,
-        "points": float(result.criteria.points),
-        "warnings": list(result.warnings),
-        "offers": _offers(lot),
-    }
+    """The stored result of ``lot`` (SPEC §4) as it was written, its offers streamed as a
+    lazy iterator, each with the supplier, the buyer's marks and review decision."""
+    return {**lot.result, "offers": _offers(lot)}
 
 
 def _lot(lot: LotExport) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""Human review of offers: always-on reasons, the review model and its training.
+"""Human review of offers: the lot's rules, the review model and its training.
 
-Entry points for callers (``spar score``, the service, the exports):
+Entry points for callers (through :mod:`spar.pipeline`: ``spar score``, the service,
+``spar audit rescore``):
 
-- :func:`review_result` — add reasons, model score, version and explanations to a
-  scored lot, in place; returns the feature snapshot of every offer;
+- :func:`review_lot` — which offers of a scored lot need a decision before the award
+  (abnormally-low rules, the model above its threshold, the random audit sample) and
+  the notes that need none; returns a :class:`LotReview` beside the engine's result;
 - :func:`load_model` / :func:`default_model` — the stored model, with clear errors;
 - :func:`sample_for_review` — the random share of unflagged offers to review;
 - :func:`train_challenger` — retrain on stored decisions, champion vs challenger.
@@ -17,7 +19,7 @@ from importlib import import_module
 from .artifact import default_model, load_model, save_model
 from .errors import (ModelError, ModelIncompatibleError, ModelNotFoundError, ReviewError,
                      ReviewInputError)
-from .flagging import DEFAULT_MODEL, review_result
+from .flagging import DEFAULT_MODEL, LotReview, review_lot
 from .rules import ReviewSettings
 from .sampling import sample_for_review
 
@@ -25,9 +27,9 @@ _LAZY = {"train_challenger": "reviews", "ChallengerReport": "reviews", "Reviewed
          "ReviewModel": "model"}
 
 __all__ = [
-    "DEFAULT_MODEL", "ChallengerReport", "ModelError", "ModelIncompatibleError",
+    "DEFAULT_MODEL", "ChallengerReport", "LotReview", "ModelError", "ModelIncompatibleError",
     "ModelNotFoundError", "ReviewError", "ReviewInputError", "ReviewModel", "ReviewSettings",
-    "ReviewedOffer", "default_model", "load_model", "review_result", "sample_for_review",
+    "ReviewedOffer", "default_model", "load_model", "review_lot", "sample_for_review",
     "save_model", "train_challenger",
 ]
 

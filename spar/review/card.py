@@ -79,10 +79,13 @@ def render_card(meta: Mapping[str, Any]) -> str:
         "",
         "## Usage prévu",
         "Désigner, avant l'attribution d'un lot, les quelques offres qui méritent un regard "
-        "humain, en plus des motifs toujours actifs (offre anormalement basse selon les règles "
-        "du lot, label sans justificatif, valeur impossible ou invraisemblable, quasi-égalité, "
-        "offre unique, prix identiques, écart d'auto-évaluation). Le score est une probabilité "
-        "calibrée qu'une offre doive être revue ; au-dessus du seuil "
+        "humain. Une offre est signalée pour une décision avant l'attribution par les règles "
+        "d'offre anormalement basse du lot, par ce modèle ou par le tirage au sort de "
+        "contrôle ; les autres constats des règles (label sans justificatif, valeur impossible "
+        "ou invraisemblable, quasi-égalité, offre unique, prix identiques, écart "
+        "d'auto-évaluation) sont des observations qui n'appellent pas de décision, et des "
+        "caractéristiques du modèle. Le score est une probabilité calibrée qu'une offre doive "
+        "être revue ; au-dessus du seuil "
         f"({_num(meta['threshold'])}, soit un budget de revue de "
         f"{fr_percent(meta['budget'], 0)} des "
         "offres), l'offre est signalée avec les caractéristiques qui pèsent le plus.",
@@ -107,8 +110,9 @@ def render_card(meta: Mapping[str, Any]) -> str:
         "signalent un lot entier plutôt qu'une offre.",
         "- Face à un mécanisme absent de l'entraînement, le modèle seul retrouve surtout ce qui "
         "est inhabituel (prix très bas, labels sans justificatif) et rate ce qui ressemble à des "
-        "offres ordinaires (prix identiques, valeurs plausibles, entente) : les motifs toujours "
-        "actifs restent appliqués à côté du modèle (voir « Mécanisme jamais vu »).",
+        "offres ordinaires (prix identiques, valeurs plausibles, entente) : les règles restent "
+        "appliquées à côté du modèle, en signalement (offre anormalement basse) ou en "
+        "observation (voir « Mécanisme jamais vu »).",
         "- Une entente qui imite parfaitement la concurrence, ou une fraude sans trace dans les "
         "réponses, échappe au modèle comme aux règles.",
         "- Le modèle ne voit ni le texte des mémoires techniques ni l'historique des entreprises.",

@@ -1,28 +1,39 @@
-"""Review a scored lot: always-on reasons, then the model's score, threshold and explanations.
+"""Review a scored lot: which offers need a decision before the award, and what to note.
 
-This is what ``spar score``, the service and the exports call after
-:func:`spar.engine.scoring.score_lot`. A missing or incompatible model never
-stops a scoring: the rules still apply and the result carries a warning.
+:func:`review_lot` is what ``spar score``, the service and ``spar audit rescore`` call
+(through :mod:`spar.pipeline`) after :func:`spar.engine.scoring.score_lot`. It returns
+a :class:`LotReview` beside the engine's result, which it never changes.
+
+An offer is *flagged* — it needs a decision before the award — for three reasons
+only (SPEC §4): an abnormally-low rule of the lot (the law requires asking the
+firm), the review model's score above the review budget's threshold, or the random
+audit sample. The always-on rules' other findings (a label claimed without
+evidence, a near tie, a single offer…) need no decision: they are *notes*.
+A missing or incompatible model never stops a scoring: the lot is reviewed without
+it and the review carries a warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from ..engine.scoring import LotResult
+from ..engine.scoring import IRREGULAR, LotResult, OfferReasons
 from ..engine.text import fr_number, fr_percent
 from .artifact import default_model
 from .errors import ModelError
 from .features import Features, compute_features
 from .frame import SelfMarks, frame_from_result
 from .rules import ReviewSettings, evaluate_rules, reason_batches
+from .sampling import sample_for_review
 
 if TYPE_CHECKING:  # scikit-learn loads only when a model is used
     from .model import ReviewModel
 
 MODEL_CODE = "model"
+SAMPLE_CODE = "audit_sample"
 
 
 class _DefaultModel:
@@ -34,13 +45,51 @@ class _DefaultModel:
 DEFAULT_MODEL: Any = _DefaultModel()
 
 
-def add_reasons(flags, mask: np.ndarray, word: Callable[[int], dict[str, Any]]) -> None:
-    """Give every offer of ``mask`` the reason ``word(i)``, lazily when the engine allows."""
-    if hasattr(flags, "add"):  # the engine's OfferReasons words reasons on first read
-        flags.add(mask, word)
-        return
-    for i in np.flatnonzero(mask):
-        flags[i].append(word(int(i)))
+@dataclass(frozen=True)
+class LotReview:
+    """What the review decided about a scored lot, offer by offer.
+
+    ``reasons`` holds the review's own reasons for a decision (the model's, the
+    audit sample's); the abnormally-low ones are the engine's (``result.flags``).
+    ``sampling_probability`` is the chance each offer had of being put up for
+    review: 1 when a rule or the model flagged it, the sample rate otherwise — the
+    weight of a buyer's decision when the model is retrained.
+    """
+
+    result: LotResult
+    reasons: OfferReasons
+    notes: OfferReasons
+    flagged: np.ndarray  # bool: abnormally low, over the model's threshold or drawn
+    sampled: np.ndarray  # bool: drawn at random, flagged for no other reason
+    sampling_probability: np.ndarray
+    sample_rate: float = 0.0
+    model_scores: np.ndarray | None = None
+    model_version: str | None = None
+    model_explanations: tuple[list[dict[str, Any]], ...] | None = None
+    features: Features | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def decision_reasons(self, i: int) -> list[dict[str, Any]]:
+        """Why offer ``i`` needs a decision before the award (empty when it does not)."""
+        return list(self.result.flags.peek(i)) + list(self.reasons.peek(i))
+
+    def section(self, i: int) -> dict[str, Any]:
+        """Offer ``i``'s ``review`` object of SPEC §4."""
+        score = None
+        if self.model_scores is not None and not np.isnan(self.model_scores[i]):
+            score = float(self.model_scores[i])
+        return {
+            "flagged": bool(self.flagged[i]),
+            "reasons": self.decision_reasons(i),
+            "notes": list(self.notes.peek(i)),
+            "model_score": score,
+            "model_version": self.model_version,
+            "top_features": [] if self.model_explanations is None
+            else list(self.model_explanations[i]),
+            "sampled": bool(self.sampled[i]),
+            "sampling_probability": float(self.sampling_probability[i]),
+            "to_review": bool(self.flagged[i]),
+        }
 
 
 def _model_reason(score: float, threshold: float, budget: float, version: str,
@@ -55,44 +104,72 @@ def _model_reason(score: float, threshold: float, budget: float, version: str,
     }
 
 
-def review_result(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL,
-                  self_marks: SelfMarks | None = None,
-                  settings: ReviewSettings = ReviewSettings()) -> Features:
-    """Add the review to a scored lot, in place, and return the offers' features.
+def _sample_reason(rate: float) -> Callable[[int], dict[str, Any]]:
+    def word(i: int) -> dict[str, Any]:
+        return {"code": SAMPLE_CODE, "value": rate,
+                "message": (f"Offre tirée au sort pour un contrôle (taux de tirage "
+                            f"{fr_percent(rate, 1)}) : aucun motif particulier ; la décision "
+                            "sert à vérifier la revue sans biais")}
+    return word
 
-    Call it once per scoring. It appends the always-on reasons to
-    ``result.flags`` (the engine's abnormally-low ones stay), then, with a model,
-    sets ``result.model_scores``, ``result.model_version`` and
-    ``result.model_explanations`` and adds a ``model`` reason to every offer
-    whose score reaches the budget's threshold. ``model=None`` applies the rules
-    alone; the default loads the stored model and falls back to the rules, with a
-    warning in the result, if it cannot. ``features.snapshot(i)`` is what a
-    buyer's decision on offer ``i`` should be stored with.
+
+def review_lot(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL,
+               rules: bool = True, self_marks: SelfMarks | None = None,
+               settings: ReviewSettings = ReviewSettings(), sample_rate: float = 0.0,
+               seed: int = 0) -> LotReview:
+    """Review a scored lot; ``result`` is left as it is.
+
+    ``rules``: write the always-on rules' notes. ``model``: the review model
+    (``None`` for none; the default loads the stored one and, if it cannot, reviews
+    without it and says so in ``warnings``). ``sample_rate`` and ``seed``: the share
+    of the other offers in competition drawn at random for an audit, reproducibly.
+    ``self_marks``: per offer, the marks the supplier expected on the criteria the
+    buyer marks. With neither rules nor model, no feature is computed.
     """
-    frame = frame_from_result(result, self_marks)
-    features = compute_features(frame)
-    hits = evaluate_rules(frame, features, settings)
-    for mask, word in reason_batches(frame, features, hits, settings):
-        add_reasons(result.flags, mask, word)
-
+    n = len(result.lot)
+    reasons, notes = OfferReasons(n), OfferReasons(n)
+    warnings: list[str] = []
     if model is DEFAULT_MODEL:
         try:
             model = default_model()
         except ModelError as exc:
-            result.warnings.append(f"{exc} Revue limitée aux règles.")
+            warnings.append(f"{exc} Revue limitée aux règles.")
             model = None
+    features = None
+    if rules or model is not None:
+        frame = frame_from_result(result, self_marks)
+        features = compute_features(frame)
+        if rules:
+            hits = evaluate_rules(frame, features, settings)
+            for mask, word in reason_batches(frame, features, hits, settings):
+                notes.add(mask, word)
+
+    decision = result.flagged.copy()
+    scores = version = explanations = None
     if model is not None:
         scores = model.score(features.matrix)
         budget = settings.budget or model.budget
         threshold = model.threshold_for(budget)
         over = np.nan_to_num(scores, nan=-1.0) >= threshold
-        explanations: list[list[dict[str, Any]]] = [[] for _ in range(len(frame))]
+        explained: list[list[dict[str, Any]]] = [[] for _ in range(n)]
         rows = np.flatnonzero(over)
         for i, top in zip(rows, model.explain(features.matrix, rows)):
-            explanations[i] = top
-        add_reasons(result.flags, over, lambda i: _model_reason(
-            float(scores[i]), threshold, budget, model.version, explanations[i]))
-        result.model_scores = scores
-        result.model_version = model.version
-        result.model_explanations = explanations
-    return features
+            explained[i] = top
+        reasons.add(over, lambda i: _model_reason(float(scores[i]), threshold, budget,
+                                                  model.version, explained[i]))
+        decision |= over
+        version, explanations = model.version, tuple(explained)
+
+    # the audit sample: offers in competition that nothing flagged, drawn from the seed
+    # stored with the scoring, so that scoring the same inputs again draws the same ones
+    drawn, _ = sample_for_review(decision, rate=sample_rate,
+                                 rng=np.random.default_rng(int(seed)))
+    eligible = result.status != IRREGULAR
+    sampled = drawn & ~decision & eligible
+    reasons.add(sampled, _sample_reason(float(sample_rate)))
+    probability = np.where(decision, 1.0, np.where(eligible, float(sample_rate), 0.0))
+    return LotReview(
+        result=result, reasons=reasons, notes=notes, flagged=decision | sampled,
+        sampled=sampled, sampling_probability=probability,
+        sample_rate=float(sample_rate), model_scores=scores, model_version=version,
+        model_explanations=explanations, features=features, warnings=tuple(warnings))

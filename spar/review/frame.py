@@ -207,14 +207,6 @@ def _self_mark_matrix(result: LotResult, leaves: Sequence[Leaf], self_marks: Sel
     return out
 
 
-def _low_price_flagged(result: LotResult) -> np.ndarray:
-    """Offers an abnormally-low rule of the lot flagged (only flagged offers are read)."""
-    out = np.zeros(len(result.lot), dtype=bool)
-    for i in np.flatnonzero(result.flagged):
-        out[i] = any(r.get("code") == "abnormally_low" for r in result.flags[i])
-    return out
-
-
 def frame_from_result(result: LotResult, self_marks: SelfMarks | None = None) -> OfferFrame:
     """The review's view of one scored lot.
 
@@ -297,7 +289,7 @@ def frame_from_result(result: LotResult, self_marks: SelfMarks | None = None) ->
         nonprice_score=nonprice_score,
         missing_share=np.asarray(missing_share, dtype=np.float64),
         unevidenced_share=at_stake / float(criteria.points),
-        low_price_flagged=_low_price_flagged(result),
+        low_price_flagged=result.flagged,
         figures=np.asarray(figures, dtype=np.float64),
         figure_inputs=tuple(lf.input for lf in number_leaves),
         figure_labels=tuple(lf.label for lf in number_leaves),

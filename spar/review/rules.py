@@ -1,9 +1,11 @@
-"""The always-on review reasons: no training, each a code, a sentence, a value and a threshold.
+"""The always-on review rules: no training, each a code, a sentence, a value and a threshold.
 
 The abnormally-low price reasons of SPEC §2.4 come from the engine (the lot's own
-rules); this module adds the others, computed for a whole batch at once by
-:func:`evaluate_rules`, then written out as reasons only for the offers they hit.
-A reason never excludes an offer: it asks for a human look.
+rules) and are the only rules that flag an offer for a decision. This module finds
+the rest — observations such as a label claimed without evidence or a near tie,
+which need no decision and become the offer's *notes* — for a whole batch at once
+(:func:`evaluate_rules`), then words them only for the offers they hit. They also
+feed the review model, which may flag an offer they point at.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ ReasonBatch = tuple[np.ndarray, Callable[[int], dict[str, Any]]]
 
 def reason_batches(frame: OfferFrame, features: Features, hits: RuleHits,
                    settings: ReviewSettings = ReviewSettings()) -> list[ReasonBatch]:
-    """Every always-on reason except the engine's abnormally-low ones, batch by batch.
+    """Every always-on note (the engine's abnormally-low reasons aside), batch by batch.
 
     Sentences are only written for the offers someone reads (see
     :class:`spar.engine.scoring.OfferReasons`), so a batch of 100,000 offers does

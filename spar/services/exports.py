@@ -1,5 +1,6 @@
 """Assemble what the exports read from the database: the consultation, its criteria and,
-per lot, the latest scoring recomputed from its stored inputs."""
+per lot, the latest stored scoring — its result as stored, the buyer's marks stored with
+its inputs and the buyer's review decisions. Nothing is scored again (SPEC §4.1)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import select
 
-from ..db.models import Offer, ReviewDecision
+from ..db.models import Offer
 from ..exports import ConsultationExport, ExportError, LotExport, get_export
 from . import audit
 from .clock import paris_time
@@ -15,7 +16,7 @@ from .consultations import find, is_closed, visible
 from .criteria_sets import criteria_of
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .principal import Principal
-from .scorings import latest, rebuild
+from .scorings import decisions, latest
 
 #: Formats a supplier may ask for: its own letter, nothing else.
 SUPPLIER_FORMATS = ("letter", "letter-json")
@@ -25,36 +26,31 @@ def _lot_export(session, lot) -> LotExport:
     scoring = latest(session, lot)
     if scoring is None:
         return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate)
-    criteria = criteria_of(scoring.criteria_set)
-    evaluation = rebuild(criteria, scoring)
-    offer_ids = {o["id"] for o in scoring.inputs["offers"]}
     suppliers = {o["id"]: dict(o.get("supplier") or {}) for o in scoring.inputs["offers"]}
     marks = {oid: {path: {"mark": m["mark"], "justification": m["justification"],
                           "at": m["given_at"]} for path, m in given.items()}
              for oid, given in (scoring.inputs.get("marks") or {}).items()}
-    reviews = {}
-    rows = session.execute(select(ReviewDecision, Offer.public_id).join(
-        Offer, ReviewDecision.offer_id == Offer.id).where(
-        ReviewDecision.scoring_id == scoring.id).order_by(ReviewDecision.id)).all()
-    for decision, public_id in rows:  # the latest decision per offer counts
-        if public_id in offer_ids:
-            reviews[public_id] = {"decision": decision.decision, "comment": decision.comment,
-                                  "by": decision.decided_by,
-                                  "at": decision.decided_at.isoformat()}
-    return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate,
+    return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=scoring.inputs.get("estimate"),
                      scoring_id=scoring.public_id, scored_at=scoring.created_at,
-                     result=evaluation.result, suppliers=suppliers, marks=marks,
-                     reviews=reviews, sensitivity=scoring.result.get("sensitivity"))
+                     result=scoring.result, suppliers=suppliers, marks=marks,
+                     reviews=decisions(session, scoring),
+                     sensitivity=scoring.result.get("sensitivity"))
 
 
 def bundle(session, consultation) -> ConsultationExport:
-    """The whole consultation as the export functions read it."""
+    """The whole consultation as the export functions read it: the criteria with the
+    parameters its scorings applied (defaults included, stored with each scoring), so a
+    default changed since does not change what the criteria are said to be."""
+    lots = [_lot_export(session, lot) for lot in consultation.lots]
+    criteria = criteria_of(consultation.criteria_set)
+    applied = next((lot.result["parameters"] for lot in lots
+                    if lot.result is not None and lot.result.get("parameters")), None)
     return ConsultationExport(
         reference=consultation.reference, title=consultation.title,
         buyer=consultation.organisation.name, category=consultation.criteria_set.category,
         deadline=consultation.deadline, published_at=consultation.published_at,
-        criteria=criteria_of(consultation.criteria_set),
-        lots=[_lot_export(session, lot) for lot in consultation.lots])
+        criteria=criteria if applied is None else criteria.with_parameters(applied),
+        lots=lots)
 
 
 def export(uow, principal: Principal, reference: str, fmt: str, *,

@@ -1,4 +1,5 @@
-"""An organisation's yearly SPAR indicators, from its consultations and awards."""
+"""An organisation's yearly SPAR indicators, from its consultations and the awards their
+stored scorings and the buyer's review decisions propose (nothing is scored again)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..db.models import Consultation, Organisation, Scoring
+from ..db.models import Consultation, Organisation
 from ..engine.criteria import PILLARS
 from . import sme_indicators
+from ..exports.bundle import proposed_winners
 from .criteria_sets import criteria_of
 from .errors import Forbidden, Invalid
 from .principal import Principal
+from .scorings import decisions, latest
 from .tokens import find_organisation
 
 #: The input whose answers are the insertion hours an offer commits to (SPEC §2's name).
@@ -54,15 +57,15 @@ def compute(uow, principal: Principal, year: int, organisation: str | None = Non
             for p in PILLARS:
                 pillar_sum[p] += shares[p]
             for lot in consultation.lots:
-                scoring = uow.session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
-                                              .order_by(Scoring.id.desc()).limit(1)
-                                              ).scalar_one_or_none()
+                scoring = latest(uow.session, lot)
                 if scoring is None:
                     continue
                 inputs = {o["id"]: o for o in scoring.inputs["offers"]}
-                for entry in scoring.result["offers"]:
-                    if entry["rank"] != 1:
-                        continue
+                rejected = {oid for oid, d in decisions(uow.session, scoring).items()
+                            if d["decision"] == "rejected"}
+                # the proposed awards as the exports show them: the stored ranking, less
+                # the offers the buyer rejected after review
+                for entry in proposed_winners(scoring.result["offers"], rejected):
                     awards += 1
                     offer = inputs.get(entry["id"], {})
                     sme = (offer.get("supplier") or {}).get("sme")

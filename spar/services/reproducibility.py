@@ -5,14 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator
 
+from ..pipeline import evaluate_inputs
 from . import audit
 from .criteria_sets import criteria_of
 from .errors import Forbidden
 from .principal import Principal
-from .scorings import rebuild, stored_scorings
-
-#: Review fields that depend on the review model rather than on the engine.
-MODEL_FIELDS = ("model_score", "model_version", "top_features")
+from .scorings import stored_scorings
 
 
 def differences(stored: Any, fresh: Any, path: str = "") -> Iterator[dict[str, Any]]:
@@ -44,22 +42,16 @@ def differences(stored: Any, fresh: Any, path: str = "") -> Iterator[dict[str, A
         yield {"path": path, "stored": stored, "recomputed": fresh, "problem": "valeur"}
 
 
-def _without_model(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {**doc, "offers": []}
-    for entry in doc.get("offers", []):
-        review = {k: v for k, v in entry.get("review", {}).items() if k not in MODEL_FIELDS}
-        reasons = [r for r in entry.get("reasons", []) if r.get("code") != "model"]
-        review["reasons"] = [r for r in review.get("reasons", []) if r.get("code") != "model"]
-        review.pop("flagged", None)
-        review.pop("to_review", None)
-        review.pop("sampling_probability", None)
-        out["offers"].append({**entry, "review": review, "reasons": reasons})
-    return out
-
-
 def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None
             ) -> list[dict[str, Any]]:
-    """One report per stored scoring: its id, whether it reproduces, and the differences."""
+    """One report per stored scoring: its id, whether it reproduces, and the differences.
+
+    The stored inputs are scored and reviewed again with today's engine and review
+    model, through the same pipeline as the scoring itself, and every field is
+    compared. A review model other than the one the scoring used is a difference in
+    its own right, reported first with both versions (``model_version``), and so are
+    the scores and flags it changes: nothing is left out of the comparison.
+    """
     if principal.role not in ("auditor", "buyer", "admin"):
         raise Forbidden("réservé aux contrôleurs et aux acheteurs")
     reports = []
@@ -70,12 +62,14 @@ def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None
             if criteria.sha256 != scoring.criteria_sha256:
                 problems.append({"path": "criteria.sha256", "stored": scoring.criteria_sha256,
                                  "recomputed": criteria.sha256, "problem": "valeur"})
-            fresh = rebuild(criteria, scoring).document()
-            stored = scoring.result
-            same_model = _model_version(stored) == _model_version(fresh)
-            if not same_model:
-                stored, fresh = _without_model(stored), _without_model(fresh)
-            problems.extend(differences(stored, fresh))
+            fresh = evaluate_inputs(criteria, scoring.inputs)
+            stored_model = _model_version(scoring.result) or scoring.model_version
+            current_model = fresh.review.model_version
+            if stored_model != current_model:
+                problems.append({"path": "review.model_version", "stored": stored_model,
+                                 "recomputed": current_model,
+                                 "problem": "modèle de revue différent"})
+            problems.extend(differences(scoring.result, fresh.document()))
             if audit.content_hash(scoring.result) != scoring.result_sha256:
                 problems.append({"path": "", "stored": scoring.result_sha256,
                                  "recomputed": audit.content_hash(scoring.result),
@@ -85,7 +79,8 @@ def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None
                 "created_at": scoring.created_at.isoformat(),
                 "engine_version": scoring.engine_version,
                 "reproduced": not problems, "differences": problems[:200],
-                "model_compared": same_model,
+                "same_model": stored_model == current_model,
+                "model_version": {"stored": stored_model, "recomputed": current_model},
             })
         audit.record(uow, principal, "audit.rescore", target=f"consultation:{reference}",
                      consultation=reference,

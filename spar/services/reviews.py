@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..db.models import Offer, ReviewDecision, Scoring
+from ..pipeline import offer_features
 from . import audit
 from .audit_records import decision_content
 from .clock import paris_time
@@ -15,7 +16,7 @@ from .criteria_sets import criteria_of
 from .errors import Conflict, Invalid
 from .marks import find_offer
 from .principal import Principal
-from .scorings import latest, rebuild
+from .scorings import latest
 
 DECISIONS = ("cleared", "rejected", "needs_information")
 
@@ -52,7 +53,8 @@ def _view(offer: Offer, scoring: Scoring, entry: dict[str, Any], decisions) -> d
         "flagged": review.get("flagged", False), "sampled": review.get("sampled", False),
         "to_review": review.get("to_review", review.get("flagged", False)),
         "sampling_probability": review.get("sampling_probability"),
-        "reasons": review.get("reasons", []), "model_score": review.get("model_score"),
+        "reasons": review.get("reasons", []), "notes": review.get("notes", []),
+        "model_score": review.get("model_score"),
         "model_version": review.get("model_version"), "top_features": review.get("top_features"),
         "decisions": decisions,
     }
@@ -74,14 +76,14 @@ def decide(uow, principal: Principal, public_id: str, decision: str, comment: st
         offer, scoring, entry = _reviewed(uow.session, principal, public_id, uow.now())
         if not comment:
             raise Invalid("un commentaire est obligatoire", {"comment": ["obligatoire"]})
-        evaluation = rebuild(criteria_of(scoring.criteria_set), scoring)
-        index = list(evaluation.result.lot.offer_ids).index(public_id)
-        features = evaluation.features.snapshot(index) if evaluation.features else None
+        index = [o["id"] for o in scoring.inputs["offers"]].index(public_id)
+        features = offer_features(criteria_of(scoring.criteria_set),
+                                  scoring.inputs).snapshot(index)
         review = entry.get("review", {})
-        if review.get("flagged"):
-            probability = 1.0
-        elif review.get("sampled"):
-            probability = float(review.get("sampling_probability") or 0.0)
+        if review.get("flagged") or review.get("sampled"):
+            # 1 when a rule or the model flagged it, the sample rate when it was drawn
+            probability = float(review.get("sampling_probability",
+                                           1.0 if review.get("flagged") else 0.0) or 0.0)
         else:
             probability = 0.0  # chosen by the buyer, outside the sampling: not a fair label
         record = ReviewDecision(

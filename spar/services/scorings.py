@@ -7,15 +7,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..db.models import Lot, Offer, Scoring
+from ..db.models import Lot, Offer, ReviewDecision, Scoring
 from ..engine import VERSION
 from ..engine.criteria import CriteriaSet
+from ..pipeline import evaluate_inputs
 from . import audit
 from .clock import paris_time
 from .consultations import find_lot, is_closed, owned, visible
 from .criteria_sets import criteria_of
 from .errors import Conflict, Forbidden, NotFound
-from .evaluation import Evaluation, evaluate
 from .offers import current_marks, current_offers
 from .principal import Principal
 
@@ -71,14 +71,13 @@ def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any
             raise Conflict(f"aucune offre reçue pour le lot {lot_id}")
         criteria = criteria_of(consultation.criteria_set)
         marks = current_marks(uow.session, [o.id for o in offers])
-        inputs = build_inputs(criteria, lot, offers, marks, uow.settings,
-                                        secrets.randbits(31))
-        evaluation = evaluate(criteria, inputs)
+        inputs = build_inputs(criteria, lot, offers, marks, uow.settings, secrets.randbits(31))
+        evaluation = evaluate_inputs(criteria, inputs)
         doc = evaluation.document()
         scoring = Scoring(
             public_id="s-" + secrets.token_hex(6), lot_id=lot.id,
             criteria_set_id=consultation.criteria_set_id, criteria_sha256=criteria.sha256,
-            engine_version=VERSION, model_version=evaluation.result.model_version,
+            engine_version=VERSION, model_version=evaluation.review.model_version,
             inputs=inputs, result=doc, result_sha256=audit.content_hash(doc),
             created_by=principal.token_id, created_at=now)
         uow.session.add(scoring)
@@ -99,6 +98,21 @@ def with_meta(scoring: Scoring, doc: dict[str, Any]) -> dict[str, Any]:
 def latest(session, lot: Lot) -> Scoring | None:
     return session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
                            .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
+    """The buyer's stored review decisions on the offers of a scoring, the latest per offer:
+    ``{offer id: {"decision", "comment", "by", "at"}}``."""
+    offer_ids = {o["id"] for o in scoring.inputs["offers"]}
+    rows = session.execute(select(ReviewDecision, Offer.public_id).join(
+        Offer, ReviewDecision.offer_id == Offer.id).where(
+        ReviewDecision.scoring_id == scoring.id).order_by(ReviewDecision.id)).all()
+    out: dict[str, dict[str, Any]] = {}
+    for decision, public_id in rows:  # the latest decision per offer counts
+        if public_id in offer_ids:
+            out[public_id] = {"decision": decision.decision, "comment": decision.comment,
+                              "by": decision.decided_by, "at": decision.decided_at.isoformat()}
+    return out
 
 
 def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
@@ -154,26 +168,20 @@ def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
 
 def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs: bool = False
                 ) -> dict[str, Any]:
-    """Effective weights and winner stability of the latest scoring; with ``pairs``, every
-    adjacent pair of ranks too (recomputed from the stored inputs)."""
-    from ..engine.sensitivity import analyse_result
+    """Effective weights and winner stability of the latest scoring, as stored with it;
+    with ``pairs``, every adjacent pair of ranks too, from the stored leaf scores."""
+    from ..engine.sensitivity import stored_pairs
 
     if principal.role not in ("buyer", "auditor"):
         raise Forbidden("réservé aux acheteurs et contrôleurs")
     with uow:
         _, _, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
-        if not pairs and scoring.result.get("sensitivity"):
-            analysis = scoring.result["sensitivity"]
-        else:
-            criteria = criteria_of(scoring.criteria_set)
-            analysis = analyse_result(rebuild(criteria, scoring).result, pairs=pairs)
+        analysis = dict(scoring.result.get("sensitivity") or {})
+        if pairs:
+            analysis["pairs"] = stored_pairs(criteria_of(scoring.criteria_set),
+                                             scoring.result["offers"])
         return {**analysis, "scoring": {"id": scoring.public_id,
                                         "created_at": scoring.created_at.isoformat()}}
-
-
-def rebuild(criteria: CriteriaSet, scoring: Scoring) -> Evaluation:
-    """The engine's result for a stored scoring, recomputed from its stored inputs."""
-    return evaluate(criteria, scoring.inputs)
 
 
 def stored_scorings(session, principal: Principal, reference: str, lot_id: str | None = None

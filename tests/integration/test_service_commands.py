@@ -138,6 +138,21 @@ def test_audit_rescore_reports_a_tampered_result_field_by_field(run, empty_datab
     assert "offers[0].total" in result.output
 
 
+def test_audit_rescore_with_another_review_model_names_both_versions_and_fails(
+        run, empty_database, monkeypatch, other_model):
+    seeded = _seed(empty_database)
+    reference = next(r for r in seeded["consultations"] if r != "DEMO-OUVERTE")
+    directory, version = other_model
+    monkeypatch.setenv("SPAR_MODEL_DIR", str(directory))
+    result = run("audit", "rescore", reference)
+    assert result.exit_code == 1
+    assert "ÉCARTS" in result.output and "reproduite" not in result.output
+    (line,) = [x for x in result.output.splitlines() if "Modèle de revue différent" in x]
+    assert f"recalculée avec le modèle « {version} »" in line
+    assert "notation faite avec le modèle « rv1-" in line
+    assert "review.model_version : conservé 'rv1-" in result.output
+
+
 def test_retraining_from_reviews_says_how_many_decisions_are_missing(run):
     result = run("model", "train", "--from-reviews", "-o", "unused")
     assert result.exit_code == 1

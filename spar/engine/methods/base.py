@@ -14,7 +14,10 @@ A method module declares:
 ``targets(value, params, stats)``  better answers a supplier could give (for hints).
 
 Optionally ``invalid(column, params)`` returns ``(mask, reason)`` for answers of the
-right kind that this method still cannot score (a price that is not positive).
+right kind that this method still cannot score (a price that is not positive);
+``CAUTION`` is a warning ``spar criteria check`` gives wherever the method is used, and
+``lot_caution(stats, count, max_points)`` a warning for one scored lot, or None
+(``spar analyse`` and the robustness of every stored scoring).
 """
 
 from __future__ import annotations

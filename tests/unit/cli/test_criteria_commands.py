@@ -125,3 +125,15 @@ def test_show_cuts_long_labels_not_ids_and_wraps_details_in_100_columns(invoke, 
     assert lines[row + 1][:answer_at].strip() == ""  # details continue under the answer
     assert " ".join(line[answer_at:] for line in lines[row:row + 2]) == \
         "co2e_kg (kg équivalent CO2 par unité livrée) [max 50]"
+
+
+def test_price_min_max_is_a_warning_with_the_daj_advice(invoke, tmp_path):
+    path = tmp_path / "min-max.yaml"
+    path.write_text(replaced("method: price_lowest_ratio", "method: price_min_max"),
+                    encoding="utf-8")
+    lenient = invoke("criteria", "check", path)
+    assert lenient.exit_code == 0
+    (line,) = [x for x in lenient.stdout.splitlines() if "warning" in x]
+    assert ": warning: price_min_max donne tous les points du critère" in line
+    assert "deux offres à un centime d'écart" in line and "DAJ" in line
+    assert invoke("criteria", "check", "--strict", path).exit_code == 1

@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 
 import spar.cli.scoring as scoring_cli
 from spar.criteria_file import load_criteria
-from spar.engine.explain import result_to_dict
-from spar.engine.scoring import score_lot
 from spar.offers_file import read_offers
+from spar.pipeline import evaluate_lot
 
 from ..criteria_file.conftest import BASE, replaced
 
@@ -41,8 +40,16 @@ def test_json_is_the_result_of_spec_section_4(invoke, criteria_path, offers_path
     result = invoke("score", criteria_path, offers_path, "--format", "json", "--review", "none")
     assert result.exit_code == 0
     criteria = load_criteria(criteria_path)
-    expected = result_to_dict(score_lot(criteria, read_offers(offers_path, criteria).lot))
-    assert json.loads(result.stdout) == json.loads(json.dumps(expected))
+    expected = evaluate_lot(criteria, read_offers(offers_path, criteria).lot,
+                            review="none").document()
+    written = json.loads(result.stdout)
+    # what the service's JSON export adds to a stored result: nothing offline
+    for offer in written["offers"]:
+        assert offer.pop("marks") == {} and offer["review"].pop("decision") is None
+        offer.pop("supplier")
+    for offer in expected["offers"]:
+        offer.pop("supplier", None)
+    assert written == json.loads(json.dumps(expected))
 
 
 def test_csv_has_one_row_per_offer_and_leaf_for_french_spreadsheets(invoke, criteria_path,
@@ -58,17 +65,19 @@ def test_csv_has_one_row_per_offer_and_leaf_for_french_spreadsheets(invoke, crit
     assert [r["offre"] for r in rows[::LEAVES]] == ["B", "A", "C", "D"]
     first = rows[0]
     assert (first["critère"], first["pilier"], first["valeur"], first["points max"],
-            first["statut"], first["rang"]) == ("price", "Économique (prix)", "6000,0", "40,0",
+            first["statut"], first["rang"]) == ("price", "Économique (prix)", "6000", "40,00",
                                                 "classée", "1")
-    assert rows[LEAVES]["siret"] == "73282932000074"
-    assert sum(float(r["points"].replace(",", ".")) for r in rows[:LEAVES]) == \
-        float(first["total"].replace(",", "."))
+    assert rows[LEAVES]["SIRET"] == "73282932000074"
+    # points are shown to 2 decimals (SPEC §2.1): their sum is the total within rounding
+    assert abs(sum(float(r["points"].replace(",", ".")) for r in rows[:LEAVES])
+               - float(first["total"].replace(",", "."))) <= 0.005 * (LEAVES + 1)
 
 
 def test_csv_to_standard_output(invoke, criteria_path, offers_path):
     result = invoke("score", criteria_path, offers_path, "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout_bytes.startswith(b"\xef\xbb\xbflot;offre;fournisseur;siret;")
+    assert result.stdout_bytes.startswith("\ufeffconsultation;lot;offre;fournisseur;SIRET;"
+                                          .encode("utf-8"))
     assert len(result.stdout_bytes.decode("utf-8").splitlines()) == 1 + 4 * LEAVES
 
 
@@ -77,17 +86,20 @@ def test_xlsx_has_the_ranking_and_the_breakdown(invoke, criteria_path, offers_pa
     assert invoke("score", criteria_path, offers_path, "--format", "xlsx", "-o", out,
                   "--review", "none").exit_code == 0
     book = load_workbook(out)  # not read-only: it would drop trailing empty cells
-    assert book.sheetnames == ["Classement", "Détail"]
+    assert book.sheetnames == ["Notation", "Classement", "Critères", "Détail"]
     ranking = list(book["Classement"].iter_rows(values_only=True))
-    assert [row[:2] for row in ranking[1:]] == [(1, "B"), (2, "A"), (None, "C"), (None, "D")]
-    flagged, motives = ranking[0].index("signalée"), ranking[0].index("motifs")
-    assert [row[flagged] for row in ranking[1:]] == ["oui", "non", "non", "non"]
+    rank, offer = ranking[0].index("rang"), ranking[0].index("offre")
+    assert [(row[rank], row[offer]) for row in ranking[1:]] == [(1, "B"), (2, "A"), (None, "C"),
+                                                                (None, "D")]
+    flagged, motives = ranking[0].index("à examiner"), ranking[0].index("motifs")
+    assert [row[flagged] for row in ranking[1:]] == ["oui", None, None, None]
     assert ranking[1][motives].startswith("Offre anormalement basse (mean_ratio)")
     assert ranking[2][motives] is None
     assert ranking[3][motives].startswith("Note éliminatoire")
     detail = list(book["Détail"].iter_rows(values_only=True))
     assert len(detail) == 1 + 4 * LEAVES
-    assert detail[1][9] == 1.0 and detail[1][10] == 40.0  # numbers stay numbers
+    score, most = detail[0].index("note (0 à 1)"), detail[0].index("points max")
+    assert detail[1][score] == 1.0 and detail[1][most] == 40.0  # numbers stay numbers
 
 
 def test_xlsx_is_not_written_to_a_terminal(invoke, criteria_path, offers_path, monkeypatch):
@@ -206,6 +218,8 @@ def test_review_by_default_adds_the_rules_and_the_model(invoke, criteria_path, o
     assert all(o["review"]["model_version"] for o in offers if o["status"] != "irregular")
     codes = {r["code"] for o in offers for r in o["review"]["reasons"]}
     assert "abnormally_low" in codes and codes - {"abnormally_low"}
+    # only the lot's rules, the model and the audit sample flag an offer (SPEC §4)
+    assert codes <= {"abnormally_low", "model", "audit_sample"}
 
 
 def test_review_rules_only_leaves_the_model_out(invoke, criteria_path, offers_path):

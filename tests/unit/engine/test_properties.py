@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from spar.engine.answers import lot_from_offers
 from spar.engine.explain import result_to_dict
+import spar.engine.scoring as scoring
 from spar.engine.scoring import score_lot
 
 from .builders import criteria
@@ -156,3 +157,35 @@ def test_eliminated_offers_failed_a_gate_on_the_first_pass(answer_list):
         assert reason["score"] < reason["threshold"]
     for i in np.flatnonzero(result.status == "irregular"):
         assert result.reasons[i] and np.isnan(result.totals[i])
+
+
+# random weights and scores: the sum of leaf points and a weighted sum differ in the last bits
+fractions = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@given(st.lists(st.tuples(st.integers(1, 20000).map(lambda k: k * 0.37), fractions, fractions,
+                          st.booleans()), min_size=1, max_size=12))
+def test_the_total_that_ranks_an_offer_is_the_total_shown(rows):
+    ranked_on = {}
+    real = scoring.rank_offers
+
+    def recording(totals, tie_scores, ranked):
+        ranked_on["totals"] = totals.copy()
+        return real(totals, tie_scores, ranked)
+
+    offers = [{"id": f"O{k}", "answers": {"price": price, "co2": co2 * 5, "hours": hours * 400,
+                                          "takeback": back, "delay": 5}}
+              for k, (price, co2, hours, back) in enumerate(rows)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scoring, "rank_offers", recording)
+        result = score_lot(MIXED, lot_from_offers(MIXED, offers))
+    doc = result_to_dict(result)
+    index = {oid: i for i, oid in enumerate(result.lot.offer_ids)}
+    for entry in doc["offers"]:
+        if entry["status"] == "irregular":
+            continue
+        shown = entry["total"]
+        # to the last bit, for every offer: what ranks it, what every report shows, and
+        # the sum of its breakdown's points
+        assert ranked_on["totals"][index[entry["id"]]] == shown
+        assert sum(b["points"] for b in entry["breakdown"]) == pytest.approx(shown, abs=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -62,12 +64,12 @@ def test_an_offer_reasons_come_in_criteria_order():
     assert [r["code"] for r in result.reasons[1]] == ["below_minimum", "above_maximum"]
 
 
-def test_flagged_still_works_once_flags_are_replaced_by_plain_lists():
+def test_a_result_is_not_changed_once_returned():
     crit = one_leaf("method: price_lowest_ratio", review="{input: v, method: mean_ratio}")
     result = score_lot(crit, values_lot(crit, [10, 100, 100]))
-    result.flags = [list(f) for f in result.flags]
-    result.flags[2].append({"code": "model"})
-    assert result.flagged.tolist() == [True, False, True]
+    assert result.flagged.tolist() == [True, False, False]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.flags = [[], [], [{"code": "model"}]]
 
 
 def test_a_rule_still_iterates_as_index_reason_pairs():

@@ -8,7 +8,7 @@ import pytest
 
 from spar.engine import VERSION
 from spar.engine.answers import lot_from_offers
-from spar.engine.explain import breakdown_rows, result_to_dict
+from spar.engine.explain import OfferEntries, result_to_dict
 from spar.engine.scoring import score_lot
 
 from .builders import criteria, score
@@ -65,8 +65,8 @@ def test_offer_entry_keys(entries):
     for entry in entries.values():
         assert {"id", "status", "rank", "total", "pillars", "reasons", "review",
                 "breakdown"} <= set(entry)
-        assert set(entry["review"]) == {"flagged", "reasons", "model_score", "model_version",
-                                        "top_features"}
+        assert set(entry["review"]) == {"flagged", "reasons", "notes", "model_score",
+                                        "model_version", "top_features"}
     assert entries["A"]["supplier"]["siret"] == "73282932000074"
 
 
@@ -147,13 +147,12 @@ def test_result_without_breakdown(result):
     assert all("breakdown" not in e for e in result_to_dict(result, breakdown=False)["offers"])
 
 
-def test_breakdown_rows_follow_the_offer_entries(result, doc):
-    rows = list(breakdown_rows(result))
-    assert len(rows) == len(doc["offers"]) * len(PATHS)
-    flat = [(e["id"], b["criterion"], b["points"], b["explanation"])
-            for e in doc["offers"] for b in e["breakdown"]]
-    assert [(r["offer"], r["criterion"], r["points"], r["explanation"]) for r in rows] == flat
-    assert rows[0]["total"] == pytest.approx(100)
+def test_entries_built_as_read_are_the_entries_of_the_result(result, doc):
+    lazy = OfferEntries(result)
+    assert len(lazy) == len(doc["offers"])
+    read = [{**entry, "breakdown": list(entry["breakdown"])} for entry in lazy]
+    assert read == doc["offers"]
+    assert read[0]["total"] == pytest.approx(100)
 
 
 def test_points_scale_the_result():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from spar.criteria_file import load_criteria_text
 from spar.engine.answers import lot_from_offers
-from spar.engine.scoring import score_lot
 from spar.exports.bundle import ConsultationExport, LotExport
+from spar.pipeline import evaluate_lot
 
 #: The criteria set of SPEC §2, verbatim.
 SPEC_CRITERIA = (Path(__file__).resolve().parent.parent / "criteria_file" /
@@ -59,9 +59,11 @@ def offers(ids=tuple(ANSWERS)):
 
 
 def scored_lot(crit=None, ids=tuple(ANSWERS), lot_id="1", **extra) -> LotExport:
-    """Lot ``lot_id`` with the example offers scored, marks and one review decision."""
+    """Lot ``lot_id`` with the example offers scored and reviewed by the rules (as the
+    service stores them), marks and one review decision."""
     crit = crit or criteria()
-    result = score_lot(crit, lot_from_offers(crit, offers(ids), estimate=60000, lot_id=lot_id))
+    result = evaluate_lot(crit, lot_from_offers(crit, offers(ids), estimate=60000,
+                                                lot_id=lot_id), review="rules").document()
     fields = dict(
         lot_id=lot_id, title="Papier et enveloppes", estimate=60000.0, scoring_id="sc-0001",
         scored_at=PARIS_NOON, result=result,

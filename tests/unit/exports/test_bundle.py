@@ -38,12 +38,12 @@ def test_duplicate_lot_is_refused():
 
 def test_winner_is_the_best_ranked_offer():
     lot = builders.scored_lot()
-    assert [lot.offer_id(i) for i in lot.winners] == ["A"]
+    assert [entry["id"] for entry in lot.winners] == ["A"]
 
 
 def test_winner_rejected_after_review_gives_way_to_the_next():
     lot = builders.scored_lot(reviews={"A": {"decision": "rejected", "comment": "prix non justifié"}})
-    assert [lot.offer_id(i) for i in lot.winners] == ["B"]
+    assert [entry["id"] for entry in lot.winners] == ["B"]
 
 
 def test_unscored_lot_has_no_winner():
@@ -52,7 +52,7 @@ def test_unscored_lot_has_no_winner():
 
 def test_supplier_falls_back_to_the_offer_supplier():
     lot = builders.scored_lot(suppliers={})
-    assert lot.supplier(lot.offer_index["B"]) == {"name": "Bureau Vert SA",
+    assert lot.supplier(lot.entries[lot.offer_index["B"]]) == {"name": "Bureau Vert SA",
                                                   "siret": "55210055400005", "sme": None}
 
 
@@ -64,4 +64,5 @@ def test_naive_review_date_is_refused():
 def test_iso_mark_date_is_accepted():
     marks = {"A": {"technical": {"mark": 3, "justification": "bien",
                                  "at": "2026-09-15T10:00:00+02:00"}}}
-    assert builders.scored_lot(marks=marks).offer_marks(0)["technical"]["mark"] == 3
+    lot = builders.scored_lot(marks=marks)
+    assert lot.offer_marks(lot.entries[lot.offer_index["A"]])["technical"]["mark"] == 3

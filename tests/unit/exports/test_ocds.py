@@ -108,3 +108,10 @@ def test_consultation_without_scoring_is_a_valid_tender_release():
     release = package["releases"][0]
     assert release["tag"] == ["tender"] and "awards" not in release
     assert release["bids"] == {"statistics": [], "details": []}
+
+
+def test_the_abnormally_low_count_names_the_rules_it_counts(package):
+    (stat,) = [s for s in package["releases"][0]["bids"]["statistics"]
+               if s["measure"] == "abnormallyLowBids" and s["relatedLot"] == "1"]
+    assert "mean_ratio : prix inférieur à 0,8 × la moyenne des offres" in stat["notes"]
+    assert "modèle de revue" in stat["notes"]

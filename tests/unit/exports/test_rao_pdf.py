@@ -85,3 +85,15 @@ def test_user_text_with_markup_characters_is_printed_as_is():
 def test_report_of_a_consultation_without_scoring_says_so():
     pages = pdf_pages_text(rao_pdf(builders.consultation(lots=[builders.unscored_lot()])))
     assert "Lot non encore noté" in pages[-1]
+
+
+def test_notes_are_shown_apart_from_the_offers_to_examine(rao):
+    text = re.sub(r"\s+", " ", " ".join(pdf_pages_text(rao)))
+    low = text[text.index("Offres anormalement basses Offre"):
+               text.index("Autres offres à examiner")]
+    # the price column shows the offer's price, whatever statistic a reason carries
+    assert "C — Discount Fournitures 7 000,00 Offre anormalement basse (mean_ratio)" in low
+    notes = text[text.index("Observations de la revue (sans décision requise)"):
+                 text.index("Notes détaillées")]
+    assert "F — =Formule Papiers Label revendiqué sans justificatif" in notes
+    assert "F — " not in low

@@ -76,10 +76,11 @@ def test_numbers_with_spaces_and_decimal_points_in_a_french_file(criteria, write
     np.testing.assert_allclose(lot.columns["co2e_kg"], [1.5, 2])
 
 
-def test_empty_cells_are_missing_answers(criteria, write):
+def test_empty_cells_are_missing_answers_but_no_label_in_a_labels_column(criteria, write):
     lot = read_offers(write("offers.csv", "id,price_eur,labels\nA,10,\nB,,FSC\n"), criteria).lot
     assert np.isnan(lot.columns["price_eur"][1])
-    assert lot.columns["labels"].value_at(0) is None
+    # as "labels": [] in JSON: a spreadsheet cannot say "no label" otherwise (issue 9)
+    assert lot.columns["labels"].value_at(0) == []
 
 
 def test_unknown_column_names_the_known_ones(criteria, write):
@@ -175,3 +176,24 @@ def test_header_cells_padded_with_spaces_keep_their_answers_as_text(tmp_path):
     path.write_text("id ; fleet \nA;01\nB;1\n", encoding="utf-8")
     lot = read_offers(path, load_criteria(criteria_path)).lot
     assert [lot.columns["fleet"].value_at(i) for i in range(2)] == ["01", "1"]
+
+
+def test_a_dot_that_may_separate_thousands_in_a_french_file_is_refused(criteria, write):
+    # 79.800 read as 79,8 moved an offer from rank 5 to rank 1 (issue 9)
+    path = write("offers.csv", "id;price_eur;co2e_kg\nA;79.800;1,5\nB;85 000,00;2\n"
+                               "C;1.234.567;2\nD;12,5;1.25\n")
+    found = problems(path, criteria)
+    assert found == [
+        f"{path}: offre A, réponse « price_eur » : nombre ambigu « 79.800 » : ce fichier écrit "
+        "les nombres à la française (séparateur « ; », virgule décimale), où un point peut "
+        "séparer les milliers ; écrivez 79,800 (virgule décimale) ou 79800 (sans séparateur "
+        "de milliers)",
+        f"{path}: offre C, réponse « price_eur » : nombre ambigu « 1.234.567 » : ce fichier "
+        "écrit les nombres à la française (séparateur « ; », virgule décimale), où un point "
+        "peut séparer les milliers ; écrivez 1234567 (sans séparateur de milliers)",
+    ]
+
+
+def test_the_same_dots_in_a_comma_separated_file_are_decimal_points(criteria, write):
+    lot = read_offers(write("offers.csv", "id,price_eur\nA,79.800\nB,85000\n"), criteria).lot
+    np.testing.assert_allclose(lot.columns["price_eur"], [79.8, 85000])

@@ -6,7 +6,7 @@ import sys
 CHECK = """
 import sys
 import spar.review
-from spar.review import review_result, sample_for_review
+from spar.review import review_lot, sample_for_review
 print(sorted(m for m in ("flask", "sqlalchemy", "sklearn") if m in sys.modules))
 """
 

@@ -1,9 +1,10 @@
-"""The always-on reasons: each fires with its value, threshold and a French sentence."""
+"""The always-on rules: each fires with its value, threshold and a French sentence; only the
+lot's abnormally-low rules flag an offer, the others are notes."""
 
 import numpy as np
 import pytest
 
-from spar.review import ReviewInputError, ReviewSettings, review_result
+from spar.review import ReviewInputError, ReviewSettings, review_lot
 from spar.review.features import compute_features
 from spar.review.rules import evaluate_rules
 
@@ -11,107 +12,107 @@ from .conftest import offer
 from .frames import frame_of
 
 
-def reasons(result, oid):
-    i = result.lot.offer_ids.index(oid)
-    return {r["code"]: r for r in result.flags[i]}
+def reasons(review, oid):
+    i = review.result.lot.offer_ids.index(oid)
+    return {r["code"]: r for r in [*review.decision_reasons(i), *review.notes[i]]}
 
 
 def test_impossible_share_names_the_figure(score):
     result = score([offer("A", 10000, recycled=120), offer("B", 11000), offer("C", 12000)])
-    review_result(result, model=None)
-    r = reasons(result, "A")["impossible_figure"]
+    review = review_lot(result, model=None)
+    r = reasons(review, "A")["impossible_figure"]
     assert (r["input"], r["value"], r["threshold"]) == ("recycled_pct", 120.0, 100.0)
     assert r["message"] == ("Valeur impossible : Matière recyclée = 120 % (une part est "
                             "comprise entre 0 et 100 %)")
-    assert "outlying_figure" not in reasons(result, "A")  # one reason for one figure
+    assert "outlying_figure" not in reasons(review, "A")  # one reason for one figure
 
 
 def test_implausibly_good_figure_gives_its_robust_z(score):
     result = score([offer("A", 10000, co2=0.1), offer("B", 10500, co2=2.0),
                     offer("C", 11000, co2=2.1), offer("D", 11500, co2=2.2),
                     offer("E", 12000, co2=2.3)])
-    review_result(result, model=None)
-    r = reasons(result, "A")["outlying_figure"]
+    review = review_lot(result, model=None)
+    r = reasons(review, "A")["outlying_figure"]
     # median 2.1, MAD 0.1 → scale floor 10 % of 2.1 = 0.21; z = 2.0 / 0.21
     assert r["value"] == pytest.approx(2.0 / 0.21)
     assert r["threshold"] == 3.5 and r["input"] == "co2e_kg"
     assert "Empreinte carbone = 0,1 kgCO2e" in r["message"]
-    assert not any("outlying_figure" in reasons(result, o) for o in "BCDE")
+    assert not any("outlying_figure" in reasons(review, o) for o in "BCDE")
 
 
 def test_a_worse_figure_is_not_a_reason(score):
     result = score([offer("A", 10000, co2=9.0)] + [offer(o, 10000 + k, co2=2.0 + k / 10)
                                                   for k, o in enumerate("BCDE")])
-    review_result(result, model=None)
-    assert "outlying_figure" not in reasons(result, "A")
+    review = review_lot(result, model=None)
+    assert "outlying_figure" not in reasons(review, "A")
 
 
 def test_claimed_label_without_evidence(score):
     result = score([offer("A", 10000, labels=["EU Ecolabel", "FSC"], evidence=["FSC"]),
                     offer("B", 11000, labels=["FSC"], evidence=["FSC"])])
-    review_result(result, model=None)
-    r = reasons(result, "A")["unevidenced_label"]
+    review = review_lot(result, model=None)
+    r = reasons(review, "A")["unevidenced_label"]
     assert r["labels"] == ["EU Ecolabel"] and r["value"] == 1 and r["threshold"] == 0
     assert r["points_at_stake"] == pytest.approx(3.0)
     assert r["message"] == ("Label revendiqué sans justificatif : EU Ecolabel "
                             "(3,00 points en jeu)")
-    assert "unevidenced_label" not in reasons(result, "B")
+    assert "unevidenced_label" not in reasons(review, "B")
 
 
 def test_identical_prices_from_different_suppliers(score):
     result = score([offer("A", 10000), offer("B", 10000), offer("C", 12000),
                     offer("D", 12000, supplier="Entreprise C")])
-    review_result(result, model=None)
-    assert reasons(result, "A")["identical_price"]["value"] == 1
-    assert "identical_price" in reasons(result, "B")
+    review = review_lot(result, model=None)
+    assert reasons(review, "A")["identical_price"]["value"] == 1
+    assert "identical_price" in reasons(review, "B")
     # the same supplier twice at one price is a variant, not a coincidence
-    assert "identical_price" not in reasons(result, "C")
+    assert "identical_price" not in reasons(review, "C")
 
 
 def test_near_tie_flags_the_two_best_offers(score):
     result = score([offer("A", 10000), offer("B", 10050), offer("C", 14000)])
-    review_result(result, model=None)
+    review = review_lot(result, model=None)
     gap = result.totals[0] - result.totals[1]
     assert 0 < gap < 1
     for oid in "AB":
-        r = reasons(result, oid)["near_tie"]
+        r = reasons(review, oid)["near_tie"]
         assert r["value"] == pytest.approx(gap) and r["threshold"] == pytest.approx(1.0)
         assert r["message"].startswith("Quasi-égalité : les deux meilleures offres du lot sont à")
-    assert "near_tie" not in reasons(result, "C")
+    assert "near_tie" not in reasons(review, "C")
 
 
 def test_near_tie_margin_is_configurable(score):
     result = score([offer("A", 10000), offer("B", 10050), offer("C", 14000)])
-    review_result(result, model=None, settings=ReviewSettings(near_tie_margin=0.001))
-    assert "near_tie" not in reasons(result, "A")
+    review = review_lot(result, model=None, settings=ReviewSettings(near_tie_margin=0.001))
+    assert "near_tie" not in reasons(review, "A")
 
 
 def test_single_offer(score):
     result = score([offer("A", 10000)])
-    review_result(result, model=None)
-    r = reasons(result, "A")["single_offer"]
+    review = review_lot(result, model=None)
+    r = reasons(review, "A")["single_offer"]
     assert r["value"] == 1 and r["threshold"] == 2
     assert r["message"].startswith("Offre unique dans le lot")
 
 
 def test_self_assessment_gap(score):
     result = score([offer("A", 10000, mark=1), offer("B", 11000, mark=3)])
-    review_result(result, model=None, self_marks={"A": {"technical_mark": 4},
-                                                  "B": {"technical_mark": 4}})
-    r = reasons(result, "A")["self_assessment_gap"]
+    review = review_lot(result, model=None, self_marks={"A": {"technical_mark": 4},
+                                                        "B": {"technical_mark": 4}})
+    r = reasons(review, "A")["self_assessment_gap"]
     assert (r["self_mark"], r["buyer_mark"], r["value"], r["threshold"]) == (4, 1, 0.75, 0.5)
     assert r["message"] == ("Écart d'auto-évaluation sur Valeur technique : note attendue par "
                             "l'entreprise 4, note de l'acheteur 1 (écart de 75\u00a0% de "
                             "l'échelle, seuil 50\u00a0%)")
-    assert "self_assessment_gap" not in reasons(result, "B")
+    assert "self_assessment_gap" not in reasons(review, "B")
 
 
 def test_bad_self_marks_are_all_named(score):
     result = score([offer("A", 10000), offer("B", 11000)])
     with pytest.raises(ReviewInputError) as err:
-        review_result(result, model=None, self_marks={"Z": {"technical_mark": 1},
-                                                      "A": {"technical_mark": 7},
-                                                      "B": {"price_eur": 3}})
+        review_lot(result, model=None, self_marks={"Z": {"technical_mark": 1},
+                                                   "A": {"technical_mark": 7},
+                                                   "B": {"price_eur": 3}})
     message = str(err.value)
     assert "offre « Z » : absente du lot" in message
     assert "offre « A », réponse « technical_mark » : note « 7 » hors de l'échelle" in message
@@ -120,16 +121,16 @@ def test_bad_self_marks_are_all_named(score):
 
 def test_abnormally_low_reasons_of_the_engine_are_kept(score):
     result = score([offer("A", 5000), offer("B", 10000), offer("C", 11000)])
-    review_result(result, model=None)
-    assert reasons(result, "A")["abnormally_low"]["method"] == "mean_ratio"
+    review = review_lot(result, model=None)
+    assert reasons(review, "A")["abnormally_low"]["method"] == "mean_ratio"
 
 
 def test_irregular_offers_get_no_review_reason(score):
     result = score([offer("A", 10000, recycled=150, egapro_index=50), offer("B", 10000)])
-    review_result(result, model=None)
+    review = review_lot(result, model=None)
     assert result.status[0] == "irregular"
-    assert not any(r["code"] == "impossible_figure" for r in result.flags[0])
-    assert "identical_price" not in reasons(result, "B")
+    assert not any(r["code"] == "impossible_figure" for r in reasons(review, "A").values())
+    assert "identical_price" not in reasons(review, "B")
 
 
 def test_rules_score_puts_offer_reasons_before_lot_notices():

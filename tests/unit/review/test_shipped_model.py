@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import skops.io
 
-from spar.review import load_model, review_result
+from spar.review import load_model, review_lot
 from spar.review.artifact import METADATA_FILE, MODEL_FILE, TRUSTED_TYPES
 from spar.review.synth import SynthConfig, generate, to_table
 from spar.review.training import model_report, rules_report
@@ -44,12 +44,12 @@ def test_shipped_model_scores_a_lot(shipped, score):
     result = score([offer("A", 5200, mark=0, labels=["EU Ecolabel", "Blauer Engel"]),
                     offer("B", 10000, mark=3), offer("C", 10300, mark=2),
                     offer("D", 10800, mark=3), offer("E", 11600, mark=2)])
-    review_result(result, model=shipped)
-    assert result.model_version == shipped.version
-    assert np.isfinite(result.model_scores).all()
+    review = review_lot(result, model=shipped)
+    assert review.model_version == shipped.version
+    assert np.isfinite(review.model_scores).all()
     # cheap, badly marked and claiming unproven labels: the one to look at
-    assert int(np.argmax(result.model_scores)) == 0
-    assert any(r["code"] == "model" for r in result.flags[0])
+    assert int(np.argmax(review.model_scores)) == 0
+    assert any(r["code"] == "model" for r in review.decision_reasons(0))
 
 
 def test_shipped_model_beats_the_rules_at_a_ten_percent_budget(shipped):

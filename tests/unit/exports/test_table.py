@@ -1,0 +1,87 @@
+"""The ranking table ``spar score`` prints: flags and notes, wrapping, widths, numbers."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+import spar.exports.table as table
+from spar.criteria_file import load_criteria
+from spar.engine.text import fr_number
+from spar.exports.table import write_table
+from spar.offers_file import read_offers
+from spar.pipeline import evaluate_lot
+
+from ..cli.conftest import SPEC_EXAMPLE
+
+
+def scored(tmp_path, csv_text: str, review: str = "none", criteria_path=SPEC_EXAMPLE):
+    path = tmp_path / "o.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    criteria = load_criteria(criteria_path)
+    return evaluate_lot(criteria, read_offers(path, criteria).lot, review=review)
+
+
+def printed(evaluation) -> str:
+    out = io.StringIO()
+    write_table(evaluation, out)
+    return out.getvalue()
+
+
+def test_long_reasons_wrap_at_100_columns_keeping_units_with_numbers():
+    text = "mot " * 23 + "25,0 % sous le minimum"  # the 100th column falls before "%"
+    lines = table._wrap(text, "  - ", "    ").splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    assert lines[1] == "    25,0 % sous le minimum"
+    assert " ".join(line.strip() for line in lines) == "- " + text
+
+
+def test_table_of_a_lot_without_ranked_offers(tmp_path):
+    text = printed(scored(tmp_path, "id,price_eur,egapro_index\nA,10,50\n"))
+    assert "  (aucune offre classée)" in text
+    assert "Offres irrégulières (1)\n  A\n" in text
+
+
+def test_table_fits_100_columns_with_long_names_and_big_totals(tmp_path):
+    criteria_path = tmp_path / "c.yaml"
+    criteria_path.write_text(SPEC_EXAMPLE.read_text(encoding="utf-8").replace(
+        "points: 100", "points: 1000000"), encoding="utf-8")
+    lines = printed(scored(
+        tmp_path, 'id;supplier;price_eur;co2e_kg;egapro_index\n'
+                  'UNE-OFFRE-AU-NOM-TRES-LONG;"Société\nanonyme des très longs noms";10;1;90\n'
+                  'B;Vert;12;5;90\n', criteria_path=criteria_path)).splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    (first,) = (line for line in lines if line[:4].strip() == "1")
+    assert first.split()[:3] == ["1", "UNE-OFFRE-AU-NO…", "Société"]
+    assert "581\u202f333,33 400\u202f000,00" in first  # French thousands, 2 decimals
+    assert "  B — Vert — total 381\u202f333,33" in lines
+
+
+def test_flags_and_notes_are_listed_apart(tmp_path):
+    evaluation = scored(tmp_path, "id;price_eur;labels;co2e_kg;egapro_index\n"
+                                  "A;5000;;2;90\nB;10000;EU Ecolabel;2;90\nC;10500;;2;90\n",
+                        review="rules")
+    text = printed(evaluation)
+    assert "3 offres : 3 classées, 0 éliminée, 0 irrégulière ; 1 signalée pour examen" in text
+    flagged = text.index("Offres signalées pour examen (1)\n  A")
+    noted = text.index("Observations, sans décision requise (1)\n  B")
+    assert flagged < noted
+    assert "Label revendiqué sans justificatif : EU Ecolabel" in text[noted:]
+    assert "Label revendiqué" not in text[flagged:noted]
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), min_size=1,
+                max_size=20))
+def test_vectorised_numbers_read_as_fr_number(values):
+    codes = table._number_codes(np.array(values), 14)
+    shown = codes.view("U14")[:, 0].tolist()
+    assert shown == [f"{fr_number(x):>14}" for x in values]
+
+
+def test_half_cents_round_as_python_does():
+    values = [0.125, 1.005, 2.675, 0.285, 1.115, 1234.565]
+    shown = table._number_codes(np.array(values), 12).view("U12")[:, 0].tolist()
+    assert [s.strip() for s in shown] == [fr_number(x) for x in values]

@@ -46,10 +46,8 @@ from ..criteria_file import load_criteria_document
 from ..engine.answers import lot_from_columns
 from ..engine.scoring import score_lot
 from .errors import ReviewInputError
-from .features import compute_features
 from .frame import OfferFrame, frame_from_result
-from .rules import ReviewSettings, evaluate_rules
-from .synth import NONE, SyntheticData
+from .synth import NONE, SyntheticData, collect
 
 #: The mechanisms this generator injects (the positives), named as the model card names them.
 MECHANISMS = ("abnormally_low", "cover_bidding", "identical_price", "unevidenced_claim",
@@ -374,17 +372,8 @@ def generate_market(config: MarketConfig = MarketConfig(),
     """Simulate ``config.lots`` lots; deterministic given the config (seed included)."""
     rng = np.random.default_rng([config.seed, 20260821])
     markets = [random_market(rng, k) for k in range(config.criteria_sets)]
-    frames, causes = [], []
-    for index in range(config.lots):
+
+    def simulate(index: int) -> tuple[OfferFrame, np.ndarray]:
         market = markets[int(rng.integers(len(markets)))]
-        frame, cause = _simulate(market, rng, f"M{config.seed}-L{index + 1:05d}")
-        frames.append(frame)
-        causes.append(cause)
-        if progress and (index + 1) % 100 == 0:
-            progress(100)
-    if progress and config.lots % 100:
-        progress(config.lots % 100)
-    frame = OfferFrame.concat(frames)
-    features = compute_features(frame)
-    return SyntheticData(frame, features, evaluate_rules(frame, features, ReviewSettings()),
-                         np.concatenate(causes))
+        return _simulate(market, rng, f"M{config.seed}-L{index + 1:05d}")
+    return collect(config.lots, simulate, progress)

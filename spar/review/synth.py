@@ -288,15 +288,22 @@ def generate(config: SynthConfig = SynthConfig(),
     """
     criteria = load_criteria_document(CRITERIA_DOCUMENT)
     rng = np.random.default_rng(config.seed)
+    return collect(config.lots, lambda index: _simulate(criteria, rng, config, index), progress)
+
+
+def collect(lots: int, simulate: Callable[[int], tuple[OfferFrame, np.ndarray]],
+            progress: Callable[[int], None] | None = None) -> SyntheticData:
+    """``lots`` simulated lots (``simulate(index)`` → frame, causes) stacked into one batch,
+    with their features and rules; ``progress`` hears of every hundred lots."""
     frames, causes = [], []
-    for index in range(config.lots):
-        frame, cause = _simulate(criteria, rng, config, index)
+    for index in range(lots):
+        frame, cause = simulate(index)
         frames.append(frame)
         causes.append(cause)
         if progress and (index + 1) % 100 == 0:
             progress(100)
-    if progress and config.lots % 100:
-        progress(config.lots % 100)
+    if progress and lots % 100:
+        progress(lots % 100)
     frame = OfferFrame.concat(frames)
     features = compute_features(frame)
     return SyntheticData(frame, features, evaluate_rules(frame, features, ReviewSettings()),

@@ -129,10 +129,14 @@ def render_card(meta: Mapping[str, Any]) -> str:
         "- Les caractéristiques sont relatives au lot : un lot d'une seule offre ne dit presque "
         "rien sur le prix ; les indicateurs de lot (dispersion, asymétrie, distance relative) "
         "signalent un lot entier plutôt qu'une offre.",
-        "- Face à un mécanisme absent de l'entraînement, le modèle seul retrouve surtout ce qui "
-        "est inhabituel (prix très bas, labels sans justificatif) et rate ce qui ressemble à des "
-        "offres ordinaires (prix identiques, valeurs plausibles, entente) : les motifs toujours "
-        "actifs restent appliqués à côté du modèle (voir « Mécanisme jamais vu »).",
+        "- Un mécanisme absent de l'entraînement, le modèle seul le retrouve mal (voir « Mécanisme "
+        "jamais vu ») : il apprend ce qu'on lui a montré. La file de revue garde à côté de lui "
+        "les règles d'offre anormalement basse du lot et le tirage d'audit, et les autres "
+        "constats (prix identiques, label sans justificatif, valeur impossible…) restent "
+        "affichés.",
+        "- Les offres très bon marché ne sont pas toutes en tête du classement : le modèle a "
+        "appris que les entreprises efficaces le sont aussi ; les règles d'offre anormalement "
+        "basse du lot les signalent de toute façon.",
         "- Une entente qui imite parfaitement la concurrence, ou une fraude sans trace dans les "
         "réponses, échappe au modèle comme aux règles.",
         "- Le modèle ne voit ni le texte des mémoires techniques ni l'historique des entreprises.",
@@ -230,14 +234,19 @@ def render_card(meta: Mapping[str, Any]) -> str:
     parts += [
         "",
         "## Fichiers et chargement",
-        "- `model.skops` : le pipeline au format skops (jamais pickle), chargé avec une liste "
-        "explicite de types approuvés (`spar.review.artifact.TRUSTED_TYPES`).",
+        "- `model.skops` : le pipeline au format skops (jamais pickle), la trace du modèle, relu "
+        "avec une liste explicite de types approuvés (`spar.review.artifact.TRUSTED_TYPES`) "
+        "par `spar model evaluate`, qui vérifie que les tables le reproduisent.",
+        "- `predictor.npz` : ses tables compilées (tableaux numpy, lus sans pickle), ce qui note "
+        "les offres ; le chargement n'importe ni scikit-learn ni scipy.",
         "- `metadata.json` : version de format, noms des caractéristiques, versions des "
-        "bibliothèques, graine, empreinte des données, métriques, seuil et quantiles du score.",
+        "bibliothèques, graine, empreinte des données et des deux fichiers, métriques, seuil et "
+        "quantiles du score.",
         f"- Entraîné avec Python {libs['python']}, scikit-learn {libs['scikit-learn']}, numpy "
-        f"{libs['numpy']}, skops {libs['skops']} ; le chargement refuse une autre version "
-        "mineure de scikit-learn, d'autres caractéristiques ou un fichier modifié, et spar "
-        "revient alors aux seules règles avec un avertissement.",
+        f"{libs['numpy']}, skops {libs['skops']}. Le chargement refuse d'autres "
+        "caractéristiques, un fichier modifié ou un format inconnu (le format 1, antérieur, "
+        "demande de réentraîner), et spar revient alors aux seules règles avec un "
+        "avertissement ; relire la trace demande la même version mineure de scikit-learn.",
         "",
     ]
     return "\n".join(parts)

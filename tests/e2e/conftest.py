@@ -123,7 +123,7 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(url + "/api/v1/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a worker still booting
             pass
         time.sleep(0.2)
     pytest.fail(f"gunicorn ne répond pas après {READY_WITHIN:.0f} s :\n"

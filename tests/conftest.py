@@ -98,8 +98,7 @@ def other_model(tmp_path_factory):
         to_table(generate(SynthConfig(lots=lots, seed=seed))), seed=seed, budget=0.3,
         source={"kind": "synthetic", "lots": lots, "seed": seed, "mechanisms": list(MECHANISMS),
                 "description": "tests"},
-        params=TrainingParams(forest_trees=20, forest_samples=64, boosting_iterations=25,
-                              max_leaf_nodes=7, calibration_folds=2))
+        params=TrainingParams(boosting_iterations=25, calibration_folds=2))
     directory = tmp_path_factory.mktemp("other-model")
     save_model(model, directory, render_card(model.metadata))
     return directory, model.version

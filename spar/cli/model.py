@@ -132,7 +132,7 @@ def train(data: str | None, seed: int, lots: int, budget: float, output: str,
     click.echo("Validation sur 20 % des lots mis de côté :")
     for line in budget_lines(valid["model"], valid["rules"]):
         click.echo(line)
-    click.echo(f"Écrit : {output}/model.skops, metadata.json, MODEL_CARD.md")
+    click.echo(f"Écrit : {output}/model.skops, predictor.npz, metadata.json, MODEL_CARD.md")
 
 
 def _train_from_reviews(seed: int, budget: float, output: str) -> None:
@@ -169,24 +169,33 @@ def _train_from_reviews(seed: int, budget: float, output: str) -> None:
 @click.option("--model", "model_path", metavar="DIR",
               help="Dossier du modèle (par défaut : $SPAR_MODEL_DIR, sinon models/review).")
 @click.option("--seed", type=int, help="Graine des lots de test (par défaut : celle de "
-              "l'entraînement + 1000).")
+              "l'entraînement + 5000).")
 @click.option("--lots", type=click.IntRange(min=10), help="Nombre de lots de test (par défaut : "
               "autant qu'à l'entraînement).")
+@click.option("--market-seed", type=int, default=None, help="Graine du générateur indépendant "
+              "(spar.review.market ; par défaut 4242).")
+@click.option("--market-lots", type=click.IntRange(min=10), help="Nombre de lots du générateur "
+              "indépendant (par défaut : autant que --lots).")
 @click.option("--data", metavar="F", help="Table d'entraînement, si le modèle n'a pas été "
               "entraîné sur des données générées par spar.")
 @click.option("--mechanism", "mechanisms", multiple=True, metavar="MÉCANISME",
               help="Mécanisme à tenir à l'écart (répétable ; par défaut : chacun à son tour).")
 @click.option("--save", is_flag=True, help="Ajouter les résultats aux métadonnées et à la "
               "carte du modèle.")
-def evaluate(model_path: str | None, seed: int | None, lots: int | None, data: str | None,
+def evaluate(model_path: str | None, seed: int | None, lots: int | None,
+             market_seed: int | None, market_lots: int | None, data: str | None,
              mechanisms: tuple[str, ...], save: bool) -> None:
-    """Évalue le modèle sur des graines et un mécanisme jamais vus, à côté des règles seules
-    (précision et rappel à 5, 10 et 20 % de revue, PR-AUC, score de Brier)."""
-    from ..review.artifact import load_model, model_dir, write_description
+    """Évalue le modèle sur une graine, un générateur indépendant et un mécanisme jamais vus,
+    à côté des règles seules et du prix seul (précision et rappel à 5, 10 et 20 % de revue,
+    PR-AUC, score de Brier, part des offres signalées par la file de revue)."""
+    from ..review.artifact import load_pipeline, model_dir, write_description
     from ..review.card import render_card
     from ..review.errors import ReviewError
-    from ..review.evaluate import (FIT_STEPS, check_seed, evaluate_model, format_report,
-                                   synthetic_config, training_table_matches)
+    from ..review.evaluate import (FIT_STEPS, MARKET_SEED, SEED_OFFSET, check_seed,
+                                   evaluate_model, format_report, synthetic_config,
+                                   training_table_matches)
+    from ..review.features import FEATURE_NAMES
+    from ..review.model import check_compiled
     from ..review.synth import MECHANISMS, generate, read_table, to_table
 
     unknown = sorted(set(mechanisms) - set(MECHANISMS))
@@ -195,10 +204,11 @@ def evaluate(model_path: str | None, seed: int | None, lots: int | None, data: s
                                  f"{', '.join(MECHANISMS)}", param_hint="--mechanism")
     mechanisms = mechanisms or MECHANISMS
     try:
-        trained = load_model(model_path)
+        trained = load_pipeline(model_path)
         meta = trained.metadata
         train_seed = int(meta["training"]["seed"])
-        seed = train_seed + 1000 if seed is None else seed
+        seed = train_seed + SEED_OFFSET if seed is None else seed
+        market_seed = MARKET_SEED if market_seed is None else market_seed
         check_seed(meta, seed)
         lots = int(meta["training"]["lots"]) if lots is None else lots
         if data:
@@ -211,15 +221,21 @@ def evaluate(model_path: str | None, seed: int | None, lots: int | None, data: s
             click.echo("Attention : la table d'entraînement régénérée diffère de celle du modèle "
                        "(code du générateur modifié ?) ; les modèles réentraînés en diffèrent.",
                        err=True)
-        with _progress(lots + FIT_STEPS * len(mechanisms), "Évaluation") as bar:
-            report = evaluate_model(trained, table, seed=seed, lots=lots,
-                                    mechanisms=mechanisms, progress=bar.update)
+        gap = check_compiled(trained.pipeline, trained.predictor,
+                             table[list(FEATURE_NAMES)].to_numpy(dtype=float))
+        market_lots = market_lots or lots
+        with _progress(lots + market_lots + FIT_STEPS * len(mechanisms), "Évaluation") as bar:
+            report = evaluate_model(trained, table, seed=seed, lots=lots, market_seed=market_seed,
+                                    market_lots=market_lots, mechanisms=mechanisms,
+                                    progress=bar.update)
         if save:
             meta["metrics"]["held_out"] = report
             write_description(model_dir(model_path), meta, render_card(meta))
     except (ReviewError, OSError) as exc:
         raise _fail(exc) from None
     click.echo(format_report(report, trained.version))
+    click.echo(f"Tables compilées (predictor.npz) contre le pipeline enregistré (model.skops) sur "
+               f"les offres d'entraînement : écart maximal {gap:.1e}.")
     if save:
         click.echo(f"Résultats ajoutés à {model_dir(model_path)}/metadata.json et MODEL_CARD.md")
 

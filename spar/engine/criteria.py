@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Iterator, Mapping
 
 PILLARS = ("economic", "environmental", "social", "technical")
@@ -114,7 +115,7 @@ class CriteriaSet:
             if isinstance(node, Group):
                 stack.extend(reversed(node.children))
 
-    @property
+    @cached_property  # the tree never changes; every scoring reads the leaves many times
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(n for n in self.nodes() if isinstance(n, Leaf))
 

@@ -8,8 +8,9 @@ result says so plainly.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -24,6 +25,40 @@ from .text import fr_number, fr_short
 from .what_if import smallest_changes
 
 OFFER_ID = "auto-évaluation"
+#: Criteria sets whose weights are kept between calls (suppliers assess the same few sets).
+PLAN_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What scoring one offer on a criteria set needs, computed once per set."""
+
+    criteria: CriteriaSet  # held, so that its id cannot name another set while cached
+    weights: Weights
+    max_points: np.ndarray
+    relative_inputs: frozenset[str]
+    buyer_marked: tuple[str, ...]  # labels of the criteria the buyer marks
+
+
+_PLANS: dict[int, _Plan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(criteria: CriteriaSet) -> _Plan:
+    """The plan of ``criteria`` (the very object: criteria sets are immutable)."""
+    plan = _PLANS.get(id(criteria))
+    if plan is not None and plan.criteria is criteria:
+        return plan
+    weights = Weights.of(criteria)
+    plan = _Plan(criteria, weights, criteria.points * weights.leaf_share,
+                 frozenset(leaf.input for leaf in weights.leaves
+                           if get_method(leaf.method).RELATIVE),
+                 tuple(leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"))
+    with _PLANS_LOCK:
+        if len(_PLANS) >= PLAN_LIMIT:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[id(criteria)] = plan
+    return plan
 
 
 @dataclass
@@ -61,7 +96,7 @@ class SelfAssessment:
 def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
                     ) -> dict[str, np.ndarray]:
     """Input → competing values the supplier expects; ValueError names what is wrong."""
-    relative_inputs = {leaf.input for leaf in criteria.leaves if get_method(leaf.method).RELATIVE}
+    relative_inputs = _plan(criteria).relative_inputs
     out: dict[str, np.ndarray] = {}
     for name, raw in (assumptions or {}).items():
         if name not in relative_inputs:
@@ -96,16 +131,27 @@ def _stats(leaf: Leaf, column, assumed: dict[str, np.ndarray]) -> dict[str, floa
     return method.statistics(values, np.ones(len(values), dtype=bool), leaf.params)
 
 
-def _column_with(column, target: Any):
-    """A one-row column holding ``target`` in place of the current answer."""
+def _column_with(column, targets: Sequence[Any]):
+    """A column of one row per target, each holding it in place of the current answer."""
     if isinstance(column, LabelsColumn):
-        claimed, evidenced = target
-        names = tuple(dict.fromkeys(list(column.names) + list(claimed) + list(evidenced)))
-        return LabelsColumn(names, np.array([[n in claimed for n in names]]),
-                            np.array([[n in evidenced for n in names]]), np.array([True]))
+        names = tuple(dict.fromkeys(list(column.names) + [n for claimed, evidenced in targets
+                                                          for n in (*claimed, *evidenced)]))
+        return LabelsColumn(names, np.array([[n in t[0] for n in names] for t in targets]),
+                            np.array([[n in t[1] for n in names] for t in targets]),
+                            np.ones(len(targets), dtype=bool))
     if isinstance(column, ChoiceColumn):
-        return ChoiceColumn(np.array([0], dtype=np.int32), (str(target),))
-    return np.array([float(target)])
+        return ChoiceColumn(np.arange(len(targets), dtype=np.int32),
+                            tuple(str(t) for t in targets))
+    return np.array([float(t) for t in targets])
+
+
+def _target_scores(leaf: Leaf, column, targets: Sequence[Any], assumed) -> list[float]:
+    """The leaf's score for each target answer, exactly as if it were the only answer."""
+    method = get_method(leaf.method)
+    if method.RELATIVE:  # the target moves the competition's statistics: one at a time
+        return [_score_one(leaf, _column_with(column, [t]), assumed)[0] for t in targets]
+    # an absolute method scores every row alone: all targets as one column, one call
+    return method.score(_column_with(column, targets), leaf.params, {}).tolist()
 
 
 def _score_one(leaf: Leaf, column, assumed) -> tuple[float, dict[str, float]]:
@@ -125,8 +171,8 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     lot: Lot = lot_from_offers(criteria, [{"id": OFFER_ID, "answers": answers,
                                            "evidence": evidence or {}}])
     assumed = _assumed_values(criteria, assumptions)
-    weights = Weights.of(criteria)
-    max_points = criteria.points * weights.leaf_share
+    plan = _plan(criteria)
+    weights, max_points = plan.weights, plan.max_points
 
     scores = np.zeros((1, len(weights.leaves)))
     stats_by_leaf: list[dict[str, float]] = []
@@ -167,15 +213,14 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
         notes.append("Critères notés comme si votre offre était la meilleure, faute "
                      f"d'hypothèse sur la concurrence : {labels}. Indiquez par exemple le "
                      "meilleur prix attendu (assumptions) pour une estimation plus prudente.")
-    marks = [leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"]
-    if marks:
+    if plan.buyer_marked:
         notes.append("Critères notés par l'acheteur, ici selon la note que vous visez : "
-                     + ", ".join(marks) + ".")
+                     + ", ".join(plan.buyer_marked) + ".")
     return SelfAssessment(
         criteria=criteria, status=status, total=float(points.sum()),
         pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
         reasons=reasons[0], breakdown=breakdown, assumed_best=assumed_best, notes=notes,
-        hints=hints(criteria, lot, weights, scores[0], assumed),
+        hints=hints(criteria, lot, weights, scores[0], assumed, stats_by_leaf),
         what_if=None if gain is None else what_if(criteria, lot, weights, assumed, gain),
     )
 
@@ -209,11 +254,13 @@ def _plain(value: Any) -> Any:
 
 
 def hints(criteria: CriteriaSet, lot: Lot, weights: Weights, scores: np.ndarray,
-          assumed: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+          assumed: dict[str, np.ndarray],
+          stats_by_leaf: Sequence[dict[str, float]] | None = None) -> list[dict[str, Any]]:
     """For each criterion, the answers that would gain points, the biggest gains first.
 
     Per criterion at most two: the nearest improvement and the best one. Gains are
     exact for this criterion alone (the other criteria keep their scores).
+    ``stats_by_leaf``: each leaf's statistics of the current answer, when already known.
     """
     out = []
     max_points = criteria.points * weights.leaf_share
@@ -224,12 +271,12 @@ def hints(criteria: CriteriaSet, lot: Lot, weights: Weights, scores: np.ndarray,
         value = method_value(column, 0, method.KIND)
         if missing and method.KIND == "labels":
             value = ([], [])
-        stats = _stats(leaf, column, assumed)
+        stats = _stats(leaf, column, assumed) if stats_by_leaf is None else stats_by_leaf[j]
+        targets = method.targets(_target_base(value, method.KIND, missing), leaf.params, stats)
+        if not targets:
+            continue
         candidates = []
-        for target in method.targets(_target_base(value, method.KIND, missing), leaf.params,
-                                     stats):
-            new_column = _column_with(column, target)
-            new_score, _ = _score_one(leaf, new_column, assumed)
+        for target, new_score in zip(targets, _target_scores(leaf, column, targets, assumed)):
             gain = (new_score - scores[j]) * max_points[j]
             if gain > 1e-9:
                 candidates.append((gain, target))

@@ -11,7 +11,8 @@ Entry points for callers (through :mod:`spar.pipeline`: ``spar score``, the serv
 - :func:`train_challenger` — retrain on stored decisions, champion vs challenger.
 
 Nothing here imports Flask or SQLAlchemy. scikit-learn (a second to import) loads
-only when a model is loaded or trained, so the rules alone stay cheap.
+only when a model is trained or its record checked: a stored model scores from
+compiled tables with numpy alone.
 """
 
 from importlib import import_module
@@ -24,7 +25,7 @@ from .rules import ReviewSettings
 from .sampling import sample_for_review
 
 _LAZY = {"train_challenger": "reviews", "ChallengerReport": "reviews", "ReviewedOffer": "reviews",
-         "ReviewModel": "model"}
+         "ReviewModel": "predictor"}
 
 __all__ = [
     "DEFAULT_MODEL", "ChallengerReport", "LotReview", "ModelError", "ModelIncompatibleError",

@@ -21,7 +21,10 @@ class Sorted:
 
     def __init__(self, values: np.ndarray, codes: np.ndarray, n_groups: int):
         rows = np.flatnonzero(~np.isnan(values))
-        rows = rows[np.lexsort((values[rows], codes[rows]))]
+        if n_groups == 1:  # one lot: the same (stable) order as lexsort, twice as fast
+            rows = rows[np.argsort(values[rows], kind="stable")]
+        else:
+            rows = rows[np.lexsort((values[rows], codes[rows]))]
         self.rows = rows
         self.values = values[rows]
         self.codes = codes[rows]

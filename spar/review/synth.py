@@ -48,7 +48,7 @@ NONE = "none"
 DEFAULT_RATES: Mapping[str, float] = {
     "abnormally_low": 0.02, "cover_bidding": 0.05, "identical_price": 0.015,
     "unevidenced_claim": 0.015, "implausible_claim": 0.012, "inflated_self_assessment": 0.02,
-    "benign_cheap": 0.03, "benign_missing_evidence": 0.03, "benign_excellent_figure": 0.02,
+    "benign_cheap": 0.03, "benign_missing_evidence": 0.01, "benign_excellent_figure": 0.02,
 }
 OFFER_LEVEL = ("abnormally_low", "unevidenced_claim", "implausible_claim",
                "inflated_self_assessment", "benign_cheap", "benign_missing_evidence",
@@ -134,8 +134,10 @@ class _Lot:
     def __init__(self, rng: np.random.Generator, n: int):
         self.n = n
         self.estimate = float(np.exp(rng.normal(np.log(50_000), 1.0)))
-        self.cost = self.estimate * np.exp(rng.normal(0, 0.10, n))
-        self.markup = np.exp(rng.normal(np.log(1.10), 0.05, n))
+        # every lot its own market: how much firms' costs and margins differ
+        self.cost = self.estimate * np.exp(rng.normal(0, rng.uniform(0.03, 0.22), n))
+        self.markup = np.exp(rng.normal(np.log(rng.uniform(1.04, 1.18)),
+                                        rng.uniform(0.02, 0.08), n))
         self.price = self.cost * self.markup
         self.quality = rng.beta(5, 2.5, n)
         self.co2 = np.exp(rng.normal(np.log(2.5), 0.3)) * np.exp(rng.normal(0, 0.25, n))
@@ -152,12 +154,16 @@ class _Lot:
 def _inject_lot_level(lot: _Lot, rng: np.random.Generator, config: SynthConfig) -> None:
     n, rates = lot.n, config.rates
     if "cover_bidding" in config.mechanisms and n >= 3 and rng.random() < rates["cover_bidding"]:
-        # the cartel picks a winner at an inflated price; the others bid just above it
+        # the cartel picks a winner at an inflated price; the others bid above it, some
+        # cartels careless (covers within 1 %), some careful (up to 15 % above)
         size = n if rng.random() < 0.6 else int(rng.integers(2, n))
         members = rng.choice(n, size, replace=False)
-        win = lot.estimate * np.exp(rng.normal(np.log(1.18), 0.06))
+        win = lot.estimate * rng.uniform(1.0, 1.4)
         lot.price[members[0]] = win
-        lot.price[members[1:]] = win * (1 + rng.uniform(0.005, 0.05, size - 1))
+        lot.price[members[1:]] = win * (1 + rng.uniform(0.003, rng.uniform(0.02, 0.15),
+                                                        size - 1))
+        if rng.random() < 0.5:  # covers meant to lose often answer the rest carelessly too
+            lot.quality[members[1:]] *= rng.uniform(0.5, 0.95, size - 1)
         lot.causes[members] = "cover_bidding"
     free = np.flatnonzero(lot.causes == NONE)
     if "identical_price" in config.mechanisms and len(free) >= 2 \
@@ -180,14 +186,17 @@ def _inject_offer_level(lot: _Lot, rng: np.random.Generator, config: SynthConfig
         if cause in ("abnormally_low", "benign_cheap") and lot.n < 2:
             continue
         if cause == "abnormally_low":
-            # priced below cost to win, often with a thinner offer behind it
-            lot.price[i] = lot.cost[i] * rng.uniform(0.5, 0.8)
-            lot.quality[i] *= rng.uniform(0.5, 0.85)
-            lot.missing[i] |= rng.random(len(OPTIONAL_INPUTS)) < 0.15
-            lot.evidenced[i] &= rng.random(len(LABELS)) > 0.3
+            # priced below cost to win, half the time with a thinner offer behind it
+            lot.price[i] = lot.cost[i] * rng.uniform(0.4, 0.9)
+            if rng.random() < 0.5:
+                lot.quality[i] *= rng.uniform(0.5, 0.85)
+                lot.missing[i] |= rng.random(len(OPTIONAL_INPUTS)) < 0.15
+                lot.evidenced[i] &= rng.random(len(LABELS)) > 0.3
         elif cause == "benign_cheap":
-            # a genuinely efficient supplier: low cost, normal margin, everything proven
-            lot.cost[i] *= rng.uniform(0.55, 0.75)
+            # a genuinely efficient supplier: lower cost, normal margin, everything proven;
+            # no more than efficiency explains — a price far under the others must be
+            # questioned whoever offers it (the law), so it is no look-alike
+            lot.cost[i] *= rng.uniform(0.75, 0.9)
             lot.price[i] = lot.cost[i] * lot.markup[i]
             lot.quality[i] = max(lot.quality[i], rng.beta(6, 2))
             lot.held[i, rng.integers(len(LABELS))] = True
@@ -237,7 +246,9 @@ def _marks(lot: _Lot, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
 
 
 def _simulate(criteria, rng: np.random.Generator, config: SynthConfig, index: int):
-    n = 1 + min(int(rng.negative_binomial(2, 0.35)), 24)
+    # mostly small lots, one in ten a large one, so that no lot size is foreign to the model
+    n = 1 + min(int(rng.negative_binomial(2, 0.35)), 24) if rng.random() < 0.9 \
+        else int(rng.integers(10, 41))
     lot = _Lot(rng, n)
     _inject_lot_level(lot, rng, config)
     _inject_offer_level(lot, rng, config)
@@ -277,15 +288,22 @@ def generate(config: SynthConfig = SynthConfig(),
     """
     criteria = load_criteria_document(CRITERIA_DOCUMENT)
     rng = np.random.default_rng(config.seed)
+    return collect(config.lots, lambda index: _simulate(criteria, rng, config, index), progress)
+
+
+def collect(lots: int, simulate: Callable[[int], tuple[OfferFrame, np.ndarray]],
+            progress: Callable[[int], None] | None = None) -> SyntheticData:
+    """``lots`` simulated lots (``simulate(index)`` → frame, causes) stacked into one batch,
+    with their features and rules; ``progress`` hears of every hundred lots."""
     frames, causes = [], []
-    for index in range(config.lots):
-        frame, cause = _simulate(criteria, rng, config, index)
+    for index in range(lots):
+        frame, cause = simulate(index)
         frames.append(frame)
         causes.append(cause)
         if progress and (index + 1) % 100 == 0:
             progress(100)
-    if progress and config.lots % 100:
-        progress(config.lots % 100)
+    if progress and lots % 100:
+        progress(lots % 100)
     frame = OfferFrame.concat(frames)
     features = compute_features(frame)
     return SyntheticData(frame, features, evaluate_rules(frame, features, ReviewSettings()),

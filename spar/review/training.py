@@ -91,6 +91,8 @@ def describe_model(model: ReviewModel, *, source: Mapping[str, Any], data_hash: 
         "feature_names": list(FEATURE_NAMES),
         "feature_baseline": [float(v) for v in model.baseline],
         "pipeline_steps": list(STEP_NAMES),
+        "predictor": {"tables": len(model.predictor.terms),
+                      "cells": int(sum(t.size for _, t in model.predictor.terms))},
         "budget": model.budget,
         "threshold": model.threshold,
         "score_quantiles": [float(q) for q in model.quantiles],

@@ -107,7 +107,7 @@ def test_every_rendering_of_an_old_scoring_is_unchanged_after_the_model_and_defa
 
     # the changes were real: scoring the stored inputs again tells them apart, and says so
     (report,) = flow.call("GET", f"/api/v1/consultations/{REFERENCE}/rescore", "auditor",
-                          200).get_json()
+                          200).get_json()["items"]
     assert not report["reproduced"] and not report["same_model"]
     stored_version = stored["offers"][0]["review"]["model_version"]
     assert report["model_version"] == {"stored": stored_version, "recomputed": version}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
@@ -9,7 +10,7 @@ from sqlalchemy import text
 from spar import create_app
 from spar.db import make_engine
 from spar.services import demo
-from tests.conftest import CRITERIA_DIR
+from tests.conftest import CRITERIA_DIR, ROOT
 
 
 def test_db_upgrade_reports_the_revision(run):
@@ -149,8 +150,9 @@ def test_audit_rescore_with_another_review_model_names_both_versions_and_fails(
     assert "ÉCARTS" in result.output and "reproduite" not in result.output
     (line,) = [x for x in result.output.splitlines() if "Modèle de revue différent" in x]
     assert f"recalculée avec le modèle « {version} »" in line
-    assert "notation faite avec le modèle « rv1-" in line
-    assert "review.model_version : conservé 'rv1-" in result.output
+    shipped = json.loads((ROOT / "models" / "review" / "metadata.json").read_text())
+    assert f"notation faite avec le modèle « {shipped['model_version']} »" in line
+    assert f"review.model_version : conservé '{shipped['model_version']}'" in result.output
 
 
 def test_retraining_from_reviews_says_how_many_decisions_are_missing(run):

@@ -51,10 +51,11 @@ def score(values, params, stats):
     if params.get("direction", "higher") == "lower":
         # past k steps, the first with v <= at is step k; past them all (or NaN), 0
         passed = sum((values > at for at in ats), np.isnan(values) * len(ats))
-        return np.append(scores, 0.0)[passed]
+        return np.concatenate((scores, [0.0]))[passed]
     # k steps with at <= v: step k applies; none (or NaN), 0
     reached = sum(values >= at for at in ats)
-    return np.insert(scores, 0, 0.0)[reached]
+    # concatenate, not np.insert: the same array, a tenth of the time on a single offer
+    return np.concatenate(([0.0], scores))[reached]
 
 
 def explain(value, s, params, stats):

@@ -12,8 +12,7 @@ from spar.review.synth import CRITERIA_DOCUMENT, MECHANISMS, SynthConfig, genera
 from spar.review.training import train_on_table
 
 #: Small enough to train in about a second; the shipped model is tested separately.
-TINY_PARAMS = TrainingParams(forest_trees=20, forest_samples=64, boosting_iterations=25,
-                             max_leaf_nodes=7, calibration_folds=2)
+TINY_PARAMS = TrainingParams(boosting_iterations=25, calibration_folds=2)
 TINY_LOTS, TINY_SEED = 200, 3
 
 

@@ -40,14 +40,20 @@ def test_train_then_evaluate_a_small_model(run, tmp_path):
     meta = json.loads((model / "metadata.json").read_text(encoding="utf-8"))
     assert meta["training"]["source"]["kind"] == "synthetic"
 
-    evaluated = run("evaluate", "--model", str(model), "--lots", "60",
+    evaluated = run("evaluate", "--model", str(model), "--lots", "60", "--market-lots", "40",
                     "--mechanism", "cover_bidding", "--save")
     assert evaluated.exit_code == 0, evaluated.output
-    assert "Graine jamais vue 1003" in evaluated.output
+    assert "Graine jamais vue 5003" in evaluated.output
+    assert "Générateur indépendant (spar.review.market), graine 4242 : 40 lots" in evaluated.output
+    assert "des offres signalées" in evaluated.output and "le prix seul" in evaluated.output
     assert "cover_bidding" in evaluated.output and "À 10 %" in evaluated.output
+    assert "écart maximal" in evaluated.output
     meta = json.loads((model / "metadata.json").read_text(encoding="utf-8"))
-    assert set(meta["metrics"]["held_out"]["mechanisms"]) == {"cover_bidding"}
-    assert "Mécanisme jamais vu" in (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    held_out = meta["metrics"]["held_out"]
+    assert set(held_out["mechanisms"]) == {"cover_bidding"}
+    assert held_out["market"]["lots"] == 40 and 0 <= held_out["market"]["queue"]["flagged_share"] <= 1
+    card = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "Mécanisme jamais vu" in card and "Générateur indépendant" in card
 
 
 def test_train_from_a_missing_table_is_a_clear_error(run, tmp_path):

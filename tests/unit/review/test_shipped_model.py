@@ -1,4 +1,5 @@
-"""The artifact in models/review: it loads, matches its metadata, scores, beats the rules."""
+"""The artifact in models/review: it loads, matches its metadata and its record, scores, beats
+the rules, and meets the review queue's targets on lots of the independent generator."""
 
 import json
 
@@ -7,7 +8,10 @@ import pytest
 import skops.io
 
 from spar.review import load_model, review_lot
-from spar.review.artifact import METADATA_FILE, MODEL_FILE, TRUSTED_TYPES
+from spar.review.artifact import METADATA_FILE, MODEL_FILE, TRUSTED_TYPES, load_pipeline
+from spar.review.evaluate import queue_report
+from spar.review.features import FEATURE_NAMES
+from spar.review.market import MarketConfig, generate_market
 from spar.review.synth import SynthConfig, generate, to_table
 from spar.review.training import model_report, rules_report
 
@@ -32,6 +36,22 @@ def test_shipped_model_matches_its_metadata(shipped):
 
 def test_shipped_model_needs_only_listed_types(shipped):
     assert set(skops.io.get_untrusted_types(file=SHIPPED / MODEL_FILE)) <= set(TRUSTED_TYPES)
+
+
+def test_shipped_tables_score_as_the_recorded_pipeline(shipped):
+    record = load_pipeline(SHIPPED).pipeline
+    x = to_table(generate(SynthConfig(lots=300, seed=9998)))[list(FEATURE_NAMES)].to_numpy(float)
+    np.testing.assert_allclose(shipped.score(x), record.predict_proba(x)[:, 1], rtol=0,
+                               atol=1e-12)
+
+
+def test_shipped_queue_meets_its_targets_on_the_independent_generator(shipped):
+    """Issue 12: at most 20 % of the offers flagged, and at a 10 % budget at least twice
+    what ranking by price alone finds (lots of a seed never used to design anything)."""
+    table = to_table(generate_market(MarketConfig(lots=1500, seed=9001)))
+    queue = queue_report(shipped, table, seed=0)
+    assert queue["flagged_share"] <= 0.20
+    assert queue["recall"] >= 2 * queue["price_recall"]
 
 
 def test_shipped_card_says_the_data_is_synthetic():

@@ -50,5 +50,5 @@ def test_without_the_lock_the_index_and_a_retry_still_keep_one_offer(app, flow, 
     with ThreadPoolExecutor(12) as pool:
         answers = list(pool.map(send, range(12)))
     assert sorted(a.status_code for a in answers) == [200] * 6 + [201] * 6
-    mine = flow.call("GET", url, "supplier", 200).get_json()
+    mine = flow.call("GET", url, "supplier", 200).get_json()["items"]
     assert len(mine) == 6 and sum(o["current"] for o in mine) == 1

@@ -18,8 +18,9 @@ import yaml
 from .engine.criteria import (CATEGORIES, PILLARS, CriteriaSet, Group, Leaf, LowPriceRule,
                               Policy, document_sha256)
 from .engine.low_price import RULES
-from .engine.methods import METHODS, PRICE_METHODS
+from .engine.methods import METHODS
 from .engine.methods.base import Param
+from .engine.policy import policy_checks
 
 FORMAT_VERSION = 1
 #: The largest version the service can store (its INTEGER columns are 32-bit in PostgreSQL).
@@ -660,22 +661,16 @@ def _walk(group: Group):
 
 
 def _policy_warnings(ck: _Checker, criteria: CriteriaSet) -> None:
-    shares = criteria.pillar_shares()
-    pol = criteria.policy
-    for pillar, minimum in (("environmental", pol.environmental_min_share),
-                            ("social", pol.social_min_share)):
-        if minimum is not None and shares[pillar] * 100 < minimum - 1e-9:
-            ck.add(("policy", f"{pillar}_min_share"),
-                   f"le pilier {pillar} pèse {shares[pillar] * 100:.1f} %, sous le minimum "
-                   f"de la politique SPAR ({minimum:g} %)", "warning")
-    if pol.price_max_share is not None:
-        all_shares = criteria.shares()
-        price = sum(all_shares[leaf.path] for leaf in criteria.leaves
-                    if leaf.method in PRICE_METHODS)
-        if price * 100 > pol.price_max_share + 1e-9:
-            ck.add(("policy", "price_max_share"),
-                   f"le prix pèse {price * 100:.1f} %, au-dessus du maximum de la politique "
-                   f"SPAR ({pol.price_max_share:g} %)", "warning")
+    for check in policy_checks(criteria):
+        if check.met:
+            continue
+        if check.bound == "minimum":
+            message = (f"le pilier {check.subject} pèse {check.share * 100:.1f} %, sous le "
+                       f"minimum de la politique SPAR ({check.limit:g} %)")
+        else:
+            message = (f"le prix pèse {check.share * 100:.1f} %, au-dessus du maximum de la "
+                       f"politique SPAR ({check.limit:g} %)")
+        ck.add(("policy", check.key), message, "warning")
 
 
 # --------------------------------------------------------------------------- entry points

@@ -140,18 +140,7 @@ class CriteriaSet:
     # -- weights -----------------------------------------------------------
     def shares(self) -> dict[str, float]:
         """Path → the node's effective share of the total, in [0, 1]."""
-        out: dict[str, float] = {}
-
-        def walk(group: Group, share: float) -> None:
-            total = sum(c.weight for c in group.children)
-            for child in group.children:
-                s = share * child.weight / total
-                out[child.path] = s
-                if isinstance(child, Group):
-                    walk(child, s)
-
-        walk(self.root, 1.0)
-        return out
+        return {node.path: s for node, s in weighted_nodes(self.root)}
 
     def pillar_shares(self) -> dict[str, float]:
         """Pillar → its share of the total (sum of its leaves' shares)."""
@@ -190,6 +179,17 @@ class CriteriaSet:
         if stored is not None and [r.get("method") for r in stored] == [r.method for r in rules]:
             rules = tuple(LowPriceRule(r["method"], dict(r["params"])) for r in stored)
         return replace(self, root=rebuilt(self.root), low_price_rules=rules)
+
+
+def weighted_nodes(group: Group, share: float = 1.0) -> Iterator[tuple[Node, float]]:
+    """Every node below ``group``, depth first, with its share of ``share``: the product of
+    the normalised weights (each weight over its siblings' sum, SPEC §2.1) on its path."""
+    total = sum(child.weight for child in group.children)
+    for child in group.children:
+        s = share * child.weight / total
+        yield child, s
+        if isinstance(child, Group):
+            yield from weighted_nodes(child, s)
 
 
 def canonical_json(document: Mapping[str, Any]) -> str:

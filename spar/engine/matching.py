@@ -34,7 +34,7 @@ from .answers import Lot, lot_from_columns
 from .columns import take
 from .criteria import CriteriaSet, Group, Leaf
 from .errors import AnswersError, EngineError
-from .methods import PRICE_METHODS, get_method
+from .methods import get_method, is_price
 from .scoring import IRREGULAR, LotResult, score_lot
 from .self_assessment import hints as answer_hints
 
@@ -46,7 +46,7 @@ class NoStandingCriteriaError(EngineError):
 def is_standing(leaf: Leaf) -> bool:
     """Whether a profile's standing answer can score this leaf: neither the price nor a
     mark the buyer gives."""
-    return leaf.method not in PRICE_METHODS and leaf.assessed_by != "buyer"
+    return not is_price(leaf.method) and leaf.assessed_by != "buyer"
 
 
 _FLAT: dict[str, CriteriaSet] = {}

@@ -16,7 +16,7 @@ import numpy as np
 from . import VERSION
 from .answers import Lot
 from .columns import missing_mask
-from .criteria import PILLARS, CriteriaSet, Group, Leaf
+from .criteria import PILLARS, CriteriaSet, Group, Leaf, weighted_nodes
 from .low_price import get_rule
 from .methods import get_method
 from .text import fr_number, fr_short
@@ -48,8 +48,9 @@ class Weights:
             if isinstance(node, Group):
                 # products of the weights below the group, not a ratio of global shares:
                 # the weights above must not leak rounding into a group's own score
-                for path, weight in _local_weights(node, 1.0):
-                    col[index[path]] = weight
+                for below, weight in weighted_nodes(node):
+                    if isinstance(below, Leaf):
+                        col[index[below.path]] = weight
             else:
                 col[index[node.path]] = 1.0
             paths.append(node.path)
@@ -145,17 +146,6 @@ class OfferReasons(Sequence):
         if built is None:
             built = self._built[i] = [self._batches[b][1](i) for b in self._batches_of(i)]
         return built
-
-
-def _local_weights(group: Group, share: float):
-    """(leaf path, weight within ``group``) for every leaf below it."""
-    total = sum(child.weight for child in group.children)
-    for child in group.children:
-        weight = share * child.weight / total
-        if isinstance(child, Group):
-            yield from _local_weights(child, weight)
-        else:
-            yield child.path, weight
 
 
 @dataclass(frozen=True)
@@ -337,10 +327,11 @@ def _flags(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
         return flags
     prices = lot.columns[criteria.low_price_input]
     for rule in criteria.low_price_rules:
-        if rule.method == "estimate_ratio" and lot.estimate is None:
-            warnings.append("Règle estimate_ratio non appliquée : le lot n'a pas d'estimation.")
+        module = get_rule(rule.method)
+        if module.NEEDS_ESTIMATE and lot.estimate is None:
+            warnings.append(f"Règle {rule.method} non appliquée : le lot n'a pas d'estimation.")
             continue
-        found = get_rule(rule.method).evaluate(prices, competing, rule.params, lot.estimate)
+        found = module.evaluate(prices, competing, rule.params, lot.estimate)
         flags.add(found.mask, found.reason)
     return flags
 

@@ -1,4 +1,5 @@
-"""French wording shared by the exports: labels, dates in Europe/Paris, answers, methods."""
+"""French wording shared by the exports: labels, dates in Europe/Paris, answers, methods
+(each method's and rule's own words, from its module)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from spar.engine.criteria import Leaf
+# how a method scores and what a rule flags are said by their modules, in these words
+from spar.engine.low_price import describe as low_price_rule_text  # noqa: F401
+from spar.engine.methods import describe as method_text  # noqa: F401
 from spar.engine.text import answer_text as plain_answer_text
-from spar.engine.text import fr_number, fr_percent, fr_short
+from spar.engine.text import fr_number, fr_short
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -87,48 +91,6 @@ def answer_text(value: Any) -> str:
     return plain_answer_text(value, missing="", separator=" | ")
 
 
-def _pct(score: float) -> str:
-    return fr_percent(float(score), 0)
-
-
-def method_text(leaf: Leaf) -> str:
-    """How a leaf turns its answer into a score, in a French sentence fragment."""
-    p = leaf.params
-    m = leaf.method
-    unit = f" {leaf.unit}" if leaf.unit else ""
-    direction = "la plus basse" if p.get("direction") == "lower" else "la plus haute"
-    if m == "price_lowest_ratio":
-        return "prix le plus bas ÷ prix de l'offre"
-    if m == "price_linear_gap":
-        return "1 − écart relatif au prix le plus bas"
-    if m == "price_min_max":
-        return "interpolation entre le prix le plus haut (0) et le plus bas (1)"
-    if m == "linear":
-        return (f"linéaire : {fr_short(p['worst'])}{unit} = 0, "
-                f"{fr_short(p['best'])}{unit} = 1")
-    if m == "relative":
-        return f"proportionnelle à la valeur {direction} des offres"
-    if m == "min_max":
-        return f"interpolation entre les offres extrêmes (meilleure : {direction})"
-    if m == "steps":
-        sign = "≤" if p.get("direction") == "lower" else "≥"
-        return "paliers : " + ", ".join(f"{sign} {fr_short(s['at'])}{unit} : {_pct(s['score'])}"
-                                        for s in p["steps"])
-    if m == "boolean":
-        return (f"oui : {_pct(p.get('if_true', 1))}, non : {_pct(p.get('if_false', 0))}")
-    if m == "choice":
-        return "choix : " + ", ".join(f"{k} : {_pct(v)}" for k, v in p["options"].items())
-    if m == "labels":
-        combine = "cumulés (plafond 100 %)" if p.get("combine") == "sum" else "le meilleur"
-        evidence = ", justificatif exigé" if p.get("evidence") == "required" else ""
-        return (f"labels ({combine}{evidence}) : "
-                + ", ".join(f"{k} : {_pct(v)}" for k, v in p["labels"].items()))
-    if m == "scale":
-        return "échelle : " + ", ".join(f"{fr_short(lv['mark'])} {lv['label']} : "
-                                        f"{_pct(lv['score'])}" for lv in p["levels"])
-    return m
-
-
 def requirement_text(leaf: Leaf) -> str:
     """The raw-value requirements of a leaf (empty when none)."""
     parts = []
@@ -145,29 +107,3 @@ def requirement_text(leaf: Leaf) -> str:
 def points_text(x: float | None) -> str:
     """Points rounded to 2 decimals, as reports show them (SPEC §2.1)."""
     return fr_number(x, 2)
-
-
-#: SPEC §2.4's defaults, to say what a rule applied when the file left them out.
-_LOW_PRICE_DEFAULTS = {
-    "mean_ratio": {"ratio": 0.8}, "mean_minus_std": {"k": 1}, "estimate_ratio": {"ratio": 0.7},
-    "two_pass_mean": {"high": 0.2, "low": 0.1}, "next_offer_gap": {"mean_gap": 0.4,
-                                                                    "next_gap": 0.3},
-}
-
-
-def low_price_rule_text(method: str, params: dict[str, Any]) -> str:
-    """An abnormally-low rule (SPEC §2.4) in words, with the parameters it used."""
-    p = {**_LOW_PRICE_DEFAULTS.get(method, {}), **params}
-    f = {k: fr_short(v) for k, v in p.items() if isinstance(v, (int, float))}
-    texts = {
-        "mean_ratio": lambda: f"prix inférieur à {f['ratio']} × la moyenne des offres",
-        "mean_minus_std": lambda: f"prix inférieur à la moyenne moins {f['k']} écart(s)-type(s)",
-        "estimate_ratio": lambda: f"prix inférieur à {f['ratio']} × l'estimation du lot",
-        "two_pass_mean": lambda: (f"double moyenne : prix inférieur à (1 − {f['low']}) × la "
-                                  f"moyenne des offres au plus (1 + {f['high']}) × la moyenne"),
-        "next_offer_gap": lambda: (f"écart d'au moins {fr_percent(p['mean_gap'], 0)} à la "
-                                   f"moyenne des autres offres ou de "
-                                   f"{fr_percent(p['next_gap'], 0)} à l'offre suivante"),
-    }
-    return f"{method} : " + (texts[method]() if method in texts else
-                             ", ".join(f"{k} {v}" for k, v in f.items()))

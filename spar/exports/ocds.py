@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from spar.engine.criteria import CriteriaSet, Group, Leaf
+from spar.engine.methods import is_price
+from spar.engine.policy import price_input
 from spar.engine.scoring import RANKED
 from spar.engine.text import fr_number, fr_percent
 
@@ -52,16 +54,6 @@ def ocid(reference: str, prefix: str = DEFAULT_PREFIX) -> str:
     return f"{prefix}-{reference}"
 
 
-def price_input(criteria: CriteriaSet) -> str | None:
-    """The answer that holds the price: the abnormally-low rules' input, else a price leaf's."""
-    if criteria.low_price_input:
-        return criteria.low_price_input
-    for leaf in criteria.leaves:
-        if leaf.method.startswith("price_"):
-            return leaf.input
-    return None
-
-
 def _when(value: Any) -> str | None:
     dt = as_datetime(value)
     return None if dt is None else dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
@@ -87,7 +79,7 @@ def _leaves_under(group: Group) -> Iterator[Leaf]:
 
 def _criterion_type(node) -> str:
     leaves = list(_leaves_under(node)) if isinstance(node, Group) else [node]
-    if all(leaf.method.startswith("price_") for leaf in leaves):
+    if all(is_price(leaf.method) for leaf in leaves):
         return "price"
     if all(leaf.pillar == "economic" for leaf in leaves):
         return "cost"

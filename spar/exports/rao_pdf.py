@@ -19,6 +19,7 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from spar.engine.criteria import PILLAR_LABELS, PILLARS, CriteriaSet, Group
+from spar.engine.policy import policy_checks, price_input
 from spar.engine.scoring import ELIMINATED, IRREGULAR, RANKED
 from spar.engine.text import fr_number, fr_percent
 
@@ -28,7 +29,6 @@ from .charts import pillar_points_chart
 from .french import (CATEGORY_LABELS, NOT_SCORED, PILLAR_SHORT, STATUS_LABELS, answer_text,
                      decision_text, flag_source, fr_datetime, fr_rank, low_price_rule_text,
                      method_text, points_text, requirement_text)
-from .ocds import price_input
 from .pdf_layout import CONTENT_WIDTH, Header, LotMarker, build_pdf, key_values, para, table
 from .sensitivity_pdf import sensitivity_section
 
@@ -98,20 +98,19 @@ def _criteria(c: ConsultationExport) -> list[Flowable]:
         table(rows, (0.26 * w, 0.15 * w, 0.06 * w, 0.08 * w, 0.30 * w, 0.15 * w)),
         Spacer(1, 6),
     ]
-    policy = crit.policy
-    limits = {"environmental": (policy.environmental_min_share, None),
-              "social": (policy.social_min_share, None),
-              "economic": (None, policy.price_max_share)}
     pillar_rows: list[list[Any]] = [["Pilier", "Part", "Politique SPAR"]]
-    for pillar, share in crit.pillar_shares().items():
-        low, high = limits.get(pillar, (None, None))
+    pillar_shares = crit.pillar_shares()
+    # the price's limit sits on the economic row; it bounds the price leaves' share
+    rules = {"economic" if check.subject == "price" else check.subject: check
+             for check in policy_checks(crit)}
+    for pillar, share in pillar_shares.items():
+        check = rules.get(pillar)
         rule = ""
-        if low is not None:
-            rule = f"minimum {fr_number(low, 0)} % : " + ("respecté" if share * 100 >= low - 1e-9
-                                                         else "NON RESPECTÉ")
-        if high is not None:
-            rule = f"maximum {fr_number(high, 0)} % : " + ("respecté" if share * 100 <= high + 1e-9
-                                                          else "NON RESPECTÉ")
+        if check is not None:
+            rule = (f"{check.bound} {fr_number(check.limit, 0)} %"
+                    + (f" (prix : {fr_percent(check.share)})"
+                       if check.subject == "price" and check.share != share else "")
+                    + " : " + ("respecté" if check.met else "NON RESPECTÉ"))
         pillar_rows.append([PILLAR_LABELS[pillar], fr_percent(share), rule])
     out.append(table(pillar_rows, (0.35 * w, 0.15 * w, 0.5 * w)))
     tie = ", ".join(f"{crit.node(p).label} ({p})" for p in crit.tie_break)

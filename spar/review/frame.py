@@ -12,8 +12,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..engine.columns import LabelsColumn
-from ..engine.criteria import CriteriaSet, Leaf
-from ..engine.methods import get_method
+from ..engine.criteria import Leaf
+from ..engine.methods import direction, get_method
+from ..engine.policy import price_input
 from ..engine.scoring import IRREGULAR, RANKED, LotResult
 from .errors import ReviewInputError
 
@@ -129,26 +130,6 @@ def _concat_block(frames, key: str, matrices: tuple[str, ...], names: tuple[str,
     return out
 
 
-def price_input(criteria: CriteriaSet) -> str | None:
-    """The input holding the price: the abnormally-low rules' one, else a price method's."""
-    if criteria.low_price_input is not None:
-        return criteria.low_price_input
-    for leaf in criteria.leaves:
-        if leaf.method.startswith("price_"):
-            return leaf.input
-    return None
-
-
-def better_direction(leaf: Leaf) -> int:
-    """+1 when a higher value scores better on this leaf, -1 when lower does, 0 if no order."""
-    params = leaf.params
-    if leaf.method == "linear":
-        return 1 if float(params["best"]) > float(params["worst"]) else -1
-    if leaf.method in ("steps", "relative", "min_max"):
-        return -1 if params.get("direction", "higher") == "lower" else 1
-    return 0
-
-
 def _first_by_input(leaves: Sequence[Leaf]) -> dict[str, Leaf]:
     out: dict[str, Leaf] = {}
     for leaf in leaves:
@@ -243,10 +224,10 @@ def frame_from_result(result: LotResult, self_marks: SelfMarks | None = None) ->
     unevidenced_cols, label_inputs, label_names = [], [], []
     at_stake = np.zeros(n)
     for j, leaf in enumerate(leaves):
-        if leaf.method != "labels":
+        method = get_method(leaf.method)
+        if method.KIND != "labels":
             continue
         column: LabelsColumn = lot.columns[leaf.input]
-        method = get_method("labels")
         optional = method.score(column, {**leaf.params, "evidence": "optional"}, {})
         required = method.score(column, {**leaf.params, "evidence": "required"}, {})
         at_stake += max_points[j] * (optional - required)
@@ -263,17 +244,16 @@ def frame_from_result(result: LotResult, self_marks: SelfMarks | None = None) ->
         else np.zeros((n, 0), dtype=bool)
 
     assessed = [leaf for leaf in _first_by_input(leaves).values()
-                if leaf.method == "scale" and leaf.assessed_by == "buyer"]
+                if get_method(leaf.method).KIND == "mark" and leaf.assessed_by == "buyer"]
     buyer_marks = np.column_stack([lot.columns[lf.input] for lf in assessed]) if assessed \
         else np.zeros((n, 0))
     own_marks = _self_mark_matrix(result, assessed, self_marks)
-    scale = get_method("scale")
 
     def on_scale(marks: np.ndarray) -> np.ndarray:
         out = np.full(marks.shape, np.nan)
         for c, leaf in enumerate(assessed):
             known = ~np.isnan(marks[:, c])
-            out[known, c] = scale.score(marks[known, c], leaf.params, {})
+            out[known, c] = get_method(leaf.method).score(marks[known, c], leaf.params, {})
         return out
 
     return OfferFrame(
@@ -297,7 +277,7 @@ def frame_from_result(result: LotResult, self_marks: SelfMarks | None = None) ->
                            for lf in number_leaves),
         figure_is_share=np.array([any("%" in u for u in figure_units[lf.input])
                                   for lf in number_leaves], dtype=bool),
-        figure_direction=np.array([better_direction(lf) for lf in number_leaves], dtype=np.int64),
+        figure_direction=np.array([direction(lf) for lf in number_leaves], dtype=np.int64),
         unevidenced=unevidenced,
         label_inputs=tuple(label_inputs),
         label_names=tuple(label_names),

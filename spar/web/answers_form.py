@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..engine.criteria import CriteriaSet, Leaf
 from ..engine.methods import get_method
+from ..engine.methods.labels import evidence_required
 from ..engine.text import fr_short
 from ..exports.french import method_text
 
@@ -88,7 +89,7 @@ def questions(criteria: CriteriaSet) -> list[Question]:
                                  if fr_short(lv["mark"]) not in known]
         elif method.KIND == "labels":
             question.names += [n for n in leaf.params["labels"] if n not in question.names]
-            question.evidence_required |= leaf.params.get("evidence") == "required"
+            question.evidence_required |= evidence_required(leaf.params)
     return list(out.values())
 
 

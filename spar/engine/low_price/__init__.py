@@ -1,9 +1,11 @@
 """Abnormally-low-offer rules (SPEC §2.4), one module per method, and their registry.
 
-Every rule module declares ``NAME``, ``PARAMETERS`` and ``evaluate(prices,
-competing, params, estimate)``, which returns a :class:`~._common.Flagged`: the
-mask of the offers it flags and how to word each reason (iterated, the
-``(index, reason)`` pairs). A flagged offer is never excluded: French law requires asking
+Every rule module declares ``NAME``, ``PARAMETERS`` (with their defaults, written
+nowhere else), ``NEEDS_ESTIMATE`` (whether it compares with the lot's estimate, so
+that a lot without one skips it), ``check(params)``, ``describe(params)`` (the rule in
+French, for reports) and ``evaluate(prices, competing, params, estimate)``, which
+returns a :class:`~._common.Flagged`: the mask of the offers it flags and how to word
+each reason (iterated, the ``(index, reason)`` pairs). A flagged offer is never excluded: French law requires asking
 the supplier to justify its price first.
 """
 
@@ -21,3 +23,9 @@ RULES: dict[str, ModuleType] = {
 def get_rule(name: str) -> ModuleType:
     """The rule module registered under ``name``; KeyError if unknown."""
     return RULES[name]
+
+
+def describe(method: str, params) -> str:
+    """A rule and the parameters it applied, in French: ``mean_ratio : prix inférieur à
+    0,8 × la moyenne des offres``."""
+    return f"{method} : {get_rule(method).describe(params)}"

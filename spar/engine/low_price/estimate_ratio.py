@@ -16,15 +16,21 @@ from ._common import considered, nothing, reasons_below
 
 NAME = "estimate_ratio"
 PARAMETERS = (Param("ratio", "score", default=0.7, doc="share of the lot's estimate"),)
+#: It compares with the lot's estimate, so a lot without one skips it (and says so).
+NEEDS_ESTIMATE = True
 
 
 def check(params):
     return []
 
 
+def describe(params):
+    return f"prix inférieur à {fr_short(params['ratio'])} × l'estimation du lot"
+
+
 def evaluate(prices, competing, params, estimate):
     if estimate is None:
         return nothing(prices)
-    ratio = float(params.get("ratio", 0.7))
+    ratio = float(params["ratio"])
     return reasons_below(prices, considered(prices, competing), ratio * float(estimate), NAME,
                          f"{fr_short(ratio)} × estimation {fr_number(estimate)}")

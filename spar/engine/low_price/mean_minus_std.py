@@ -16,19 +16,24 @@ from ._common import considered, nothing, reasons_below
 
 NAME = "mean_minus_std"
 PARAMETERS = (Param("k", "number", default=1.0, doc="number of standard deviations"),)
+NEEDS_ESTIMATE = False
 
 
 def check(params):
-    if float(params.get("k", 1.0)) < 0:
+    if float(params["k"]) < 0:
         return [("k", "k doit être positif ou nul")]
     return []
+
+
+def describe(params):
+    return f"prix inférieur à la moyenne moins {fr_short(params['k'])} écart(s)-type(s)"
 
 
 def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     if not mask.any():
         return nothing(prices)
-    k = float(params.get("k", 1.0))
+    k = float(params["k"])
     p = prices[mask]
     mean, std = float(p.mean()), float(p.std())
     return reasons_below(prices, mask, mean - k * std, NAME,

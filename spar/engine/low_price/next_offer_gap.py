@@ -22,10 +22,16 @@ PARAMETERS = (
     Param("mean_gap", "score", default=0.4, doc="gap to the mean of the other offers"),
     Param("next_gap", "score", default=0.3, doc="gap to the next higher price"),
 )
+NEEDS_ESTIMATE = False
 
 
 def check(params):
     return []
+
+
+def describe(params):
+    return (f"écart d'au moins {fr_percent(params['mean_gap'], 0)} à la moyenne des autres "
+            f"offres ou de {fr_percent(params['next_gap'], 0)} à l'offre suivante")
 
 
 def evaluate(prices, competing, params, estimate):
@@ -33,7 +39,7 @@ def evaluate(prices, competing, params, estimate):
     n = int(mask.sum())
     if n < 2:
         return nothing(prices)
-    mean_gap, next_gap = float(params.get("mean_gap", 0.4)), float(params.get("next_gap", 0.3))
+    mean_gap, next_gap = float(params["mean_gap"]), float(params["next_gap"])
     idx = np.flatnonzero(mask)
     p = prices[idx]
     others_mean = (p.sum() - p) / (n - 1)

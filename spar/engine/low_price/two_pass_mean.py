@@ -20,19 +20,25 @@ PARAMETERS = (
     Param("high", "number", default=0.2, doc="prices above (1 + high) × m1 leave the second mean"),
     Param("low", "score", default=0.1, doc="margin below the second mean"),
 )
+NEEDS_ESTIMATE = False
 
 
 def check(params):
-    if float(params.get("high", 0.2)) < 0:
+    if float(params["high"]) < 0:
         return [("high", "high doit être positif ou nul")]
     return []
+
+
+def describe(params):
+    return (f"double moyenne : prix inférieur à (1 − {fr_short(params['low'])}) × la "
+            f"moyenne des offres au plus (1 + {fr_short(params['high'])}) × la moyenne")
 
 
 def evaluate(prices, competing, params, estimate):
     mask = considered(prices, competing)
     if not mask.any():
         return nothing(prices)
-    high, low = float(params.get("high", 0.2)), float(params.get("low", 0.1))
+    high, low = float(params["high"]), float(params["low"])
     m1 = float(prices[mask].mean())
     kept = mask & (prices <= (1 + high) * m1)
     m2 = float(prices[kept].mean())

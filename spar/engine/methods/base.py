@@ -5,7 +5,15 @@ A method module declares:
 ``NAME``        the name used in criteria files;
 ``KIND``        the kind of answer it reads (see :data:`spar.engine.columns.KINDS`);
 ``RELATIVE``    whether its score depends on the competing offers;
-``PARAMETERS``  a tuple of :class:`Param`;
+``PRICE``       whether it scores a price (its share is the policy's price share, a
+                company profile cannot answer it, the review reads its input as the price);
+``PARAMETERS``  a tuple of :class:`Param`, the only place a parameter's default is
+                written (the criteria file fills the defaults in, so ``params`` always
+                holds every parameter that has one);
+``describe(params, unit)``         how it scores, as a French sentence fragment for
+                                   reports and pages (``unit``: the leaf's, or None);
+``direction(params)``              +1 when a higher answer scores better, −1 when a
+                                   lower one does, 0 when the answers have no order;
 ``check(params)``                  cross-parameter problems, as ``(param, message)``;
 ``statistics(column, competing, params)``  what it needs from the competition
                                    (``{}`` for absolute methods);
@@ -15,6 +23,8 @@ A method module declares:
 
 Optionally ``invalid(column, params)`` returns ``(mask, reason)`` for answers of the
 right kind that this method still cannot score (a price that is not positive);
+``breakpoints(params)`` the answers where a staircase's score changes (what-if tries
+those rather than searching between them);
 ``CAUTION`` is a warning ``spar criteria check`` gives wherever the method is used, and
 ``lot_caution(stats, count, max_points)`` a warning for one scored lot, or None
 (``spar analyse`` and the robustness of every stored scoring).
@@ -24,7 +34,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
+
+from ..text import fr_percent
 
 #: Parameter types understood by the criteria validator and the JSON Schema.
 PARAM_TYPES = ("number", "score", "enum", "steps", "levels", "options", "labels")
@@ -42,11 +54,9 @@ class Param:
     doc: str = ""
 
 
-def with_defaults(params: dict[str, Any], declared: tuple[Param, ...]) -> dict[str, Any]:
-    """The parameters with their declared defaults filled in."""
-    out = {p.name: p.default for p in declared if p.default is not None}
-    out.update(params)
-    return out
+def higher_or_lower(params: Mapping[str, Any]) -> int:
+    """The ``direction`` parameter as a sign: +1 for higher, −1 for lower."""
+    return -1 if params["direction"] == "lower" else 1
 
 
 def fmt(x: float) -> str:
@@ -61,3 +71,13 @@ def fmt(x: float) -> str:
 
 def fmt_score(s: float) -> str:
     return f"{float(s):.4f}"
+
+
+def percent(score: float) -> str:
+    """A score as a whole percentage, as descriptions write it: ``0.5`` → ``50 %``."""
+    return fr_percent(float(score), 0)
+
+
+def with_unit(unit: str | None) -> str:
+    """`` kgCO2e`` after a value, or nothing."""
+    return f" {unit}" if unit else ""

@@ -11,11 +11,12 @@ Example::
 
 from __future__ import annotations
 
-from .base import Param, fmt_score
+from .base import Param, fmt_score, percent
 
 NAME = "boolean"
 KIND = "boolean"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("if_true", "score", default=1.0, doc="score of a yes"),
     Param("if_false", "score", default=0.0, doc="score of a no"),
@@ -31,9 +32,17 @@ def statistics(values, competing, params):
 
 
 def score(values, params, stats):
-    t, f = float(params.get("if_true", 1.0)), float(params.get("if_false", 0.0))
+    t, f = float(params["if_true"]), float(params["if_false"])
     # no answer (NaN) is neither 1 nor 0, and scores 0
     return (values == 1.0) * t + (values == 0.0) * f
+
+
+def describe(params, unit):
+    return f"oui : {percent(params['if_true'])}, non : {percent(params['if_false'])}"
+
+
+def direction(params) -> int:
+    return 0
 
 
 def explain(value, s, params, stats):
@@ -41,6 +50,6 @@ def explain(value, s, params, stats):
 
 
 def targets(value, params, stats):
-    t, f = float(params.get("if_true", 1.0)), float(params.get("if_false", 0.0))
+    t, f = float(params["if_true"]), float(params["if_false"])
     best = t >= f
     return [best] if bool(value) != best else []

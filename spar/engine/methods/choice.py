@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Param, fmt_score
+from .base import Param, fmt_score, percent
 
 NAME = "choice"
 KIND = "choice"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("options", "options", required=True, doc="answer → score in [0, 1]"),
 )
@@ -42,6 +43,14 @@ def score(column, params, stats):
     # the last slot is what code -1 (missing) reads
     table = np.array([float(options.get(c, 0.0)) for c in column.categories] + [0.0])
     return table[column.codes]
+
+
+def describe(params, unit):
+    return "choix : " + ", ".join(f"{k} : {percent(v)}" for k, v in params["options"].items())
+
+
+def direction(params) -> int:
+    return 0
 
 
 def explain(value, s, params, stats):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Param, fmt_score
+from .base import Param, fmt_score, percent
 
 NAME = "labels"
 KIND = "labels"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("labels", "labels", required=True, doc="label name → score in [0, 1]"),
     Param("combine", "enum", default="max", choices=("max", "sum")),
@@ -36,9 +37,14 @@ def statistics(column, competing, params):
     return {}
 
 
+def evidence_required(params) -> bool:
+    """Whether a label counts only with its evidence (``evidence: required``)."""
+    return params["evidence"] == "required"
+
+
 def _counted(column, params):
     counted = column.claimed
-    if params.get("evidence", "optional") == "required":
+    if evidence_required(params):
         counted = counted & column.evidenced
     return counted
 
@@ -47,7 +53,7 @@ def score(column, params, stats):
     labels = params["labels"]
     weights = np.array([float(labels.get(n, 0.0)) for n in column.names])
     counted = _counted(column, params)
-    if params.get("combine", "max") == "sum":
+    if params["combine"] == "sum":
         s = np.minimum(counted @ weights, 1.0)
     else:
         # label by label: numpy's row-wise max over a few columns is several times slower
@@ -57,10 +63,21 @@ def score(column, params, stats):
     return np.where(column.present, s, 0.0)
 
 
+def describe(params, unit):
+    combine = "cumulés (plafond 100 %)" if params["combine"] == "sum" else "le meilleur"
+    evidence = ", justificatif exigé" if evidence_required(params) else ""
+    return (f"labels ({combine}{evidence}) : "
+            + ", ".join(f"{k} : {percent(v)}" for k, v in params["labels"].items()))
+
+
+def direction(params) -> int:
+    return 0
+
+
 def explain(value, s, params, stats):
     claimed, evidenced = value
     labels = params["labels"]
-    need = params.get("evidence", "optional") == "required"
+    need = evidence_required(params)
     parts = []
     for name in claimed:
         if name not in labels:
@@ -69,7 +86,7 @@ def explain(value, s, params, stats):
             parts.append(f"{name} (sans justificatif) 0")
         else:
             parts.append(f"{name} {labels[name]:g}")
-    how = "somme plafonnée à 1" if params.get("combine", "max") == "sum" else "max"
+    how = "somme plafonnée à 1" if params["combine"] == "sum" else "max"
     listed = ", ".join(parts) if parts else "aucun label"
     return f"labels ({how}): {listed} = {fmt_score(s)}"
 
@@ -77,7 +94,7 @@ def explain(value, s, params, stats):
 def targets(value, params, stats):
     """Each better situation: claim a label (with its evidence when required)."""
     claimed, evidenced = value
-    need = params.get("evidence", "optional") == "required"
+    need = evidence_required(params)
     out = []
     for name, sc in sorted(params["labels"].items(), key=lambda kv: -kv[1]):
         if sc <= 0:

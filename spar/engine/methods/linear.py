@@ -13,11 +13,13 @@ Example::
 from __future__ import annotations
 
 from ._stats import unit_interval
-from .base import Param, fmt, fmt_score
+from ..text import fr_short
+from .base import Param, fmt, fmt_score, with_unit
 
 NAME = "linear"
 KIND = "number"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("best", "number", required=True, doc="value scoring 1"),
     Param("worst", "number", required=True, doc="value scoring 0"),
@@ -37,6 +39,15 @@ def statistics(values, competing, params):
 def score(values, params, stats):
     best, worst = float(params["best"]), float(params["worst"])
     return unit_interval((values - worst) / (best - worst))
+
+
+def describe(params, unit):
+    return (f"linéaire : {fr_short(params['worst'])}{with_unit(unit)} = 0, "
+            f"{fr_short(params['best'])}{with_unit(unit)} = 1")
+
+
+def direction(params) -> int:
+    return 1 if float(params["best"]) > float(params["worst"]) else -1
 
 
 def explain(value, s, params, stats):

@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._stats import extremes, unit_interval
-from .base import Param, fmt, fmt_score
+from .base import Param, fmt, fmt_score, higher_or_lower
 
 NAME = "min_max"
 KIND = "number"
 RELATIVE = True
+PRICE = False
 PARAMETERS = (
     Param("direction", "enum", default="higher", choices=("higher", "lower"),
           doc="higher: more is better; lower: less is better"),
@@ -29,9 +30,17 @@ def check(params):
 
 
 def _best_worst(params, stats):
-    if params.get("direction", "higher") == "lower":
+    if direction(params) < 0:
         return stats["min"], stats["max"]
     return stats["max"], stats["min"]
+
+
+def describe(params, unit):
+    best = "la plus basse" if direction(params) < 0 else "la plus haute"
+    return f"interpolation entre les offres extrêmes (meilleure : {best})"
+
+
+direction = higher_or_lower
 
 
 def statistics(values, competing, params):

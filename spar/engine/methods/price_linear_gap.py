@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, not_positive, unit_interval
+# checked, compared and aimed at like every price (re-exported: they are this module's)
+from ._price import check, direction, invalid, statistics, targets  # noqa: F401
+from ._stats import unit_interval
 from .base import fmt, fmt_score
 
 NAME = "price_linear_gap"
 KIND = "number"
 RELATIVE = True
+PRICE = True
 PARAMETERS = ()
-
-
-def check(params):
-    return []
-
-
-def invalid(values, params):
-    return not_positive(values), "le prix doit être strictement positif"
-
-
-def statistics(values, competing, params):
-    return extremes(values, competing)
 
 
 def score(values, params, stats):
@@ -46,5 +37,5 @@ def explain(value, s, params, stats):
             f"= {fmt_score(s)}")
 
 
-def targets(value, params, stats):
-    return [stats["min"]] if value != stats["min"] else []
+def describe(params, unit):
+    return "1 − écart relatif au prix le plus bas"

@@ -13,25 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, not_positive, unit_interval
+# checked, compared and aimed at like every price (re-exported: they are this module's)
+from ._price import check, direction, invalid, statistics, targets  # noqa: F401
+from ._stats import unit_interval
 from .base import fmt, fmt_score
 
 NAME = "price_lowest_ratio"
 KIND = "number"
 RELATIVE = True
+PRICE = True
 PARAMETERS = ()
-
-
-def check(params):
-    return []
-
-
-def invalid(values, params):
-    return not_positive(values), "le prix doit être strictement positif"
-
-
-def statistics(values, competing, params):
-    return extremes(values, competing)
 
 
 def score(values, params, stats):
@@ -44,5 +35,5 @@ def explain(value, s, params, stats):
     return f"price_lowest_ratio: Pmin / P = {fmt(stats['min'])} / {fmt(value)} = {fmt_score(s)}"
 
 
-def targets(value, params, stats):
-    return [stats["min"]] if value != stats["min"] else []
+def describe(params, unit):
+    return "prix le plus bas ÷ prix de l'offre"

@@ -20,12 +20,15 @@ import math
 import numpy as np
 
 from ..text import fr_number, fr_percent
-from ._stats import extremes, not_positive, unit_interval
+# checked, compared and aimed at like every price (re-exported: they are this module's)
+from ._price import check, direction, invalid, statistics, targets  # noqa: F401
+from ._stats import unit_interval
 from .base import fmt, fmt_score
 
 NAME = "price_min_max"
 KIND = "number"
 RELATIVE = True
+PRICE = True
 PARAMETERS = ()
 #: Fewer competing prices than this, or prices closer than :data:`CLOSE_SPREAD` of the
 #: lowest, and the formula's all-or-nothing spread is worth a warning.
@@ -38,18 +41,6 @@ CAUTION = ("price_min_max donne tous les points du critère à l'offre la moins 
            "proches (deux offres à un centime d'écart), l'écart de points est extrême ; la "
            "fiche « prix » de la DAJ déconseille alors cette formule (price_lowest_ratio ou "
            "price_linear_gap ne dépendent pas de l'offre la plus chère)")
-
-
-def check(params):
-    return []
-
-
-def invalid(values, params):
-    return not_positive(values), "le prix doit être strictement positif"
-
-
-def statistics(values, competing, params):
-    return extremes(values, competing)
 
 
 def score(values, params, stats):
@@ -88,5 +79,5 @@ def lot_caution(stats, count: int, max_points: float) -> str | None:
             "prix proches")
 
 
-def targets(value, params, stats):
-    return [stats["min"]] if value != stats["min"] else []
+def describe(params, unit):
+    return "interpolation entre le prix le plus haut (0) et le plus bas (1)"

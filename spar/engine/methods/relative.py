@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._stats import extremes, unit_interval
-from .base import Param, fmt, fmt_score
+from .base import Param, fmt, fmt_score, higher_or_lower
 
 NAME = "relative"
 KIND = "number"
 RELATIVE = True
+PRICE = False
 PARAMETERS = (
     Param("direction", "enum", default="higher", choices=("higher", "lower"),
           doc="higher: more is better; lower: less is better"),
@@ -28,9 +29,17 @@ def check(params):
     return []
 
 
+def describe(params, unit):
+    best = "la plus basse" if direction(params) < 0 else "la plus haute"
+    return f"proportionnelle à la valeur {best} des offres"
+
+
+direction = higher_or_lower
+
+
 def invalid(values, params):
     with np.errstate(invalid="ignore"):
-        if params.get("direction", "higher") == "lower":
+        if direction(params) < 0:
             return values <= 0, "doit être strictement positif (plus bas est meilleur)"
         return values < 0, "ne peut pas être négatif"
 
@@ -41,7 +50,7 @@ def statistics(values, competing, params):
 
 def score(values, params, stats):
     with np.errstate(invalid="ignore", divide="ignore"):
-        if params.get("direction", "higher") == "lower":
+        if direction(params) < 0:
             s = stats["min"] / values
         elif stats["max"] == 0:
             s = np.zeros_like(values)
@@ -51,7 +60,7 @@ def score(values, params, stats):
 
 
 def explain(value, s, params, stats):
-    if params.get("direction", "higher") == "lower":
+    if direction(params) < 0:
         return f"relative: vmin / v = {fmt(stats['min'])} / {fmt(value)} = {fmt_score(s)}"
     if stats["max"] == 0:
         return f"relative: vmax = 0, donc {fmt_score(s)}"
@@ -59,5 +68,5 @@ def explain(value, s, params, stats):
 
 
 def targets(value, params, stats):
-    best = stats["min"] if params.get("direction", "higher") == "lower" else stats["max"]
+    best = stats["min"] if direction(params) < 0 else stats["max"]
     return [best] if value != best else []

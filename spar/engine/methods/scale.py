@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Param, fmt, fmt_score
+from ..text import fr_short
+from .base import Param, fmt, fmt_score, percent
 
 NAME = "scale"
 KIND = "mark"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("levels", "levels", required=True, doc="list of {mark, label, score}"),
 )
@@ -36,6 +38,15 @@ def check(params):
     if len(set(marks)) != len(marks):
         return [("levels", "chaque note (mark) doit être unique")]
     return []
+
+
+def describe(params, unit):
+    return "échelle : " + ", ".join(f"{fr_short(lv['mark'])} {lv['label']} : "
+                                    f"{percent(lv['score'])}" for lv in params["levels"])
+
+
+def direction(params) -> int:
+    return 0
 
 
 def _table(params):

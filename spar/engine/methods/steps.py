@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Param, fmt, fmt_score
+from ..text import fr_short
+from .base import Param, fmt, fmt_score, higher_or_lower, percent, with_unit
 
 NAME = "steps"
 KIND = "number"
 RELATIVE = False
+PRICE = False
 PARAMETERS = (
     Param("steps", "steps", required=True, doc="list of {at, score}, at strictly ascending"),
     Param("direction", "enum", default="higher", choices=("higher", "lower"),
@@ -33,8 +35,22 @@ def check(params):
     return []
 
 
+def describe(params, unit):
+    sign = "≤" if direction(params) < 0 else "≥"
+    return "paliers : " + ", ".join(f"{sign} {fr_short(s['at'])}{with_unit(unit)} : "
+                                    f"{percent(s['score'])}" for s in params["steps"])
+
+
+direction = higher_or_lower
+
+
 def statistics(values, competing, params):
     return {}
+
+
+def breakpoints(params) -> list[float]:
+    """The answers where the score changes: the thresholds."""
+    return [float(s["at"]) for s in params["steps"]]
 
 
 def _arrays(params):
@@ -48,7 +64,7 @@ def score(values, params, stats):
     ats, scores = _arrays(params)
     # count the steps passed, then look the score up: exact, and on the few steps
     # criteria have, faster than a binary search or masked writes
-    if params.get("direction", "higher") == "lower":
+    if direction(params) < 0:
         # past k steps, the first with v <= at is step k; past them all (or NaN), 0
         passed = sum((values > at for at in ats), np.isnan(values) * len(ats))
         return np.concatenate((scores, [0.0]))[passed]
@@ -60,7 +76,7 @@ def score(values, params, stats):
 
 def explain(value, s, params, stats):
     ats, _ = _arrays(params)
-    if params.get("direction", "higher") == "lower":
+    if direction(params) < 0:
         reached = [a for a in ats if value <= a]
         where = f"≤ {fmt(reached[0])}" if reached else f"> {fmt(ats[-1])}"
     else:

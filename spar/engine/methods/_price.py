@@ -1,0 +1,26 @@
+"""What the three price formulas share: a price is a positive number, scored against the
+lowest competing price, and the lower the better."""
+
+from __future__ import annotations
+
+from ._stats import extremes, not_positive
+
+
+def check(params):
+    return []
+
+
+def invalid(values, params):
+    return not_positive(values), "le prix doit être strictement positif"
+
+
+def statistics(values, competing, params):
+    return extremes(values, competing)
+
+
+def direction(params) -> int:
+    return -1
+
+
+def targets(value, params, stats):
+    return [stats["min"]] if value != stats["min"] else []

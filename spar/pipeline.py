@@ -32,6 +32,10 @@ from .review.frame import frame_from_result
 REVIEW_MODES = ("model", "rules", "none")
 
 
+class ReviewModeError(ValueError):
+    """A review mode that is not one of :data:`REVIEW_MODES`."""
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """A scored and reviewed lot; ``notes`` are the warnings decided when its inputs were
@@ -86,11 +90,11 @@ def evaluate_lot(criteria: CriteriaSet, lot: Lot, *, review: str = "model",
     ``review`` is one of :data:`REVIEW_MODES`; with ``"model"``, ``model`` is the
     review model (the shipped one by default). ``sample_rate`` and ``seed`` draw the
     audit sample reproducibly; ``self_marks`` are the marks suppliers expected on the
-    criteria the buyer marks.
+    criteria the buyer marks. ReviewModeError for an unknown ``review``.
     """
     if review not in REVIEW_MODES:
-        raise ValueError(f"revue inconnue « {review} » ; revues possibles : "
-                         + ", ".join(REVIEW_MODES))
+        raise ReviewModeError(f"revue inconnue « {review} » ; revues possibles : "
+                              + ", ".join(REVIEW_MODES))
     result = score_lot(criteria, lot)
     reviewed = review_lot(result, model=model if review == "model" else None,
                           rules=review != "none", self_marks=self_marks or {},

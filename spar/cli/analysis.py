@@ -43,6 +43,7 @@ def analyse(criteria_file: str, offers_file: str, lot_id: str | None, fmt: str, 
     classement sous d'autres poids ou méthodes (--weight, --method)."""
     from ..analysis import VariantError, compare_variants, parse_method, parse_weight
     from ..criteria_file import CriteriaFileError, load_criteria
+    from ..engine.errors import AnalysisSettingError
     from ..engine.scoring import score_lot
     from ..engine.sensitivity import analyse_result
 
@@ -60,7 +61,7 @@ def analyse(criteria_file: str, offers_file: str, lot_id: str | None, fmt: str, 
     result = score_lot(criteria, lot)
     try:
         report = analyse_result(result, factor=factor, fragile_points=fragile_points, pairs=pairs)
-    except ValueError as exc:
+    except AnalysisSettingError as exc:
         raise click.ClickException(str(exc)) from None
     if changes:
         variants = _variants(changes, together)

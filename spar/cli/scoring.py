@@ -40,12 +40,13 @@ def stdout_is_terminal() -> bool:
 def _amount(ctx, param, value: str | None) -> float | None:
     """A French or English amount (``12 000,50``) for ``--estimate``."""
     from ..engine.answers import parse_number
+    from ..engine.errors import AnswerValueError
 
     if value is None:
         return None
     try:
         amount = parse_number(value)
-    except ValueError as exc:
+    except AnswerValueError as exc:
         raise click.BadParameter(str(exc)) from None
     if amount <= 0:
         raise click.BadParameter(f"un montant positif est attendu, pas « {value} »")
@@ -241,7 +242,7 @@ def self_assess(criteria_path: str, answers_path: str, fmt: str, gain: float | N
     points. ANSWERS : fichier JSON ou YAML {"answers": {…}, "evidence": {…},
     "assumptions": {…}} ; les hypothèses (assumptions) décrivent la concurrence attendue,
     p. ex. {"price_eur": 9500} pour le meilleur prix concurrent."""
-    from ..engine.errors import AnswersError
+    from ..engine.errors import AnswersError, AssumptionsError, GainSearchError
     from ..engine.self_assessment import self_assess as assess
 
     crit, _ = load_or_fail(criteria_path)
@@ -253,7 +254,7 @@ def self_assess(criteria_path: str, answers_path: str, fmt: str, gain: float | N
         for problem in exc.problems:
             click.echo(f"{answers_path}: {problem}", err=True)
         raise click.ClickException(f"réponses refusées : {answers_path}") from None
-    except ValueError as exc:
+    except (AssumptionsError, GainSearchError) as exc:
         raise click.ClickException(f"{answers_path}: {exc}") from None
     if fmt == "json":
         click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))

@@ -16,7 +16,7 @@ import numpy as np
 
 from .columns import ChoiceColumn, Column, LabelsColumn
 from .criteria import CriteriaSet, Leaf
-from .errors import AnswerProblem, AnswersError
+from .errors import AnswerProblem, AnswersError, AnswerValueError
 from .methods import get_method
 
 _TRUE = frozenset({"true", "yes", "oui", "1", "vrai", "o", "y"})
@@ -54,32 +54,32 @@ def is_missing(raw: Any) -> bool:
 
 
 def parse_number(raw: Any) -> float:
-    """A number from JSON or a spreadsheet cell; ValueError says why not."""
+    """A number from JSON or a spreadsheet cell; AnswerValueError says why not."""
     if isinstance(raw, bool):
-        raise ValueError("un nombre est attendu, pas un booléen")
+        raise AnswerValueError("un nombre est attendu, pas un booléen")
     if isinstance(raw, (int, float, np.integer, np.floating)):
         try:
             x = float(raw)
         except OverflowError:  # a JSON integer beyond any float
-            raise ValueError("nombre trop grand") from None
+            raise AnswerValueError("nombre trop grand") from None
     elif isinstance(raw, str):
         s = raw.translate(_SPACES)
         if "," in s and "." in s:
-            raise ValueError(f"nombre ambigu « {raw} » (virgule et point)")
+            raise AnswerValueError(f"nombre ambigu « {raw} » (virgule et point)")
         try:
             x = float(s.replace(",", "."))
         except ValueError:
-            raise ValueError(f"un nombre est attendu, pas « {raw} »") from None
+            raise AnswerValueError(f"un nombre est attendu, pas « {raw} »") from None
     else:
         what = {list: "une liste", tuple: "une liste", dict: "un objet"}.get(type(raw))
-        raise ValueError(f"un nombre est attendu, pas {what or type(raw).__name__}")
+        raise AnswerValueError(f"un nombre est attendu, pas {what or type(raw).__name__}")
     if not math.isfinite(x):
-        raise ValueError(f"nombre non fini « {raw} »")
+        raise AnswerValueError(f"nombre non fini « {raw} »")
     return x
 
 
 def parse_boolean(raw: Any) -> bool:
-    """A yes/no answer in any of its accepted spellings; ValueError says why not."""
+    """A yes/no answer in any of its accepted spellings; AnswerValueError says why not."""
     # numpy scalars come from array columns (a spreadsheet's 0/1 or True/False column)
     if isinstance(raw, (bool, np.bool_)):
         return bool(raw)
@@ -91,20 +91,22 @@ def parse_boolean(raw: Any) -> bool:
             return True
         if s in _FALSE:
             return False
-    raise ValueError(f"oui ou non attendu (true/false, yes/no, oui/non, 1/0), pas « {raw} »")
+    raise AnswerValueError(f"oui ou non attendu (true/false, yes/no, oui/non, 1/0), "
+                           f"pas « {raw} »")
 
 
 def parse_labels(raw: Any) -> list[str]:
+    """A list of labels from a list or a ``|``-separated text; AnswerValueError says why not."""
     if isinstance(raw, str):
         items = raw.split("|")
     elif isinstance(raw, (list, tuple)):
         items = list(raw)
     else:
-        raise ValueError("une liste de labels est attendue")
+        raise AnswerValueError("une liste de labels est attendue")
     out = []
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"chaque label doit être un texte, pas {item!r}")
+            raise AnswerValueError(f"chaque label doit être un texte, pas {item!r}")
         if item.strip():
             out.append(item.strip())
     return out
@@ -140,7 +142,7 @@ def _number_column(raw: Sequence[Any], ids, name, problems) -> np.ndarray:
             continue
         try:
             values[i] = parse_number(item)
-        except ValueError as exc:
+        except AnswerValueError as exc:
             problems.append(AnswerProblem(ids[i], name, str(exc)))
             values[i] = np.nan
     return values
@@ -196,7 +198,7 @@ def _boolean_column(raw, ids, name, problems) -> np.ndarray:
             continue
         try:
             table[u] = 1.0 if parse_boolean(item) else 0.0
-        except ValueError as exc:
+        except AnswerValueError as exc:
             bad[u] = str(exc)
     _report(problems, ids, codes, bad, name)
     return table[codes] if len(uniques) else np.empty(0)
@@ -205,7 +207,7 @@ def _boolean_column(raw, ids, name, problems) -> np.ndarray:
 def _choice_text(item: Any, canonical: dict[str, str]) -> str:
     if isinstance(item, (bool, np.bool_)) or not isinstance(
             item, (str, int, float, np.integer, np.floating)):
-        raise ValueError("une des réponses proposées est attendue")
+        raise AnswerValueError("une des réponses proposées est attendue")
     text = str(item).strip()
     if isinstance(item, (float, np.floating)) and float(item).is_integer():
         text = str(int(item))
@@ -223,7 +225,7 @@ def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceCo
             continue
         try:
             table[u] = categories.setdefault(_choice_text(item, canonical), len(categories))
-        except ValueError as exc:
+        except AnswerValueError as exc:
             bad[u] = str(exc)
     _report(problems, ids, codes, bad, name)
     return ChoiceColumn(table[codes], tuple(categories))
@@ -240,7 +242,7 @@ def _label_lists(raw, canonical, ids, name, problems, *, empty_list_present: boo
             continue
         try:
             parsed.append([canonical.get(x.casefold(), x) for x in parse_labels(item)])
-        except ValueError as exc:
+        except AnswerValueError as exc:
             bad[u] = str(exc)
             parsed.append(None)
     _report(problems, ids, codes, bad, name)
@@ -286,7 +288,7 @@ def build_column(kind: str, leaves: Sequence[Leaf], raw: Sequence[Any], ids: Seq
     if kind == "labels":
         known = [k for leaf in leaves for k in leaf.params["labels"]]
         return _labels_column(raw, evidence, ids, name, problems, known)
-    raise ValueError(f"unknown answer kind {kind}")
+    raise AssertionError(f"unknown answer kind {kind}")  # KINDS is closed
 
 
 def check_columns(criteria: CriteriaSet, lot: Lot) -> list[AnswerProblem]:

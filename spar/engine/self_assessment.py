@@ -18,11 +18,12 @@ from . import VERSION
 from .answers import Lot, lot_from_offers, parse_number
 from .columns import ChoiceColumn, LabelsColumn, missing_mask
 from .criteria import PILLARS, CriteriaSet, Leaf
+from .errors import AnswerValueError, AssumptionsError
 from .explain import method_value
 from .methods import get_method
 from .scoring import Weights, _eliminated, _irregular
-from .text import fr_number, fr_short
 from .what_if import smallest_changes
+from .what_if.search import change_text, points_text
 
 OFFER_ID = "auto-évaluation"
 #: Criteria sets whose weights are kept between calls (suppliers assess the same few sets).
@@ -95,19 +96,19 @@ class SelfAssessment:
 
 def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
                     ) -> dict[str, np.ndarray]:
-    """Input → competing values the supplier expects; ValueError names what is wrong."""
+    """Input → competing values the supplier expects; AssumptionsError names what is wrong."""
     relative_inputs = _plan(criteria).relative_inputs
     out: dict[str, np.ndarray] = {}
     for name, raw in (assumptions or {}).items():
         if name not in relative_inputs:
             known = ", ".join(sorted(relative_inputs)) or "aucune"
-            raise ValueError(f"hypothèse « {name} » : aucun critère relatif ne lit cette réponse "
-                             f"(réponses relatives : {known})")
+            raise AssumptionsError(f"hypothèse « {name} » : aucun critère relatif ne lit cette "
+                                   f"réponse (réponses relatives : {known})")
         if isinstance(raw, Mapping):
             unknown = set(raw) - {"best", "worst"}
             if unknown or not raw:
-                raise ValueError(f"hypothèse « {name} » : seules les clés best et worst sont "
-                                 "acceptées")
+                raise AssumptionsError(f"hypothèse « {name} » : seules les clés best et worst "
+                                       "sont acceptées")
             items = list(raw.values())
         elif isinstance(raw, (list, tuple)):
             items = list(raw)
@@ -115,8 +116,8 @@ def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
             items = [raw]
         try:
             out[name] = np.array([parse_number(x) for x in items], dtype=np.float64)
-        except ValueError as exc:
-            raise ValueError(f"hypothèse « {name} » : {exc}") from None
+        except AnswerValueError as exc:
+            raise AssumptionsError(f"hypothèse « {name} » : {exc}") from None
     return out
 
 
@@ -163,7 +164,8 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
                 evidence: Mapping[str, Any] | None = None,
                 assumptions: Mapping[str, Any] | None = None,
                 gain: float | None = None) -> SelfAssessment:
-    """Score one draft offer alone; raises AnswersError or ValueError (assumptions).
+    """Score one draft offer alone; raises AnswersError (answers), AssumptionsError or
+    GainSearchError (``gain``).
 
     With ``gain`` (points), also the smallest change of each answer that would gain
     that many points on its criterion, within the criterion's bounds (``what_if``).
@@ -313,27 +315,13 @@ def _distance(value, target, kind) -> float:
     return 0.0
 
 
-def _gain_text(gain: float) -> str:
-    return f"+{fr_number(gain, 1 if gain >= 0.1 else 2)} pts"
-
-
 def _message(leaf: Leaf, kind: str, value: Any, target: Any, gain: float) -> str:
-    unit = f" {leaf.unit}" if leaf.unit else ""
-    if kind == "number":
-        if value is None:
-            action = f"répondre {fr_short(target)}{unit}"
-        else:
-            verb = "réduire" if target < value else "augmenter"
-            action = f"{verb} de {fr_short(value)} à {fr_short(target)}{unit}"
-    elif kind == "mark":
-        level = {float(lv["mark"]): lv["label"] for lv in leaf.params["levels"]}
-        action = f"viser le niveau « {level[float(target)]} » (note {fr_short(target)})"
-        if value is not None and float(value) in level:
-            action += f" au lieu de « {level[float(value)]} »"
-    elif kind == "boolean":
-        action = f"répondre « {'oui' if target else 'non'} »"
-    elif kind == "choice":
-        action = f"choisir « {target} »" + (f" au lieu de « {value} »" if value else "")
+    if kind != "labels":
+        action = change_text(leaf, kind, value, target)
+        if kind == "mark" and value is not None:
+            level = {float(lv["mark"]): lv["label"] for lv in leaf.params["levels"]}
+            if float(value) in level:
+                action += f" au lieu de « {level[float(value)]} »"
     else:
         claimed, evidenced = value if value is not None else ([], [])
         new_claims = [x for x in target[0] if x not in claimed]
@@ -344,4 +332,4 @@ def _message(leaf: Leaf, kind: str, value: Any, target: Any, gain: float) -> str
                 action += " et joindre son justificatif"
         else:
             action = f"joindre le justificatif du label « {new_evidence[0]} »"
-    return f"{leaf.label} : {action} : {_gain_text(gain)}"
+    return f"{leaf.label} : {action} : +{points_text(gain)}"

@@ -33,6 +33,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .criteria import PILLAR_LABELS, PILLARS, CriteriaSet
+from .errors import AnalysisSettingError
 from .methods import get_method
 from .scoring import RANKED, LotResult, Weights, rank_offers
 from .text import fr_number, fr_percent
@@ -77,7 +78,7 @@ def analyse_result(result: LotResult, *, factor: float = DEFAULT_FACTOR,
     every pair of adjacent ranks.
 
     The result has no NaN: undefined quantities are ``None``. Messages people
-    read (``warnings``, ``assumptions``) are in French. ValueError for a factor
+    read (``warnings``, ``assumptions``) are in French. AnalysisSettingError for a factor
     ≤ 1 or a negative ``fragile_points``.
     """
     effective = effective_weights(result, factor)
@@ -137,10 +138,11 @@ def effective_weights(result: LotResult, factor: float = DEFAULT_FACTOR) -> dict
     the sums of its leaves' spreads), so the effective shares of the leaves, of
     the top-level criteria and of the pillars each add up to 1 — or are all
     ``None`` when no criterion separates the ranked offers (fewer than two of
-    them, or all equal). ValueError for a ``factor`` ≤ 1.
+    them, or all equal). AnalysisSettingError for a ``factor`` ≤ 1.
     """
     if not factor > 1:
-        raise ValueError(f"le facteur d'écart doit être supérieur à 1, pas {factor!r}")
+        raise AnalysisSettingError(f"le facteur d'écart doit être supérieur à 1, pas "
+                                   f"{factor!r}")
     criteria = result.criteria
     ranked = result.status == RANKED
     points = result.points[ranked]
@@ -323,14 +325,15 @@ def winner_stability(result: LotResult,
     the new share, the change in points of the set's scale, the offers that win
     just past it (ties decided as SPEC §2.3 does) and the totals where the lines
     cross. ``fragile`` is true when a change under ``fragile_points`` (on a
-    100-point scale) changes the winner; ValueError if it is negative.
+    100-point scale) changes the winner; AnalysisSettingError if it is negative.
     """
     return _stability(_Lines.of(result), fragile_points)
 
 
 def _stability(lines: _Lines, fragile_points: float) -> dict[str, Any]:
     if not fragile_points >= 0:
-        raise ValueError(f"le seuil de fragilité doit être positif ou nul, pas {fragile_points!r}")
+        raise AnalysisSettingError(f"le seuil de fragilité doit être positif ou nul, pas "
+                                   f"{fragile_points!r}")
     scale = lines.points
     threshold = fragile_points * scale / 100.0
     out: dict[str, Any] = {"winner": [], "fragile": False, "fragile_threshold_points": threshold,

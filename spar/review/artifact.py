@@ -155,7 +155,8 @@ def _load_v2(directory: Path, meta: dict[str, Any]):
     try:
         with np.load(directory / PREDICTOR_FILE, allow_pickle=False) as arrays:
             predictor = AdditivePredictor.from_arrays({k: arrays[k] for k in arrays.files})
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+    # numpy says ValueError for a file it cannot read as arrays (pickled objects…)
+    except (OSError, ValueError, zipfile.BadZipFile, ModelIncompatibleError) as exc:
         raise ModelIncompatibleError(f"{directory / PREDICTOR_FILE} : illisible ({exc}).") from None
     quantiles = np.asarray(meta["score_quantiles"], dtype=np.float64)
     baseline = np.asarray(meta["feature_baseline"], dtype=np.float64)

@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import ReviewInputError
+from .errors import ModelIncompatibleError, ReviewInputError
 from .features import FEATURE_LABELS, FEATURE_NAMES
 
 #: Probabilities at which the score distribution is kept, to turn any budget into a threshold.
@@ -140,10 +140,11 @@ class AdditivePredictor:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> "AdditivePredictor":
-        """The predictor of :meth:`to_arrays`; ValueError when the arrays do not fit together."""
+        """The predictor of :meth:`to_arrays`; ModelIncompatibleError when the arrays do not
+        fit together."""
         missing = [name for name in ARRAYS if name not in arrays]
         if missing:
-            raise ValueError(f"tableaux manquants : {', '.join(missing)}")
+            raise ModelIncompatibleError(f"tableaux manquants : {', '.join(missing)}")
         gv, go = np.asarray(arrays["grid_values"], float), np.asarray(arrays["grid_offsets"])
         grids = tuple(gv[go[j]:go[j + 1]] for j in range(len(go) - 1))
         tf, to = np.asarray(arrays["term_features"]), np.asarray(arrays["term_offsets"])
@@ -152,15 +153,17 @@ class AdditivePredictor:
         for k in range(len(tf)):
             features = tuple(int(f) for f in tf[k] if f >= 0)
             if not features or any(f >= len(grids) for f in features):
-                raise ValueError(f"terme {k} : caractéristiques {tf[k].tolist()} invalides")
+                raise ModelIncompatibleError(f"terme {k} : caractéristiques {tf[k].tolist()} "
+                                             "invalides")
             shape = tuple(len(grids[f]) + 1 for f in features)
             flat = tv[to[k]:to[k + 1]]
             if flat.size != int(np.prod(shape)):
-                raise ValueError(f"terme {k} : {flat.size} valeurs pour une table {shape}")
+                raise ModelIncompatibleError(f"terme {k} : {flat.size} valeurs pour une table "
+                                             f"{shape}")
             terms.append((features, flat.reshape(shape)))
         cx, cy = np.asarray(arrays["calibration_x"], float), np.asarray(arrays["calibration_y"], float)
         if cx.ndim != 1 or cx.shape != cy.shape or len(cx) < 1 or np.any(np.diff(cx) < 0):
-            raise ValueError("calibration mal formée")
+            raise ModelIncompatibleError("calibration mal formée")
         return cls(grids, tuple(terms), float(np.asarray(arrays["intercept"]).ravel()[0]), cx, cy)
 
 

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Any
 
 from ..engine.criteria import CriteriaSet
-from ..engine.errors import AnswersError
+from ..engine.errors import AnswersError, AssumptionsError, GainSearchError
 from ..engine.self_assessment import self_assess
 from .criteria_sets import criteria_of, get_record
 from .errors import Invalid, NotFound
@@ -68,6 +68,6 @@ def assess(uow, data: dict[str, Any], published: PublishedCriteria | None = None
     except AnswersError as exc:
         raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
                       answers_problems(exc.problems)) from None
-    except ValueError as exc:
+    except (AssumptionsError, GainSearchError) as exc:
         raise Invalid(str(exc), {"assumptions": [str(exc)]}) from None
     return result.to_dict()

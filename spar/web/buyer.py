@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from ..api.consultations import ConsultationInputSchema
 from ..engine.answers import parse_number
+from ..engine.errors import AnswerValueError
 from ..services import consultations, criteria_sets
 from ..services.errors import Conflict, Invalid, ServiceError
 from . import navigation
@@ -76,7 +77,7 @@ def _request_body(form: Form) -> dict:
         if lot["estimate"]:
             try:
                 entry["estimate"] = parse_number(lot["estimate"])
-            except ValueError as error:
+            except AnswerValueError as error:
                 form.add(f"lots.{k}.estimate", str(error))
         lots.append((k, entry))
     form.values["_lot_positions"] = [k for k, _entry in lots]

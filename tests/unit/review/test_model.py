@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from spar.review import ReviewInputError
+from spar.review.errors import ModelIncompatibleError
 from spar.review.features import FEATURE_LABELS, FEATURE_NAMES
 from spar.review.model import STEP_NAMES, TrainingParams, compile_pipeline, fit_model
 from spar.review.predictor import AdditivePredictor
@@ -46,9 +47,9 @@ def test_compiled_tables_round_trip_through_arrays(tiny_model, tiny_table):
 
 def test_arrays_that_do_not_fit_are_refused(tiny_model):
     arrays = tiny_model.predictor.to_arrays()
-    with pytest.raises(ValueError, match="valeurs pour une table"):
+    with pytest.raises(ModelIncompatibleError, match="valeurs pour une table"):
         AdditivePredictor.from_arrays({**arrays, "term_values": arrays["term_values"][:-1]})
-    with pytest.raises(ValueError, match="tableaux manquants : intercept"):
+    with pytest.raises(ModelIncompatibleError, match="tableaux manquants : intercept"):
         AdditivePredictor.from_arrays({k: v for k, v in arrays.items() if k != "intercept"})
 
 

@@ -6,8 +6,6 @@ A criteria set is built from an already validated document (see
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Iterator, Mapping
@@ -108,12 +106,7 @@ class CriteriaSet:
     # -- structure ---------------------------------------------------------
     def nodes(self) -> Iterator[Node]:
         """Every node below the root, depth first, in file order."""
-        stack = list(reversed(self.root.children))
-        while stack:
-            node = stack.pop()
-            yield node
-            if isinstance(node, Group):
-                stack.extend(reversed(node.children))
+        return descendants(self.root)
 
     @cached_property  # the tree never changes; every scoring reads the leaves many times
     def leaves(self) -> tuple[Leaf, ...]:
@@ -181,6 +174,16 @@ class CriteriaSet:
         return replace(self, root=rebuilt(self.root), low_price_rules=rules)
 
 
+def descendants(group: Group) -> Iterator[Node]:
+    """Every node below ``group``, depth first, in file order."""
+    stack = list(reversed(group.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Group):
+            stack.extend(reversed(node.children))
+
+
 def weighted_nodes(group: Group, share: float = 1.0) -> Iterator[tuple[Node, float]]:
     """Every node below ``group``, depth first, with its share of ``share``: the product of
     the normalised weights (each weight over its siblings' sum, SPEC §2.1) on its path."""
@@ -190,14 +193,3 @@ def weighted_nodes(group: Group, share: float = 1.0) -> Iterator[tuple[Node, flo
         yield child, s
         if isinstance(child, Group):
             yield from weighted_nodes(child, s)
-
-
-def canonical_json(document: Mapping[str, Any]) -> str:
-    """The canonical JSON form: keys sorted, no whitespace, UTF-8 kept as is."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
-
-
-def document_sha256(document: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical JSON form, the identity every result records."""
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()

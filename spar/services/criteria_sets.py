@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..criteria_file import CriteriaFileError, check_criteria_text, check_document
+from ..criteria_file import CriteriaFileError, canonical_json, check_criteria_text, check_document
 from ..db.models import CriteriaSetRecord
-from ..engine.criteria import CriteriaSet, canonical_json
+from ..engine.criteria import CriteriaSet
 from . import audit
 from .errors import Conflict, Invalid, NotFound
 from .pagination import DEFAULT_PER_PAGE, Page, page_of_query

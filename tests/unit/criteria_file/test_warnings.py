@@ -6,6 +6,12 @@ from spar.criteria_file import check_criteria_text
 
 from .conftest import replaced
 
+CO2_LEAF = ("  - id: co2\n    label: Carbone\n    pillar: environmental\n    weight: 40\n"
+            "    input: co2e_kg\n    method: linear\n    best: 1\n    worst: 5\n")
+#: The same criterion as a group of one.
+CO2_GROUP = ("  - id: env\n    label: Environnement\n    pillar: environmental\n    weight: 40\n"
+             "    criteria:\n      - {id: co2, label: Carbone, weight: 1, input: co2e_kg, "
+             "method: linear, best: 1, worst: 5}\n")
 POLICY = "policy:\n  environmental_min_share: 50\n  social_min_share: 10\n  price_max_share: 50\n"
 
 
@@ -21,11 +27,7 @@ def test_policy_shares_give_warnings_at_the_policy_line():
 
 
 def test_single_child_group_is_a_warning():
-    text = replaced("  - id: co2\n    label: Carbone\n    pillar: environmental\n    weight: 40\n"
-                    "    input: co2e_kg\n    method: linear\n    best: 1\n    worst: 5\n",
-                    "  - id: env\n    label: Environnement\n    pillar: environmental\n"
-                    "    weight: 40\n    criteria:\n      - {id: co2, label: Carbone, weight: 1,"
-                    " input: co2e_kg, method: linear, best: 1, worst: 5}\n")
+    text = replaced(CO2_LEAF, CO2_GROUP)
     criteria, problems = check_criteria_text(text, "f.yaml")
     assert criteria is not None
     assert [str(p) for p in problems] == [
@@ -33,8 +35,12 @@ def test_single_child_group_is_a_warning():
 
 
 def test_warnings_and_errors_are_sorted_together():
-    text = replaced("criteria:\n", POLICY + "criteria:\n").replace("weight: 40", "weight: 0")
+    # the tree is checked before the ranking, so the group's warning (line 20) is found
+    # before the tie-break's error (line 7): only sorting puts the error first
+    text = replaced("criteria:\n", "ranking:\n  tie_break: [nowhere]\ncriteria:\n")
+    text = replaced(CO2_LEAF, CO2_GROUP, text)
     criteria, problems = check_criteria_text(text, "f.yaml")
     assert criteria is None
-    assert [p.severity for p in problems] == ["error"]  # shares need a valid tree
-    assert problems == sorted(problems)
+    assert [(p.line, p.column, p.severity) for p in problems] == [
+        (7, 15, "error"), (20, 7, "warning")]
+    assert "« nowhere » n'existe pas" in problems[0].message

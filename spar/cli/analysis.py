@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -72,7 +71,9 @@ def analyse(criteria_file: str, offers_file: str, lot_id: str | None, fmt: str, 
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        click.echo(render(report, criteria.title))
+        from ..exports.analysis_text import analysis_text
+
+        click.echo(analysis_text(report, criteria.title))
 
 
 def _variants(changes, together: bool) -> list:
@@ -99,119 +100,3 @@ def _read_lot(path: Path, criteria, lot_id: str | None):
     for note in offers.notes:
         click.echo(f"note : {note}", err=True)
     return offers.lot
-
-
-# --------------------------------------------------------------------------- the table
-_STATUS = {"ranked": "classée", "eliminated": "éliminée", "irregular": "irrégulière"}
-
-
-def render(report: dict[str, Any], title: str = "") -> str:
-    """The analysis as text tables in French, for a terminal."""
-    from ..engine.criteria import PILLAR_LABELS
-    from ..engine.text import fr_number, fr_percent
-
-    def pct(x):
-        return fr_percent(x) if x is not None else "—"
-
-    scale = report["points"]
-    lines = [f"Robustesse de l'attribution — {title or report['criteria']['id']} "
-             f"v{report['criteria']['version']}"
-             + (f", lot {report['lot']}" if report["lot"] else "")
-             + f" : {report['ranked_offers']} offre(s) classée(s), barème sur "
-             f"{fr_number(scale, 0)}", ""]
-
-    eff = report["effective_weights"]
-    lines.append("Poids effectifs (écart de points entre offres classées ; alerte au-delà d'un "
-                 f"facteur {fr_number(report['factor'], 1)})")
-    rows = [("Critère", "Déclaré", "Effectif", "Écart (pts)", "")]
-    for group, name in ((eff["criteria"], None), (eff["pillars"], "Pilier ")):
-        for e in group:
-            label = (name + e["label"]) if name else f"{e['label']} ({e['criterion']})"
-            rows.append((label, pct(e["declared_share"]), pct(e["effective_share"]),
-                         fr_number(e["spread_points"]), "⚠" if e["divergent"] else ""))
-    nested = [e for e in eff["leaves"] if "." in e["criterion"]]
-    if nested:
-        rows.append(("Sous-critères (parts entre toutes les feuilles)", "", "", "", ""))
-        for e in nested:
-            rows.append((f"  {e['label']} ({e['criterion']})", pct(e["declared_share"]),
-                         pct(e["effective_share"]), fr_number(e["spread_points"]),
-                         "⚠" if e["divergent"] else ""))
-    lines += _table(rows, right=(1, 2, 3)) + [""]
-
-    st = report["stability"]
-    if st["winner"]:
-        lines.append(f"Stabilité du vainqueur : {', '.join(st['winner'])}")
-        rows = [("Critère", "Poids", "Baisse qui change le vainqueur",
-                 "Hausse qui change le vainqueur")]
-        for e in st["criteria"]:
-            rows.append((f"{e['label']} ({e['criterion']})", fr_number(e["declared_points"]),
-                         _change_cell(e["decrease"]), _change_cell(e["increase"])))
-        lines += _table(rows, right=(1,))
-        if st["smallest_change_points"] is None:
-            lines.append("  Aucun changement de poids d'un seul critère ne change le vainqueur.")
-        else:
-            verdict = "décision FRAGILE" if st["fragile"] else "décision solide"
-            lines.append(f"  Plus petit changement : {fr_number(st['smallest_change_points'])} "
-                         f"point(s) ; seuil de fragilité : "
-                         f"{fr_number(st['fragile_threshold_points'])} — {verdict}.")
-        lines.append("")
-
-    if report.get("pairs"):
-        lines.append("Rangs voisins : plus petit changement de poids qui les inverse")
-        rows = [("Rangs", "Offres", "Écart (pts)", "Changement (pts)", "Critère")]
-        for p in report["pairs"]:
-            change = p["smallest_change_points"]
-            rows.append((f"{p['ranks'][0]} – {p['ranks'][1]}", " / ".join(p["offers"]),
-                         fr_number(p["gap_points"]),
-                         "—" if change is None else fr_number(change), p["criterion"] or "—"))
-        lines += _table(rows, right=(2, 3)) + [""]
-
-    what_if = report.get("what_if")
-    if what_if:
-        lines.append("Variantes (lot noté à nouveau)")
-        before = what_if["baseline"]
-        for v in what_if["variants"]:
-            winner = ", ".join(v["winner"]) or "aucun"
-            head = (f"vainqueur {', '.join(before['winner']) or 'aucun'} → {winner}"
-                    + (" (CHANGE)" if v["winner_changed"] else " (inchangé)"))
-            lines.append(f"- {v['label']} : {head}")
-            rows = [("Offre", "Rang", "Total", "Avant")]
-            for o in v["offers"]:
-                rank = str(o["rank"]) if o["rank"] is not None else _STATUS[o["status"]]
-                was = str(o["previous_rank"]) if o["previous_rank"] is not None \
-                    else _STATUS[o["previous_status"]]
-                total = "—" if o["total"] is None else fr_number(o["total"])
-                old = "—" if o["previous_total"] is None else fr_number(o["previous_total"])
-                rows.append((o["id"], rank, total, f"{was} ({old})"))
-            lines += ["  " + line for line in _table(rows, right=(1, 2))]
-            shares = " ; ".join(f"{PILLAR_LABELS[p['pillar']]} {pct(p['declared_share'])} / "
-                                f"{pct(p['effective_share'])}" for p in v["pillars"])
-            lines.append(f"    piliers (déclaré / effectif) : {shares}")
-        lines.append("")
-
-    if report["warnings"]:
-        lines.append("Alertes")
-        lines += [f"- {w}" for w in report["warnings"]] + [""]
-    lines.append("Hypothèses")
-    lines += [f"- {a}" for a in report["assumptions"]]
-    return "\n".join(lines)
-
-
-def _change_cell(change: dict[str, Any] | None) -> str:
-    from ..engine.text import fr_number
-
-    if change is None:
-        return "—"
-    sign = "+" if change["change_points"] >= 0 else "−"
-    return (f"{sign}{fr_number(abs(change['change_points']))} → "
-            f"{fr_number(change['weight_points'])} : {', '.join(change['winner'])}")
-
-
-def _table(rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> list[str]:
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    out = []
-    for row in rows:
-        cells = [cell.rjust(w) if k in right else cell.ljust(w)
-                 for k, (cell, w) in enumerate(zip(row, widths))]
-        out.append("  " + "  ".join(cells).rstrip())
-    return out

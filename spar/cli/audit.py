@@ -35,7 +35,10 @@ def verify(kept_files: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
+        from ..exports.audit_text import verification_lines
+
+        for line, problem in verification_lines(report):
+            click.echo(line, err=problem)
     if not report["intact"]:
         sys.exit(1)
 
@@ -51,42 +54,6 @@ def _read_checkpoint(path: str) -> dict:
         raise click.ClickException(f"{path} : point de contrôle illisible ({exc})") from None
     except Invalid as exc:
         raise click.ClickException(f"{path} : {exc.message}") from None
-
-
-def _print_report(report: dict) -> None:
-    broken = report["first_broken"]
-    if broken is not None:
-        click.echo(f"Journal altéré : entrée n° {broken['id']} ({broken['action']}, "
-                   f"{broken['at']}) — {broken['problem']}. {report['checked']} entrée(s) "
-                   "intègre(s) avant elle.", err=True)
-    else:
-        head = report["head"]
-        anchor = (f"tête signée n° {head['size']} ({head['head'][:16]}…, clé {head['key_id']})"
-                  if head else "journal vide")
-        click.echo(f"Chaîne intègre : {report['checked']} entrée(s) vérifiée(s), {anchor}.")
-    counts = report["records"]
-    click.echo(f"Enregistrements comparés au journal : {counts.get('offers', 0)} offre(s), "
-               f"{counts.get('marks', 0)} note(s), {counts.get('scorings', 0)} notation(s), "
-               f"{counts.get('review_decisions', 0)} décision(s), "
-               f"{counts.get('criteria_sets', 0)} jeu(x) de critères.")
-    for problem in report["record_problems"]:
-        entry = f" (entrée n° {problem['entry']})" if problem["entry"] else ""
-        click.echo(f"Enregistrement altéré : {problem['record']}{entry} — "
-                   f"{problem['problem']}.", err=True)
-    hidden = report["record_problem_count"] - len(report["record_problems"])
-    if hidden > 0:
-        click.echo(f"… et {hidden} autre(s) écart(s).", err=True)
-    for kept in report["checkpoints"]:
-        if kept["problem"]:
-            click.echo(f"Point de contrôle n° {kept['size']} : {kept['problem']}.", err=True)
-        else:
-            click.echo(f"Point de contrôle n° {kept['size']} : toujours contenu dans le "
-                       "journal.")
-    if report["demo_key"]:
-        click.echo("Attention : clé de démonstration (SPAR_AUDIT_KEY non défini) ; ses "
-                   "signatures ne prouvent rien hors démonstration.", err=True)
-    click.echo("Journal et enregistrements intègres." if report["intact"]
-               else "Vérification échouée.", err=not report["intact"])
 
 
 @audit.command("checkpoint")
@@ -136,30 +103,12 @@ def rescore(reference: str, lot_id: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
     else:
-        if not reports:
-            click.echo(f"Aucune notation conservée pour {reference}.")
-        for report in reports:
-            verdict = "reproduite à l'identique" if report["reproduced"] else "ÉCARTS"
-            click.echo(f"Notation {report['scoring']} (lot {report['lot']}, "
-                       f"{report['created_at']}) : {verdict}")
-            if not report["same_model"]:
-                versions = report["model_version"]
-                click.echo(f"  Modèle de revue différent : notation faite avec "
-                           f"{_model_name(versions['stored'])}, recalculée avec "
-                           f"{_model_name(versions['recomputed'])} ; ses scores et "
-                           "signalements sont comparés comme le reste.")
-            for diff in report["differences"][:20]:
-                click.echo(f"  {diff['path'] or '(document)'} : conservé {diff['stored']!r}, "
-                           f"recalculé {diff['recomputed']!r} ({diff['problem']})")
-            hidden = len(report["differences"]) - 20
-            if hidden > 0:
-                click.echo(f"  … et {hidden} autre(s) écart(s) (--format json pour la liste)")
+        from ..exports.audit_text import rescore_lines
+
+        for line in rescore_lines(reference, reports):
+            click.echo(line)
     if any(not r["reproduced"] for r in reports):
         sys.exit(1)
-
-
-def _model_name(version: str | None) -> str:
-    return f"le modèle « {version} »" if version else "les règles seules (sans modèle)"
 
 
 def register(group: click.Group) -> None:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import click
 
-CATEGORY_LABELS = {"supplies": "fournitures", "services": "services", "works": "travaux"}
 #: Files a folder given to ``check`` stands for.
 CRITERIA_SUFFIXES = (".yaml", ".yml")
-WIDTH = 100
-#: Widest criterion column of ``show``, so method and answer keep room on the line.
-NAME_WIDTH = 40
-#: Stands for a space that wrapping must not break at (never in criteria text).
-KEEP = "\0"
 
 
 def register(group: click.Group) -> None:
@@ -91,104 +84,15 @@ def _plural(count: int, word: str) -> str:
 def show(path: str) -> None:
     """L'arbre des critères : part effective de chaque critère dans le total, méthode et
     réponse lue par chaque feuille, part de chaque pilier."""
-    from ..engine.criteria import PILLAR_LABELS, PILLARS, Group
-    from ..engine.text import fr_percent, fr_short
+    from ..exports.criteria_text import criteria_tree_text
 
     crit, warnings = load_or_fail(path)
-    shares = crit.shares()
-    pillar_shares = crit.pillar_shares()
-    click.echo(_cut(f"{crit.title} — {crit.id} v{crit.version} "
-                    f"({CATEGORY_LABELS.get(crit.category, crit.category)}, total sur "
-                    f"{fr_short(crit.points)} points)"))
-    click.echo(f"sha256 {crit.sha256}\n")
-
-    rows = []
-    for node, prefix in _tree(crit.root):
-        share = fr_percent(shares[node.path])
-        notes = []
-        if node.eliminatory_below is not None:
-            notes.append(f"éliminatoire sous {fr_percent(node.eliminatory_below, 0)}")
-        if isinstance(node, Group):
-            rows.append((prefix, node, share, "", [], notes))
-            continue
-        if node.required:
-            notes.append("obligatoire")
-        if node.minimum is not None:
-            notes.append(f"min {fr_short(node.minimum)}")
-        if node.maximum is not None:
-            notes.append(f"max {fr_short(node.maximum)}")
-        if node.assessed_by == "buyer":
-            notes.append("noté par l'acheteur")
-        unit = [f"({node.unit})"] if node.unit else []
-        rows.append((prefix, node, share, node.method, [node.input] + unit, notes))
-    name_w = min(max(len("Critère"), *(len(_name(p, n)) for p, n, *_ in rows)), NAME_WIDTH)
-    method_w = max(len("Méthode"), *(len(r[3]) for r in rows))
-    answer_at = name_w + 2 + 7 + 2 + method_w + 2
-    click.echo(f"{'Critère':<{name_w}}  {'Part':>7}  {'Méthode':<{method_w}}  Réponse")
-    for prefix, node, share, method, answer, notes in rows:
-        head = f"{_name(prefix, node, name_w):<{name_w}}  {share:>7}  {method:<{method_w}}  "
-        # the answer's name is never cut (offers files must use it); the unit and notes
-        # wrap under it, each kept whole when it fits on a line
-        room = WIDTH - answer_at
-        chunks = answer + [f"[{note}]" for note in notes]
-        text = " ".join(c.replace(" ", KEEP) if len(c) <= room else c for c in chunks)
-        lines = [line.replace(KEEP, " ") for line in textwrap.wrap(
-            text, room, break_long_words=False, break_on_hyphens=False)] or [""]
-        click.echo((head + lines[0]).rstrip())
-        for more in lines[1:]:
-            click.echo(" " * answer_at + more)
-
-    click.echo("\nPart de chaque pilier")
-    policy = crit.policy
-    limits = {"environmental": ("minimum", policy.environmental_min_share),
-              "social": ("minimum", policy.social_min_share)}
-    for pillar in PILLARS:
-        line = f"  {PILLAR_LABELS[pillar]:<20} {fr_percent(pillar_shares[pillar]):>7}"
-        word, limit = limits.get(pillar, ("", None))
-        if limit is not None:
-            line += f"   ({word} de la politique : {fr_short(limit)} %)"
+    for line in criteria_tree_text(crit):
         click.echo(line)
-    if policy.price_max_share is not None:
-        click.echo(f"  (prix : maximum de la politique {fr_short(policy.price_max_share)} %)")
-    if crit.tie_break:
-        click.echo(f"\nDépartage des ex æquo : {', '.join(crit.tie_break)}")
-    if crit.low_price_rules:
-        rules = "; ".join(rule.method + "".join(f", {k} {fr_short(v)}"
-                                                for k, v in sorted(rule.params.items()))
-                          for rule in crit.low_price_rules)
-        click.echo(_cut(f"Offres anormalement basses ({crit.low_price_input}) : {rules}"))
     if warnings:
         click.echo("\nAvertissements", err=True)
         for problem in warnings:
             click.echo(str(problem), err=True)
-
-
-def _tree(group, prefix: str = "", top: bool = True):
-    """(node, prefix) in file order, with box-drawing prefixes below the top level."""
-    from ..engine.criteria import Group
-
-    children = group.children
-    for k, child in enumerate(children):
-        last = k == len(children) - 1
-        yield child, ("" if top else prefix + ("└─ " if last else "├─ "))
-        if isinstance(child, Group):
-            yield from _tree(child, "" if top else prefix + ("   " if last else "│  "), False)
-
-
-def _name(prefix: str, node, width: int | None = None) -> str:
-    """``label (id)`` after the tree prefix; cut in the label, never in the id."""
-    if width is None or len(prefix) + len(node.label) + len(node.id) + 3 <= width:
-        return f"{prefix}{node.label} ({node.id})"
-    return f"{prefix}{_fit(node.label, max(width - len(prefix) - len(node.id) - 3, 1))} " \
-           f"({node.id})"
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def _cut(line: str) -> str:
-    return _fit(line, WIDTH)
 
 
 def load_or_fail(path: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timezone
 
@@ -17,24 +16,14 @@ BINARY = ("xlsx", "pdf", "letter")
 
 def _write(chunks, output: str | None, binary: bool) -> None:
     """Stream to ``output`` (written aside, then renamed: never a half file) or stdout."""
-    if output is None:
-        if binary and sys.stdout.isatty():
-            raise click.UsageError("format binaire : précisez --output FICHIER")
-        for chunk in chunks:
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
-        return
-    partial = f"{output}.partiel"
+    from ..exports.output import OutputError, write_chunks
+
+    if output is None and binary and sys.stdout.isatty():
+        raise click.UsageError("format binaire : précisez --output FICHIER")
     try:
-        with open(partial, "wb") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
-        os.replace(partial, output)
-    except OSError as exc:
-        raise click.ClickException(f"écriture impossible dans {output} : {exc.strerror}") from None
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+        write_chunks(chunks, output, sys.stdout.buffer)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("export")
@@ -76,9 +65,7 @@ def report() -> None:
 def indicators(organisation: str, year: int, fmt: str, output: str | None) -> None:
     """Les indicateurs SPAR de l'année : consultations, parts environnementale et sociale,
     poids moyens par pilier, heures d'insertion et part des PME attributaires."""
-    from ..engine.criteria import PILLAR_LABELS
-    from ..engine.text import fr_number, fr_percent
-    from ..exports.indicators_portal import portal_lines
+    from ..exports.indicators import indicators_text
     from ..services import indicators as service
     from ..services.principal import OPERATOR
 
@@ -94,23 +81,7 @@ def indicators(organisation: str, year: int, fmt: str, output: str | None) -> No
                output, False)
         return
 
-    def share(x):
-        return "—" if x is None else fr_percent(x)
-
-    lines = [f"Indicateurs SPAR {year} — {figures['organisation']}",
-             f"Consultations publiées : {figures['consultations']}",
-             f"… avec un critère environnemental : {share(figures['with_environmental_share'])}",
-             f"… avec un critère social : {share(figures['with_social_share'])}",
-             "Poids moyen par pilier :"]
-    lines += [f"  {PILLAR_LABELS[p]:<20} {share(figures['pillar_weights'].get(p))}"
-              for p in PILLAR_LABELS]
-    lines += [f"Attributions : {figures['awards']}",
-              f"Heures d'insertion engagées par les attributaires : "
-              f"{fr_number(figures['insertion_hours'], 0)}",
-              f"Part des attributions à des PME : {share(figures['sme_award_share'])} "
-              f"({figures['sme_known_awards']} attribution(s) où la taille est connue)"]
-    lines += portal_lines(figures)  # the SME portal's figures (SPEC §8)
-    _write(iter((("\n".join(lines) + "\n").encode(),)), output, False)
+    _write(iter((indicators_text(figures).encode(),)), output, False)
 
 
 def register(group: click.Group) -> None:

@@ -27,10 +27,11 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from spar.engine.criteria import PILLARS
+from spar.engine.criteria import PILLAR_LABELS, PILLARS
+from spar.engine.text import fr_number, fr_percent
 
 from .errors import ExportError
-from .indicators_portal import PORTAL_FIELDS, portal_problems
+from .indicators_portal import PORTAL_FIELDS, portal_lines, portal_problems
 
 #: Key → (what it must be, whether None is allowed).
 FIELDS = {
@@ -105,3 +106,24 @@ def check_figures(figures: Any) -> dict[str, Any]:
 def indicators_json(figures: Mapping[str, Any]) -> bytes:
     """The checked figures as UTF-8 JSON."""
     return json.dumps(check_figures(figures), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def indicators_text(figures: Mapping[str, Any]) -> str:
+    """The figures as ``spar report indicators`` prints them, one per line, in French."""
+    def share(x):
+        return "—" if x is None else fr_percent(x)
+
+    lines = [f"Indicateurs SPAR {figures['year']} — {figures['organisation']}",
+             f"Consultations publiées : {figures['consultations']}",
+             f"… avec un critère environnemental : {share(figures['with_environmental_share'])}",
+             f"… avec un critère social : {share(figures['with_social_share'])}",
+             "Poids moyen par pilier :"]
+    lines += [f"  {PILLAR_LABELS[p]:<20} {share(figures['pillar_weights'].get(p))}"
+              for p in PILLAR_LABELS]
+    lines += [f"Attributions : {figures['awards']}",
+              f"Heures d'insertion engagées par les attributaires : "
+              f"{fr_number(figures['insertion_hours'], 0)}",
+              f"Part des attributions à des PME : {share(figures['sme_award_share'])} "
+              f"({figures['sme_known_awards']} attribution(s) où la taille est connue)"]
+    lines += portal_lines(figures)  # the SME portal's figures (SPEC §8)
+    return "\n".join(lines) + "\n"

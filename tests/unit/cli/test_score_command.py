@@ -228,3 +228,12 @@ def test_review_rules_only_leaves_the_model_out(invoke, criteria_path, offers_pa
     offers = json.loads(result.stdout)["offers"]
     assert all(o["review"]["model_score"] is None for o in offers)
     assert "model" not in {r["code"] for o in offers for r in o["review"]["reasons"]}
+
+
+def test_the_command_offers_every_format_and_review_mode_the_pipeline_writes():
+    # written twice so that ``spar --help`` loads no numpy: they must not drift apart
+    from spar.exports.offline import FORMATS
+    from spar.pipeline import REVIEW_MODES
+
+    assert scoring_cli.FORMATS == FORMATS
+    assert scoring_cli.REVIEW_MODES == REVIEW_MODES

@@ -80,28 +80,30 @@ class Checker:
             return False
         return True
 
+    def filled(self, value, path, kind: type, expected: str) -> bool:
+        """A non-empty ``kind`` (dict or list); ``expected`` says what, in French."""
+        if not isinstance(value, kind):
+            self.add(path, f"{expected}, pas {kind_of(value)}")
+            return False
+        if not value:
+            self.add(path, "la liste ne peut pas être vide")
+            return False
+        return True
+
     # -- parameters of methods and rules -------------------------------------
     def param(self, p: Param, value, path) -> bool:
         if p.type == "number":
-            return self.number(value, path)
+            return self.number(value, path, low=p.minimum)
         if p.type == "score":
             return self.number(value, path, low=0, high=1)
         if p.type == "enum":
             return self.enum(value, path, p.choices)
         if p.type in ("options", "labels"):
-            if not isinstance(value, dict):
-                self.add(path, f"un objet (réponse: score) est attendu, pas {kind_of(value)}")
-                return False
-            if not value:
-                self.add(path, "la liste ne peut pas être vide")
+            if not self.filled(value, path, dict, "un objet (réponse: score) est attendu"):
                 return False
             return all([self.number(v, path + (k,), low=0, high=1) for k, v in value.items()])
         if p.type in ("steps", "levels"):
-            if not isinstance(value, list):
-                self.add(path, f"une liste est attendue, pas {kind_of(value)}")
-                return False
-            if not value:
-                self.add(path, "la liste ne peut pas être vide")
+            if not self.filled(value, path, list, "une liste est attendue"):
                 return False
             keys = ("at", "score") if p.type == "steps" else ("mark", "label", "score")
             ok = True

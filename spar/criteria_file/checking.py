@@ -210,7 +210,7 @@ def _check_node(ck: Checker, raw, path: DocPath, parent_path: str, parent_pillar
     params = ck.params(method.PARAMETERS, raw, path)
     if params is None:
         return None
-    for name, message in method.check(params):
+    for name, message in _cross_checks(method, params):
         ck.add(path + (name,), message)
         ok = False
     if not ok:
@@ -220,6 +220,12 @@ def _check_node(ck: Checker, raw, path: DocPath, parent_path: str, parent_pillar
                 minimum=raw.get("minimum"), maximum=raw.get("maximum"),
                 assessed_by=raw.get("assessed_by", getattr(method, "ASSESSED_BY", "supplier")),
                 **common)
+
+
+def _cross_checks(module, params) -> list[tuple[str, str]]:
+    """The problems between parameters a method or rule module finds (it may find none)."""
+    check = getattr(module, "check", None)
+    return check(params) if check is not None else []
 
 
 def _method_keys(raw: dict) -> set[str]:
@@ -288,7 +294,7 @@ def _check_review(ck: Checker, review, inputs
         if params is None:
             ok = False
             continue
-        for pname, message in rule.check(params):
+        for pname, message in _cross_checks(rule, params):
             ck.add(ipath + (pname,), message)
             ok = False
         rules.append(LowPriceRule(rule.NAME, params))

@@ -17,6 +17,8 @@ def _param_schema(p: Param) -> dict[str, Any]:
     score = {"type": "number", "minimum": 0, "maximum": 1}
     if p.type == "number":
         s: dict[str, Any] = {"type": "number"}
+        if p.minimum is not None:
+            s["minimum"] = p.minimum
     elif p.type == "score":
         s = dict(score)
     elif p.type == "enum":

@@ -197,18 +197,13 @@ class LotResult:
         return self.flags.any()
 
 
-def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray,
-                 only_relative: bool = False, previous: np.ndarray | None = None):
+def score_leaves(criteria: CriteriaSet, lot: Lot, competing: np.ndarray):
     """Leaf scores (n, m) and each leaf's statistics over the ``competing`` offers."""
     leaves = criteria.leaves
     # column-major: each leaf's scores are written as one contiguous block
-    out = np.empty((len(lot), len(leaves)), order="F") if previous is None \
-        else previous.copy(order="F")
+    out = np.empty((len(lot), len(leaves)), order="F")
     stats: list[dict[str, float]] = []
     for j, leaf in enumerate(leaves):
-        if only_relative and not get_method(leaf.method).RELATIVE:
-            stats.append({})
-            continue
         out[:, j], st = _score_leaf(leaf, lot, competing)
         stats.append(st)
     return out, stats

@@ -2,11 +2,12 @@
 
 Every rule module declares ``NAME``, ``PARAMETERS`` (with their defaults, written
 nowhere else), ``NEEDS_ESTIMATE`` (whether it compares with the lot's estimate, so
-that a lot without one skips it), ``check(params)``, ``describe(params)`` (the rule in
-French, for reports) and ``evaluate(prices, competing, params, estimate)``, which
-returns a :class:`~._common.Flagged`: the mask of the offers it flags and how to word
-each reason (iterated, the ``(index, reason)`` pairs). A flagged offer is never excluded: French law requires asking
-the supplier to justify its price first.
+that a lot without one skips it), ``describe(params)`` (the rule in French, for
+reports), optionally ``check(params)`` (problems between parameters, as for a scoring
+method) and ``evaluate(prices, competing, params, estimate)``, which returns a
+:class:`~._common.Flagged`: the mask of the offers it flags and how to word each
+reason (iterated, the ``(index, reason)`` pairs). A flagged offer is never excluded:
+French law requires asking the supplier to justify its price first.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from functools import wraps
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
-from ..text import fr_number
+from ..text import fr_number, fr_short
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,30 @@ def considered(prices: np.ndarray, competing: np.ndarray) -> np.ndarray:
 def nothing(prices: np.ndarray) -> Flagged:
     """No offer flagged."""
     return Flagged(np.zeros(len(prices), dtype=bool), lambda i: {})
+
+
+Rule = Callable[[np.ndarray, np.ndarray, Mapping[str, Any], "float | None"], Flagged]
+
+
+def over_considered(rule: Rule) -> Rule:
+    """A rule's ``evaluate(prices, competing, params, estimate)`` from a function of the
+    prices and the mask of the offers it considers (competing, with a price): none
+    flagged when it considers none."""
+    @wraps(rule)
+    def evaluate(prices, competing, params, estimate):
+        mask = considered(prices, competing)
+        if not mask.any():
+            return nothing(prices)
+        return rule(prices, mask, params, estimate)
+    return evaluate
+
+
+def below_share(prices, mask, params, reference: float, method: str, what: str) -> Flagged:
+    """The offers priced under ``ratio`` × ``reference`` (the mean price, the lot's
+    estimate…); ``what`` names the reference in the reason."""
+    ratio = float(params["ratio"])
+    return reasons_below(prices, mask, ratio * float(reference), method,
+                         f"{fr_short(ratio)} × {what} {fr_number(reference)}")
 
 
 def reasons_below(prices, mask, threshold: float, method: str, why: str) -> Flagged:

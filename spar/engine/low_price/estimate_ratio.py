@@ -11,8 +11,8 @@ Example::
 from __future__ import annotations
 
 from ..methods.base import Param
-from ..text import fr_number, fr_short
-from ._common import considered, nothing, reasons_below
+from ..text import fr_short
+from ._common import below_share, nothing, over_considered
 
 NAME = "estimate_ratio"
 PARAMETERS = (Param("ratio", "score", default=0.7, doc="share of the lot's estimate"),)
@@ -20,17 +20,12 @@ PARAMETERS = (Param("ratio", "score", default=0.7, doc="share of the lot's estim
 NEEDS_ESTIMATE = True
 
 
-def check(params):
-    return []
-
-
 def describe(params):
     return f"prix inférieur à {fr_short(params['ratio'])} × l'estimation du lot"
 
 
-def evaluate(prices, competing, params, estimate):
+@over_considered
+def evaluate(prices, mask, params, estimate):
     if estimate is None:
         return nothing(prices)
-    ratio = float(params["ratio"])
-    return reasons_below(prices, considered(prices, competing), ratio * float(estimate), NAME,
-                         f"{fr_short(ratio)} × estimation {fr_number(estimate)}")
+    return below_share(prices, mask, params, estimate, NAME, "estimation")

@@ -12,27 +12,19 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, nothing, reasons_below
+from ._common import over_considered, reasons_below
 
 NAME = "mean_minus_std"
-PARAMETERS = (Param("k", "number", default=1.0, doc="number of standard deviations"),)
+PARAMETERS = (Param("k", "number", default=1.0, minimum=0, doc="number of standard deviations"),)
 NEEDS_ESTIMATE = False
-
-
-def check(params):
-    if float(params["k"]) < 0:
-        return [("k", "k doit être positif ou nul")]
-    return []
 
 
 def describe(params):
     return f"prix inférieur à la moyenne moins {fr_short(params['k'])} écart(s)-type(s)"
 
 
-def evaluate(prices, competing, params, estimate):
-    mask = considered(prices, competing)
-    if not mask.any():
-        return nothing(prices)
+@over_considered
+def evaluate(prices, mask, params, estimate):
     k = float(params["k"])
     p = prices[mask]
     mean, std = float(p.mean()), float(p.std())

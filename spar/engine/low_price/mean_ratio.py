@@ -9,27 +9,18 @@ Example::
 from __future__ import annotations
 
 from ..methods.base import Param
-from ..text import fr_number, fr_short
-from ._common import considered, nothing, reasons_below
+from ..text import fr_short
+from ._common import below_share, over_considered
 
 NAME = "mean_ratio"
 PARAMETERS = (Param("ratio", "score", default=0.8, doc="share of the mean price"),)
 NEEDS_ESTIMATE = False
 
 
-def check(params):
-    return []
-
-
 def describe(params):
     return f"prix inférieur à {fr_short(params['ratio'])} × la moyenne des offres"
 
 
-def evaluate(prices, competing, params, estimate):
-    mask = considered(prices, competing)
-    if not mask.any():
-        return nothing(prices)
-    ratio = float(params["ratio"])
-    mean = float(prices[mask].mean())
-    return reasons_below(prices, mask, ratio * mean, NAME,
-                         f"{fr_short(ratio)} × moyenne {fr_number(mean)}")
+@over_considered
+def evaluate(prices, mask, params, estimate):
+    return below_share(prices, mask, params, float(prices[mask].mean()), NAME, "moyenne")

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..methods.base import Param
 from ..text import fr_number, fr_percent
-from ._common import Flagged, considered, nothing
+from ._common import Flagged, nothing, over_considered
 
 NAME = "next_offer_gap"
 PARAMETERS = (
@@ -25,17 +25,13 @@ PARAMETERS = (
 NEEDS_ESTIMATE = False
 
 
-def check(params):
-    return []
-
-
 def describe(params):
     return (f"écart d'au moins {fr_percent(params['mean_gap'], 0)} à la moyenne des autres "
             f"offres ou de {fr_percent(params['next_gap'], 0)} à l'offre suivante")
 
 
-def evaluate(prices, competing, params, estimate):
-    mask = considered(prices, competing)
+@over_considered
+def evaluate(prices, mask, params, estimate):
     n = int(mask.sum())
     if n < 2:
         return nothing(prices)

@@ -13,20 +13,15 @@ from __future__ import annotations
 
 from ..methods.base import Param
 from ..text import fr_number, fr_short
-from ._common import considered, nothing, reasons_below
+from ._common import over_considered, reasons_below
 
 NAME = "two_pass_mean"
 PARAMETERS = (
-    Param("high", "number", default=0.2, doc="prices above (1 + high) × m1 leave the second mean"),
+    Param("high", "number", default=0.2, minimum=0,
+          doc="prices above (1 + high) × m1 leave the second mean"),
     Param("low", "score", default=0.1, doc="margin below the second mean"),
 )
 NEEDS_ESTIMATE = False
-
-
-def check(params):
-    if float(params["high"]) < 0:
-        return [("high", "high doit être positif ou nul")]
-    return []
 
 
 def describe(params):
@@ -34,10 +29,8 @@ def describe(params):
             f"moyenne des offres au plus (1 + {fr_short(params['high'])}) × la moyenne")
 
 
-def evaluate(prices, competing, params, estimate):
-    mask = considered(prices, competing)
-    if not mask.any():
-        return nothing(prices)
+@over_considered
+def evaluate(prices, mask, params, estimate):
     high, low = float(params["high"]), float(params["low"])
     m1 = float(prices[mask].mean())
     kept = mask & (prices <= (1 + high) * m1)

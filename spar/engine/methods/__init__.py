@@ -19,7 +19,7 @@ METHODS: dict[str, ModuleType] = {
 }
 
 #: Methods that score a price; their share is the "price share" of the policy.
-PRICE_METHODS = frozenset(name for name, m in METHODS.items() if m.PRICE)
+PRICE_METHODS = frozenset(name for name, m in METHODS.items() if getattr(m, "PRICE", False))
 
 
 def get_method(name: str) -> ModuleType:

@@ -6,10 +6,6 @@ from __future__ import annotations
 from ._stats import extremes, not_positive
 
 
-def check(params):
-    return []
-
-
 def invalid(values, params):
     return not_positive(values), "le prix doit être strictement positif"
 

@@ -5,8 +5,6 @@ A method module declares:
 ``NAME``        the name used in criteria files;
 ``KIND``        the kind of answer it reads (see :data:`spar.engine.columns.KINDS`);
 ``RELATIVE``    whether its score depends on the competing offers;
-``PRICE``       whether it scores a price (its share is the policy's price share, a
-                company profile cannot answer it, the review reads its input as the price);
 ``PARAMETERS``  a tuple of :class:`Param`, the only place a parameter's default is
                 written (the criteria file fills the defaults in, so ``params`` always
                 holds every parameter that has one);
@@ -14,15 +12,17 @@ A method module declares:
                                    reports and pages (``unit``: the leaf's, or None);
 ``direction(params)``              +1 when a higher answer scores better, −1 when a
                                    lower one does, 0 when the answers have no order;
-``check(params)``                  cross-parameter problems, as ``(param, message)``;
 ``statistics(column, competing, params)``  what it needs from the competition
                                    (``{}`` for absolute methods);
 ``score(column, params, stats)``   the score of every row, NaN-free, in [0, 1];
 ``explain(value, score, params, stats)``   one line of arithmetic for one offer;
 ``targets(value, params, stats)``  better answers a supplier could give (for hints).
 
-Optionally ``invalid(column, params)`` returns ``(mask, reason)`` for answers of the
-right kind that this method still cannot score (a price that is not positive);
+Optionally ``PRICE = True`` says it scores a price (its share is the policy's price
+share, a company profile cannot answer it, the review reads its input as the price);
+``check(params)`` returns problems between parameters, as ``(param, message)``;
+``invalid(column, params)`` returns ``(mask, reason)`` for answers of the right kind
+that this method still cannot score (a price that is not positive);
 ``breakpoints(params)`` the answers where a staircase's score changes (what-if tries
 those rather than searching between them);
 ``CAUTION`` is a warning ``spar criteria check`` gives wherever the method is used, and
@@ -52,6 +52,20 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     doc: str = ""
+    minimum: float | None = None  # a number's lower bound, when it has one
+
+    def __post_init__(self) -> None:
+        # the validator and the JSON Schema read these types only: a new method module
+        # with another one fails at import, not on a buyer's file
+        if self.type not in PARAM_TYPES:
+            raise AssertionError(f"{self.name}: parameter type {self.type!r} is not one of "
+                                 f"{PARAM_TYPES}")
+
+
+def direction_param(doc: str = "higher: more is better; lower: less is better") -> Param:
+    """The ``direction`` parameter the methods that let a file choose which way is better
+    declare (higher by default); read it with :func:`higher_or_lower`."""
+    return Param("direction", "enum", default="higher", choices=("higher", "lower"), doc=doc)
 
 
 def higher_or_lower(params: Mapping[str, Any]) -> int:

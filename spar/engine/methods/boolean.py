@@ -16,15 +16,10 @@ from .base import Param, fmt_score, percent
 NAME = "boolean"
 KIND = "boolean"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("if_true", "score", default=1.0, doc="score of a yes"),
     Param("if_false", "score", default=0.0, doc="score of a no"),
 )
-
-
-def check(params):
-    return []
 
 
 def statistics(values, competing, params):

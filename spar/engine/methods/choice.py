@@ -17,14 +17,9 @@ from .base import Param, fmt_score, percent
 NAME = "choice"
 KIND = "choice"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("options", "options", required=True, doc="answer → score in [0, 1]"),
 )
-
-
-def check(params):
-    return []
 
 
 def invalid(column, params):

@@ -21,16 +21,11 @@ from .base import Param, fmt_score, percent
 NAME = "labels"
 KIND = "labels"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("labels", "labels", required=True, doc="label name → score in [0, 1]"),
     Param("combine", "enum", default="max", choices=("max", "sum")),
     Param("evidence", "enum", default="optional", choices=("required", "optional")),
 )
-
-
-def check(params):
-    return []
 
 
 def statistics(column, competing, params):

@@ -19,7 +19,6 @@ from .base import Param, fmt, fmt_score, with_unit
 NAME = "linear"
 KIND = "number"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("best", "number", required=True, doc="value scoring 1"),
     Param("worst", "number", required=True, doc="value scoring 0"),

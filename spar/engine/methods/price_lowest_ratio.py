@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import check, direction, invalid, statistics, targets  # noqa: F401
+from ._price import direction, invalid, statistics, targets  # noqa: F401
 from ._stats import unit_interval
 from .base import fmt, fmt_score
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..text import fr_number, fr_percent
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import check, direction, invalid, statistics, targets  # noqa: F401
+from ._price import direction, invalid, statistics, targets  # noqa: F401
 from ._stats import unit_interval
 from .base import fmt, fmt_score
 

@@ -13,20 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._stats import extremes, unit_interval
-from .base import Param, fmt, fmt_score, higher_or_lower
+from .base import direction_param, fmt, fmt_score, higher_or_lower
 
 NAME = "relative"
 KIND = "number"
 RELATIVE = True
-PRICE = False
-PARAMETERS = (
-    Param("direction", "enum", default="higher", choices=("higher", "lower"),
-          doc="higher: more is better; lower: less is better"),
-)
-
-
-def check(params):
-    return []
+PARAMETERS = (direction_param(),)
 
 
 def describe(params, unit):

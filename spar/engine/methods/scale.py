@@ -24,7 +24,6 @@ from .base import Param, fmt, fmt_score, percent
 NAME = "scale"
 KIND = "mark"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("levels", "levels", required=True, doc="list of {mark, label, score}"),
 )

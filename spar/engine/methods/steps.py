@@ -14,16 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..text import fr_short
-from .base import Param, fmt, fmt_score, higher_or_lower, percent, with_unit
+from .base import Param, direction_param, fmt, fmt_score, higher_or_lower, percent, with_unit
 
 NAME = "steps"
 KIND = "number"
 RELATIVE = False
-PRICE = False
 PARAMETERS = (
     Param("steps", "steps", required=True, doc="list of {at, score}, at strictly ascending"),
-    Param("direction", "enum", default="higher", choices=("higher", "lower"),
-          doc="higher: reach at least `at`; lower: stay at most `at`"),
+    direction_param("higher: reach at least `at`; lower: stay at most `at`"),
 )
 
 

@@ -60,3 +60,13 @@ def test_abnormally_low_rule_on_an_input_nobody_reads():
                                   "method: mean_ratio}\n")
     assert problems_of(text) == [
         "f.yaml:22:27: error: la réponse « prix » n'est lue par aucun critère"]
+
+
+def test_abnormally_low_parameters_below_their_minimum_are_located():
+    text = BASE_WITH_REVIEW.format(rule="[{input: price_eur, method: mean_minus_std, k: -1}, "
+                                        "{input: price_eur, method: two_pass_mean, high: -0.5}]")
+    assert problems_of(text) == ["f.yaml:22:66: error: doit être ≥ 0, pas -1",
+                                 "f.yaml:22:119: error: doit être ≥ 0, pas -0.5"]
+
+
+BASE_WITH_REVIEW = replaced("    worst: 5\n", "    worst: 5\nreview:\n  abnormally_low: {rule}\n")

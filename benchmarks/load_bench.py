@@ -38,40 +38,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_harness import (ROOT, Server, clean_env, figures, hello_app, start_wrk,  # noqa: E402
+                          wrk_missing)
+
 sys.path.insert(0, str(ROOT))
-BIN = Path(sys.executable).parent
-
-HELLO = '''
-from flask import Flask, request
-
-app = Flask(__name__)
-
-
-@app.get("/")
-def hello():
-    return {"status": "ok"}
-
-
-@app.post("/")
-def echo():
-    return {"received": len(request.get_json())}, 201
-'''
 
 SUBMIT_LUA = '''
 tokens = {%(tokens)s}
@@ -88,12 +66,6 @@ end
 '''
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def siret(n: int) -> str:
     """The ``n``-th made-up SIRET: a Luhn-valid SIREN, then a Luhn-valid whole."""
     from stdnum import luhn
@@ -105,30 +77,6 @@ def siret(n: int) -> str:
 
 
 # --------------------------------------------------------------------------- database
-def bench_schema(url: str):
-    """(URL of a fresh schema, drop)."""
-    from sqlalchemy import text
-
-    from spar.db import make_engine, upgrade
-
-    schema = f"spar_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    scoped = f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
-    engine = make_engine(scoped)
-    upgrade(engine)
-    engine.dispose()
-
-    def drop():
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return scoped, drop
-
-
 def seed(url: str, folder: str, offers: int) -> dict:
     """Through the API in process: a buyer, 1,000 suppliers and an open consultation for the
     submissions; a closed consultation whose lot 1 has ``offers`` offers, scored."""
@@ -184,79 +132,21 @@ def seed(url: str, folder: str, offers: int) -> dict:
     return {"buyer": buyer, "suppliers": suppliers, "scored": len(scored["offers"])}
 
 
-# --------------------------------------------------------------------------- servers
-class Server:
-    """One gunicorn master with the repository's gunicorn.conf.py."""
-
-    def __init__(self, target: str, chdir: Path, env: dict, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        env = {**env, "SPAR_BIND": f"127.0.0.1:{self.port}"}
-        with log.open("wb") as sink:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), target, "--config", str(ROOT / "gunicorn.conf.py"),
-                 "--chdir", str(chdir)], cwd=chdir, env=env, stdout=sink,
-                stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait(self, path: str) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn s'est arrêté :\n{self.log.read_text()[-3000:]}")
-            try:
-                if requests.get(self.url + path, timeout=5).status_code < 500:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise SystemExit(f"gunicorn ne répond pas :\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 # --------------------------------------------------------------------------- wrk
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * _UNITS[unit]
-
-
 def wrk(urls: list[str], duration: int, connections: int, *,
         scripts: list[Path] | None = None, headers: dict | None = None) -> dict:
-    """One wrk per URL (with its Lua script), at once; requests per second added up, the
-    worst p50 and p99."""
-    runs = []
-    for n, url in enumerate(urls):
-        script = scripts[n] if scripts else None
-        command = ["wrk", "-t1", f"-c{max(1, connections // len(urls))}", f"-d{duration}s",
-                   "--latency", "--timeout", "10s"]
-        for name, value in (headers or {}).items():
-            command += ["-H", f"{name}: {value}"]
-        if script:
-            command += ["-s", str(script)]
-        runs.append(subprocess.Popen(command + [url], stdout=subprocess.PIPE, text=True))
+    """One wrk per URL (with its Lua script), at once; requests per second and errors
+    added up, the worst p50 and p99."""
+    runs = [start_wrk(url, duration, connections // len(urls), headers=headers,
+                      script=scripts[n] if scripts else None) for n, url in enumerate(urls)]
     out = {"rps": 0.0, "p50": 0.0, "p99": 0.0, "requests": 0, "errors": 0}
     for run in runs:
-        text = run.communicate()[0]
-        out["rps"] += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-        out["p50"] = max(out["p50"], _ms(re.search(r"\s50%\s+(\S+)", text).group(1)))
-        out["p99"] = max(out["p99"], _ms(re.search(r"\s99%\s+(\S+)", text).group(1)))
-        out["requests"] += int(re.search(r"(\d+) requests in", text).group(1))
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-        socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                                  r"timeout (\d+)", text)
-        out["errors"] += int(errors.group(1)) if errors else 0
-        out["errors"] += sum(map(int, socket_errors.groups())) if socket_errors else 0
+        measured = figures(run)
+        out["rps"] += measured["rps"]
+        out["p50"] = max(out["p50"], measured["p50"])
+        out["p99"] = max(out["p99"], measured["p99"])
+        out["requests"] += measured["requests"]
+        out["errors"] += measured["failed"] + measured["socket_errors"]
     return out
 
 
@@ -269,25 +159,37 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="in all, over two instances")
     parser.add_argument("--offers", type=int, default=1000, help="offers of the ranked lot")
     args = parser.parse_args(argv)
-    if not shutil.which("wrk"):
-        print("wrk introuvable : installez-le (Debian : apt-get install wrk)", file=sys.stderr)
+    missing = wrk_missing()
+    if missing:
+        print(missing, file=sys.stderr)
         return 2
 
+    from tests.conftest import postgres_schema
+
     folder = Path(tempfile.mkdtemp(prefix="spar-load-"))
-    url, drop = bench_schema(args.database_url)
-    servers: list[Server] = []
+    with postgres_schema(args.database_url, prefix="spar_bench") as url:
+        run(args, url, folder)
+    return 0
+
+
+def run(args, url: str, folder: Path) -> None:
+    """Seed, start two instances of each server, measure every scenario, print; every
+    server is stopped whatever happens."""
+    print(f"Préparation : {args.offers} offres notées, 1 000 entreprises…", flush=True)
+    world = seed(url, str(folder), args.offers)
+    hello_target = hello_app(folder)
+    env = clean_env(SPAR_WORKERS=os.environ.get("SPAR_WORKERS", "2"),
+                    SPAR_THREADS=os.environ.get("SPAR_THREADS", "4"),
+                    SPAR_DATABASE_URL=url, SPAR_INSTANCE_PATH=str(folder / "instance"),
+                    SPAR_REVIEW_SAMPLE_RATE="0", SPAR_LOG_LEVEL="info")
+    config = ROOT / "gunicorn.conf.py"
+    spar: list[Server] = []
+    hello: list[Server] = []
     try:
-        print(f"Préparation : {args.offers} offres notées, 1 000 entreprises…", flush=True)
-        world = seed(url, str(folder), args.offers)
-        (folder / "hello.py").write_text(HELLO)
-        env = {key: value for key, value in os.environ.items() if not key.startswith("SPAR_")}
-        env.update({"SPAR_WORKERS": os.environ.get("SPAR_WORKERS", "2"),
-                    "SPAR_THREADS": os.environ.get("SPAR_THREADS", "4"),
-                    "SPAR_DATABASE_URL": url, "SPAR_INSTANCE_PATH": str(folder / "instance"),
-                    "SPAR_REVIEW_SAMPLE_RATE": "0", "SPAR_LOG_LEVEL": "info"})
-        spar = [Server("wsgi:app", ROOT, env, folder / f"spar-{n}.log") for n in range(2)]
-        hello = [Server("hello:app", folder, env, folder / f"hello-{n}.log") for n in range(2)]
-        servers = spar + hello
+        for n in range(2):
+            spar.append(Server("wsgi:app", ROOT, env, folder / f"spar-{n}.log", config=config))
+            hello.append(Server(hello_target, folder, env, folder / f"hello-{n}.log",
+                                config=config))
         for server in spar:
             server.wait("/api/v1/readyz")
         for server in hello:
@@ -333,10 +235,8 @@ def main(argv=None) -> int:
                 print(f"{label:<34} {who:<12} {r['rps']:>8.0f} {r['p50']:>8.1f} "
                       f"{r['p99']:>8.1f} {r['requests']:>9} {r['errors']:>8}", flush=True)
     finally:
-        for server in servers:
+        for server in spar + hello:
             server.stop()
-        drop()
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,40 +23,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from load_harness import (ROOT, Server, clean_env, figures, hello_app, start_wrk,  # noqa: E402
+                          wrk_missing)
 from score_bench import CRITERIA  # noqa: E402  (the 20-criterion set, one place)
 
 GUNICORN = ["-k", "gthread", "-w", "2", "--threads", "4"]
-HELLO = '''\
-from flask import Flask, jsonify, request
-
-app = Flask(__name__)
-
-
-@app.post("/hello")
-def hello():
-    body = request.get_json()
-    return jsonify({"hello": "world", "answers": len(body.get("answers", {}))})
-'''
 WRK_SCRIPT = '''\
 local bodies = {}
 local next_body = 0
@@ -120,79 +101,33 @@ def draft_offers(count: int, seed: int = 12) -> list[dict]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except urllib.error.HTTPError:  # an answer, even an error, means it is up
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    sys.exit(f"le serveur ne répond pas sur {url} après {limit:.0f} s")
-
-
-@contextmanager
-def gunicorn(app: str, workdir: Path, env: dict[str, str], pythonpath: Path,
-             probe: str) -> Iterator[str]:
-    """A gunicorn serving ``app`` on a free loopback port; stopped on the way out."""
-    port = free_port()
-    empty_config = workdir / "no-config.py"
-    empty_config.write_text("", encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    proc = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), *GUNICORN, "-b", f"127.0.0.1:{port}", "-c", str(empty_config),
-         "--pythonpath", str(pythonpath), "--log-level", "warning", app],
-        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+def serve(target: str, chdir: Path, env: dict[str, str], probe: str) -> Server:
+    """``target`` under gunicorn with :data:`GUNICORN` and no configuration file, up."""
+    config = chdir / "no-config.py"
+    config.write_text("", encoding="utf-8")
+    server = Server(target, chdir, env, chdir / f"{target.split(':')[0]}.log", config=config,
+                    flags=[*GUNICORN, "--pythonpath", str(ROOT), "--log-level", "warning"])
     try:
-        wait_until_up(base + probe)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        server.wait(probe, limit=60)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def wrk(url: str, script: Path, bodies: Path, duration: float, connections: int
         ) -> dict[str, float]:
-    """Requests per second, p50 and p99 latency (ms) and failed responses of one wrk run."""
-    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration:g}s", "--latency",
-           "--timeout", "5s", "-s", str(script), url, "--", str(bodies)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if rate is None:
-        sys.exit(f"sortie de wrk inattendue :\n{out}")
-
-    def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
-
-    failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors:.*", out)
-    return {"rate": float(rate.group(1)), "p50": latency("50"), "p99": latency("99"),
-            "failed": int(failed.group(1)) if failed else 0,
-            "socket_errors": errors.group(0) if errors else ""}
+    """The figures of one wrk run sending the bodies of ``bodies`` in turn."""
+    run = start_wrk(url, duration, connections, threads=2, script=script,
+                    script_args=[str(bodies)])
+    return figures(run, timeout=duration + 60)
 
 
 def spar_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPAR_")}
-    env.update({"SPAR_DATABASE_URL": f"sqlite:///{tmp / 'spar.db'}",
-                "SPAR_INSTANCE_PATH": str(tmp / "instance"),
-                "SPAR_SELF_ASSESSMENT_LIMIT": str(10 ** 9),
-                "SPAR_SECRET_KEY": "benchmark-only"})
-    return env
+    return clean_env(SPAR_DATABASE_URL=f"sqlite:///{tmp / 'spar.db'}",
+                     SPAR_INSTANCE_PATH=str(tmp / "instance"),
+                     SPAR_SELF_ASSESSMENT_LIMIT=str(10 ** 9),
+                     SPAR_SECRET_KEY="benchmark-only")
 
 
 def prepare_spar(tmp: Path, env: dict[str, str]) -> str:
@@ -236,15 +171,15 @@ def run(args) -> tuple[dict[str, float], dict[str, float]]:
                           encoding="utf-8")
         script = tmp / "vary.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
-        (tmp / "hello.py").write_text(HELLO, encoding="utf-8")
 
-        base_env = {k: v for k, v in os.environ.items() if not k.startswith("SPAR_")}
-        with gunicorn("hello:app", tmp, base_env, tmp, "/hello-missing-is-404") as base:
-            baseline = measure(base + "/hello", script, bodies, args)
+        # one server after the other, so that they never share the cores
+        with serve(hello_app(tmp), tmp, clean_env(), "/") as hello:
+            baseline = measure(hello.url + "/", script, bodies, args)
 
         env = spar_env(tmp)
         token = prepare_spar(tmp, env)
-        with gunicorn("wsgi:app", tmp, env, ROOT, "/api/v1/healthz") as base:
+        with serve("wsgi:app", tmp, env, "/api/v1/healthz") as spar_server:
+            base = spar_server.url
             upload_criteria(base, token)
             answer = check_answer(base + "/api/v1/self-assessment", offers[0])
             if "total" not in answer or not answer.get("hints"):
@@ -254,21 +189,21 @@ def run(args) -> tuple[dict[str, float], dict[str, float]]:
 
 
 def report(baseline: dict[str, float], spar: dict[str, float], args) -> list[str]:
-    share = spar["rate"] / baseline["rate"]
+    share = spar["rps"] / baseline["rps"]
     lines = [
         f"gunicorn {' '.join(GUNICORN)} · wrk {args.connections} connexions, {args.duration:g} s "
         f"(après {args.warmup:g} s de mise en route) · {args.bodies} corps de requête différents",
-        f"  Flask « hello world » POST JSON (référence) {baseline['rate']:9.0f} req/s   "
+        f"  Flask « hello world » POST JSON (référence) {baseline['rps']:9.0f} req/s   "
         f"p50 {baseline['p50']:6.1f} ms   p99 {baseline['p99']:6.1f} ms",
-        f"  POST /api/v1/self-assessment, 20 critères   {spar['rate']:9.0f} req/s   "
+        f"  POST /api/v1/self-assessment, 20 critères   {spar['rps']:9.0f} req/s   "
         f"p50 {spar['p50']:6.1f} ms   p99 {spar['p99']:6.1f} ms",
         f"  → {share:.0%} de la référence (cible ≥ 50 %), p99 {spar['p99']:.1f} ms "
         f"(cible < 50 ms)",
     ]
     for name, fig in (("référence", baseline), ("spar", spar)):
         if fig["failed"] or fig["socket_errors"]:
-            lines.append(f"  ATTENTION {name} : {fig['failed']} réponses en erreur "
-                         f"{fig['socket_errors']}")
+            lines.append(f"  ATTENTION {name} : {fig['failed']} réponses en erreur, "
+                         f"{fig['socket_errors']} erreurs de connexion")
     return lines
 
 
@@ -279,14 +214,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--bodies", type=int, default=2000, help="corps de requête différents")
     return p
-
-
-def wrk_missing() -> str | None:
-    """Why the load test cannot run here, or None."""
-    if shutil.which("wrk") is None:
-        return ("wrk introuvable : installer le paquet Debian « wrk » (sudo apt-get install wrk) "
-                "pour le test de charge")
-    return None
 
 
 def main() -> None:

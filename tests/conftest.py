@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -43,8 +45,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """A migrated, empty database for this test session (SQLite file or PostgreSQL schema)."""
-    from sqlalchemy import text
-
     from spar.db import make_engine, upgrade
 
     if not POSTGRES_URL:
@@ -54,19 +54,33 @@ def database_url(tmp_path_factory) -> str:
         engine.dispose()
         yield url
         return
-    schema = f"spar_test_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(POSTGRES_URL)
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema(server_url: str, prefix: str = "spar_test") -> Iterator[str]:
+    """The URL of a fresh, migrated schema of the PostgreSQL server at ``server_url``,
+    dropped on the way out (the load benchmark uses it too)."""
+    from sqlalchemy import text
+
+    from spar.db import make_engine, upgrade
+
+    schema = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(server_url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    separator = "&" if "?" in server_url else "?"
+    url = f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture

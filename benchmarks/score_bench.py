@@ -216,6 +216,7 @@ def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float
     """Where the in-process time goes, one run of the default: file reading, engine,
     review (model loaded before, its load is timed apart), table."""
     import spar.offers_file as offers_file
+    import spar.offers_file.table as offers_table
     from spar.criteria_file import load_criteria
     from spar.engine.scoring import score_lot
     from spar.exports.table import write_table
@@ -225,7 +226,7 @@ def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float
     model = default_model()
 
     spent = {"lot_from_columns": 0.0}
-    real = offers_file.lot_from_columns
+    real = offers_table.lot_from_columns
 
     def timed(*args, **kwargs):
         start = time.perf_counter()
@@ -234,7 +235,7 @@ def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float
         finally:
             spent["lot_from_columns"] = time.perf_counter() - start
 
-    offers_file.lot_from_columns = timed
+    offers_table.lot_from_columns = timed
     try:
         start = time.perf_counter()
         criteria = load_criteria(criteria_path)
@@ -248,7 +249,7 @@ def stages(criteria_path: Path, offers_path: Path, out: Path) -> dict[str, float
             write_table(evaluation, stream)
         written = time.perf_counter()
     finally:
-        offers_file.lot_from_columns = real
+        offers_table.lot_from_columns = real
     return {"read": read - start - spent["lot_from_columns"],
             "lot_from_columns": spent["lot_from_columns"], "score_lot": scored - read,
             "review_lot": reviewed - scored, "table": written - reviewed}
@@ -346,7 +347,7 @@ def main() -> None:
                   + (" (cible ≤ 3×)" if review == "model" else ""))
         print("  où va le temps du défaut (un essai, dans le processus, modèle déjà chargé) : "
               + " · ".join(f"{name} {seconds:.3f} s" for name, seconds in split.items()))
-        print("    read = lecture pandas + ids, lots, SIRET (spar/offers_file.py) ; "
+        print("    read = lecture pandas + ids, lots, SIRET (spar/offers_file/) ; "
               "lot_from_columns, score_lot = moteur ; review_lot = spar/review ; "
               "table = spar/exports/table.py ; le reste de la commande : démarrage de "
               "l'interpréteur et imports")

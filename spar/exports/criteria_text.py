@@ -10,7 +10,7 @@ from spar.engine.criteria import PILLAR_LABELS, PILLARS, CriteriaSet, Group
 from spar.engine.policy import policy_checks
 from spar.engine.text import fr_percent, fr_short
 
-from .french import CATEGORY_LABELS
+from .french import CATEGORY_LABELS, requirements
 from .text_layout import WIDTH, fit
 
 #: Widest criterion column, so method and answer keep room on the line.
@@ -37,12 +37,7 @@ def criteria_tree_text(crit: CriteriaSet) -> list[str]:
         if isinstance(node, Group):
             rows.append((prefix, node, share, "", [], notes))
             continue
-        if node.required:
-            notes.append("obligatoire")
-        if node.minimum is not None:
-            notes.append(f"min {fr_short(node.minimum)}")
-        if node.maximum is not None:
-            notes.append(f"max {fr_short(node.maximum)}")
+        notes += requirements(node, short=True)
         if node.assessed_by == "buyer":
             notes.append("noté par l'acheteur")
         unit = [f"({node.unit})"] if node.unit else []

@@ -91,17 +91,21 @@ def answer_text(value: Any) -> str:
     return plain_answer_text(value, missing="", separator=" | ")
 
 
+def requirements(leaf: Leaf, short: bool = False) -> list[str]:
+    """The raw-value requirements of a leaf, one phrase each: ``réponse obligatoire``,
+    ``minimum 75 %``; ``short`` (a terminal's tree): ``obligatoire``, ``min 75``."""
+    unit = "" if short or not leaf.unit else f" {leaf.unit}"
+    required, low, high = ("obligatoire", "min", "max") if short else \
+        ("réponse obligatoire", "minimum", "maximum")
+    parts = [required] if leaf.required else []
+    parts += [f"{word} {fr_short(bound)}{unit}"
+              for word, bound in ((low, leaf.minimum), (high, leaf.maximum)) if bound is not None]
+    return parts
+
+
 def requirement_text(leaf: Leaf) -> str:
     """The raw-value requirements of a leaf (empty when none)."""
-    parts = []
-    unit = f" {leaf.unit}" if leaf.unit else ""
-    if leaf.required:
-        parts.append("réponse obligatoire")
-    if leaf.minimum is not None:
-        parts.append(f"minimum {fr_short(leaf.minimum)}{unit}")
-    if leaf.maximum is not None:
-        parts.append(f"maximum {fr_short(leaf.maximum)}{unit}")
-    return ", ".join(parts)
+    return ", ".join(requirements(leaf))
 
 
 def points_text(x: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import spar.offers_file as offers_file
+import spar.offers_file.table as offers_table
 from spar.criteria_file import load_criteria
 from spar.offers_file import OffersFileError, read_offers
 
@@ -56,13 +56,13 @@ def test_old_excel_cp1252_is_read_with_a_note(criteria, write):
 
 def test_numeric_columns_reach_the_engine_as_float_arrays(criteria, write, monkeypatch):
     seen = {}
-    real = offers_file.lot_from_columns
+    real = offers_table.lot_from_columns
 
     def spy(criteria, ids, raw, evidence, **kwargs):
         seen.update(raw)
         return real(criteria, ids, raw, evidence, **kwargs)
 
-    monkeypatch.setattr(offers_file, "lot_from_columns", spy)
+    monkeypatch.setattr(offers_table, "lot_from_columns", spy)
     read_offers(write("offers.csv", FRENCH), criteria)
     for name in ("price_eur", "co2e_kg", "recycled_pct", "insertion_hours", "technical_mark"):
         assert isinstance(seen[name], np.ndarray) and seen[name].dtype == np.float64, name

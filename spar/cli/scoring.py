@@ -33,7 +33,7 @@ def stdout_is_terminal() -> bool:
 
 def _amount(ctx, param, value: str | None) -> float | None:
     """A French or English amount (``12 000,50``) for ``--estimate``."""
-    from ..engine.answers import parse_number
+    from ..engine.parsing import parse_number
     from ..engine.errors import AnswerValueError
 
     if value is None:

@@ -15,11 +15,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import VERSION
-from .answers import Lot, lot_from_offers, parse_number
+from .answers import Lot, lot_from_offers
 from .columns import ChoiceColumn, LabelsColumn, missing_mask
 from .criteria import PILLARS, CriteriaSet, Leaf
 from .errors import AnswerValueError, AssumptionsError
 from .explain import method_value
+from .parsing import parse_number
 from .methods import get_method
 from .scoring import Weights, _eliminated, _irregular
 from .what_if import smallest_changes

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from ..engine.scoring import IRREGULAR, LotResult, OfferReasons
+from ..engine.reasons import OfferReasons
+from ..engine.scoring import IRREGULAR, LotResult
 from ..engine.text import fr_number, fr_percent
 from .artifact import default_model
 from .errors import ModelError

@@ -145,7 +145,7 @@ def reason_batches(frame: OfferFrame, features: Features, hits: RuleHits,
     """Every always-on note (the engine's abnormally-low reasons aside), batch by batch.
 
     Sentences are only written for the offers someone reads (see
-    :class:`spar.engine.scoring.OfferReasons`), so a batch of 100,000 offers does
+    :class:`spar.engine.reasons.OfferReasons`), so a batch of 100,000 offers does
     not pay for thousands of French sentences.
     """
     batches: list[ReasonBatch] = []

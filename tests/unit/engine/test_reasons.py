@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from spar.engine.low_price import get_rule
-from spar.engine.scoring import OfferReasons, score_lot
+from spar.engine.reasons import OfferReasons
+from spar.engine.scoring import score_lot
 
 from .builders import criteria, one_leaf, score, values_lot
 

@@ -134,7 +134,7 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
     category, best indicative score first (``{siret, name, size, score, max_score,
     status, reasons}``), relative criteria taken over these profiles."""
     with uow:
-        item = programme.owned(uow.session, principal, item_id, ("buyer", "auditor"))
+        item = programme.owned(uow, principal, item_id, "programme.follow")
         criteria = criteria_of(item.criteria_set)
         snap = snapshot(uow.session)
     try:
@@ -196,7 +196,7 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
 
         def render(entry) -> dict[str, Any]:
             item, mine = entry
-            return {"item": programme.describe(session, item, principal), **mine}
+            return {"item": programme.describe(uow, item, principal), **mine}
 
         return page_of_list(entries, page, per_page, render)
 

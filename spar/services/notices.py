@@ -33,7 +33,7 @@ def add(uow, *, siret: str, kind: str, subject: str, body: str, email_to: str | 
                     consultation=consultation, subject=subject, body=body,
                     created_at=uow.now(), email_to=email_to or None,
                     email_status="pending" if emailed else "none", email_attempts=0)
-    uow.session.add(notice)
+    uow.notices.add(notice)
     return notice
 
 

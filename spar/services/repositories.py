@@ -159,9 +159,9 @@ class ProgrammeItems(_Repository):
     def get(self, item_id: int) -> ProgrammeItem | None:
         return self.session.get(ProgrammeItem, item_id)
 
-    def add(self, item: ProgrammeItem) -> None:
-        super().add(item)
-        self.session.refresh(item)
+    def add(self, row: ProgrammeItem) -> None:
+        super().add(row)
+        self.session.refresh(row)
 
     def refresh(self, item: ProgrammeItem) -> None:
         """Write the item's changes and read it back (its relations follow its keys)."""
@@ -215,8 +215,8 @@ class ProgrammeInterests(_Repository):
 
 
 class Notices(_Repository):
-    def add(self, notice: Notice) -> None:
-        self.session.add(notice)  # flushed with the change it reports
+    def add(self, row: Notice) -> None:
+        self.session.add(row)  # flushed with the change it reports
 
 
 class AuditLog(_Repository):

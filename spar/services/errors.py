@@ -92,6 +92,10 @@ class ProgrammeItemClosed(Conflict):
     """The planned purchase became a consultation or was cancelled: it no longer changes."""
 
 
+class ProfileSavedElsewhere(Conflict):
+    """The firm's profile was saved from somewhere else at the same moment."""
+
+
 class DuplicateRecord(Conflict):
     """The database refused a row that would duplicate one it holds (two requests
     creating the same thing at once)."""

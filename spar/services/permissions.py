@@ -42,6 +42,9 @@ RULES: dict[str, Rule] = {
     "programme.follow": Rule(("buyer", "auditor"),
                              "réservé aux acheteurs et contrôleurs de l'organisation"),
     "programme.interest": Rule(("supplier",), "seules les entreprises signalent leur intérêt"),
+    # company profiles (SPEC §8): a firm's own; the directory of visible ones for buyers
+    "profile.own": Rule(("supplier",), "profil réservé aux entreprises"),
+    "profile.search": Rule(("buyer",), "annuaire des entreprises réservé aux acheteurs"),
 }
 
 #: The roles that see an organisation's drafts and sealed counts: its members.

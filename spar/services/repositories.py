@@ -15,10 +15,14 @@ from typing import Iterable
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from ..db.models import (AuditEntry, CompanyProfile, Consultation, CriteriaSetRecord, Lot,
-                         Mark, Notice, Offer, Organisation, ProgrammeInterest, ProgrammeItem,
-                         ReviewDecision, Scoring)
+from sqlalchemy.exc import IntegrityError
+
+from ..db.models import (AuditEntry, CompanyProfile, CompanyProfileTerm, CompanyProfileVersion,
+                         Consultation, CriteriaSetRecord, Lot, Mark, Notice, Offer,
+                         Organisation, ProgrammeInterest, ProgrammeItem, ReviewDecision,
+                         Scoring)
 from . import locks
+from .errors import DuplicateRecord
 from .pagination import Page
 
 
@@ -46,6 +50,10 @@ class CriteriaSets(_Repository):
         return self.session.execute(select(CriteriaSetRecord).where(
             CriteriaSetRecord.set_id == set_id, CriteriaSetRecord.version == version)
         ).scalar_one_or_none()
+
+    def all(self) -> list[CriteriaSetRecord]:
+        """Every published version."""
+        return list(self.session.execute(select(CriteriaSetRecord)).scalars())
 
 
 class Consultations(_Repository):
@@ -214,6 +222,60 @@ class ProgrammeInterests(_Repository):
         return _page(self.session, query, page, per_page, rows=True)
 
 
+class Profiles(_Repository):
+    def get(self, siret: str) -> CompanyProfile | None:
+        return self.session.execute(select(CompanyProfile).where(
+            CompanyProfile.siret == siret)).scalar_one_or_none()
+
+    def save(self, profile: CompanyProfile, version: CompanyProfileVersion,
+             terms: list[CompanyProfileTerm]) -> None:
+        """Write the profile, append ``version`` to its history and make ``terms`` its
+        search terms, all or nothing: DuplicateRecord when another request saved the
+        same firm's profile meanwhile (the rest of the transaction stands)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(profile)
+                self.session.flush()
+                version.profile_id = profile.id
+                self.session.add(version)
+                for term in self.session.execute(select(CompanyProfileTerm).where(
+                        CompanyProfileTerm.profile_id == profile.id)).scalars():
+                    self.session.delete(term)
+                for term in terms:
+                    term.profile_id = profile.id
+                self.session.add_all(terms)
+                self.session.flush()
+        except IntegrityError:
+            raise DuplicateRecord(f"profil {profile.siret} enregistré au même moment "
+                                  "par ailleurs") from None
+
+    def versions(self, profile: CompanyProfile, page: int, per_page: int
+                 ) -> Page[CompanyProfileVersion]:
+        """One page of the profile's saved states, the latest first."""
+        return _page(self.session, select(CompanyProfileVersion).where(
+            CompanyProfileVersion.profile_id == profile.id).order_by(
+            CompanyProfileVersion.version.desc()), page, per_page)
+
+    def search_visible(self, *, terms: list[tuple[str, str, bool]], departement: str | None,
+                       size: str | None, page: int, per_page: int) -> Page[CompanyProfile]:
+        """One page of the visible profiles, by name, having every ``(kind, value,
+        whole)`` term (``whole``: the whole term, else part of it), in ``departement`` and
+        of ``size`` when given."""
+        query = select(CompanyProfile).where(CompanyProfile.visibility == "visible")
+        for kind, value, whole in terms:
+            match = CompanyProfileTerm.value == value if whole else \
+                CompanyProfileTerm.value.contains(value, autoescape=True)
+            query = query.where(CompanyProfile.id.in_(select(CompanyProfileTerm.profile_id)
+                                                      .where(CompanyProfileTerm.kind == kind,
+                                                             match)))
+        if departement:
+            query = query.where(CompanyProfile.departement == departement)
+        if size:
+            query = query.where(CompanyProfile.size == size)
+        query = query.order_by(CompanyProfile.name, CompanyProfile.siret)
+        return _page(self.session, query, page, per_page)
+
+
 class Notices(_Repository):
     def add(self, row: Notice) -> None:
         self.session.add(row)  # flushed with the change it reports
@@ -241,5 +303,6 @@ class Repositories:
         self.review_decisions = ReviewDecisions(session)
         self.programme_items = ProgrammeItems(session)
         self.programme_interests = ProgrammeInterests(session)
+        self.profiles = Profiles(session)
         self.notices = Notices(session)
         self.audit_log = AuditLog(session)

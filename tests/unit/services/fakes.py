@@ -15,11 +15,13 @@ from datetime import datetime, timezone
 from itertools import count
 from typing import Any, Iterable
 
-from spar.db.models import (AuditEntry, CompanyProfile, Consultation, CriteriaSetRecord, Lot,
-                            Mark, Offer, Organisation, ProgrammeInterest,
-                            ProgrammeItem, ReviewDecision, Scoring)
+from spar.db.models import (AuditEntry, CompanyProfile, CompanyProfileTerm,
+                            CompanyProfileVersion, Consultation, CriteriaSetRecord, Lot, Mark,
+                            Offer, Organisation, ProgrammeInterest, ProgrammeItem,
+                            ReviewDecision, Scoring)
 from spar.services.clock import FixedClock
 from spar.services.consultations import _state
+from spar.services.errors import DuplicateRecord
 from spar.services.pagination import Page
 
 
@@ -67,6 +69,7 @@ class FakeUnitOfWork:
         self.review_decisions = FakeReviewDecisions(self)
         self.programme_items = FakeProgrammeItems(self)
         self.programme_interests = FakeProgrammeInterests(self)
+        self.profiles = FakeProfiles(self)
         self.notices = FakeRepository(self)
         self.audit_log = FakeAuditLog(self)
 
@@ -126,6 +129,9 @@ class FakeCriteriaSets(FakeRepository):
     def get(self, set_id: str, version: int) -> CriteriaSetRecord | None:
         return next((r for r in self.uow.rows(CriteriaSetRecord)
                      if (r.set_id, r.version) == (set_id, version)), None)
+
+    def all(self) -> list[CriteriaSetRecord]:
+        return self.uow.rows(CriteriaSetRecord)
 
 
 class FakeConsultations(FakeRepository):
@@ -226,6 +232,44 @@ class FakeProgrammeInterests(FakeRepository):
         visible = {p.siret: p for p in self.uow.rows(CompanyProfile)
                    if p.visibility == "visible"}
         return _page([(i, visible.get(i.siret)) for i in self.active(item)], page, per_page)
+
+
+class FakeProfiles(FakeRepository):
+    def get(self, siret: str) -> CompanyProfile | None:
+        return next((p for p in self.uow.rows(CompanyProfile) if p.siret == siret), None)
+
+    def save(self, profile: CompanyProfile, version: CompanyProfileVersion,
+             terms: list[CompanyProfileTerm]) -> None:
+        if profile.id is None:
+            if self.get(profile.siret) is not None:  # the unique SIRET of the table
+                raise DuplicateRecord(f"profil {profile.siret} enregistré au même moment")
+            self.add(profile)
+        version.profile_id = profile.id
+        self.add(version)
+        for rows in (self.uow.database.rows.get(CompanyProfileTerm, []), self.uow.pending):
+            rows[:] = [t for t in rows if not (isinstance(t, CompanyProfileTerm)
+                                               and t.profile_id == profile.id)]
+        for term in terms:
+            term.profile_id = profile.id
+            self.add(term)
+
+    def versions(self, profile: CompanyProfile, page: int, per_page: int) -> Page:
+        return _page(sorted((v for v in self.uow.rows(CompanyProfileVersion)
+                             if v.profile_id == profile.id), key=lambda v: -v.version),
+                     page, per_page)
+
+    def search_visible(self, *, terms, departement, size, page, per_page) -> Page:
+        def has(profile, kind, value, whole) -> bool:
+            return any(t.profile_id == profile.id and t.kind == kind
+                       and (t.value == value if whole else value in t.value)
+                       for t in self.uow.rows(CompanyProfileTerm))
+
+        found = [p for p in self.uow.rows(CompanyProfile)
+                 if p.visibility == "visible" and all(has(p, *term) for term in terms)
+                 and (not departement or p.departement == departement)
+                 and (not size or p.size == size)]
+        found.sort(key=lambda p: (p.name, p.siret))
+        return _page(found, page, per_page)
 
 
 class FakeAuditLog(FakeRepository):

@@ -21,6 +21,7 @@ from .clock import paris_time
 from .consultations import find_lot, is_closed, visible
 from .criteria_sets import criteria_of
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .permissions import require
 from .principal import Principal
 
 
@@ -72,8 +73,7 @@ def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
     sent at once leave one in force: the later. The database holds the same line (one
     current offer per supplier and lot, one offer per supplier and key); should a race
     slip past the lock, the losing submission is run again and sees the winner."""
-    if principal.role != "supplier":
-        raise Forbidden("seules les entreprises soumettent des offres")
+    require(principal, "offer.submit")
     for attempt in range(ATTEMPTS):
         try:
             return _submit_once(uow, principal, reference, data, idempotency_key)
@@ -178,9 +178,7 @@ def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
     """An offer's receipt again: for the company that submitted it, at any time; for the
     buyer and the auditors of the consultation's organisation, once the deadline passed.
     Anyone else is told the offer does not exist."""
-    if principal.role not in ("supplier", "buyer", "auditor"):
-        raise Forbidden("accusé de réception réservé à l'entreprise qui a remis l'offre, à "
-                        "l'acheteur et aux contrôleurs")
+    require(principal, "offer.receipt")
     unknown = NotFound(f"offre « {offer_id} » inconnue")
     with uow:
         offer = uow.session.execute(select(Offer).where(Offer.public_id == offer_id)

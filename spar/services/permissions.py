@@ -42,6 +42,23 @@ RULES: dict[str, Rule] = {
     "programme.follow": Rule(("buyer", "auditor"),
                              "réservé aux acheteurs et contrôleurs de l'organisation"),
     "programme.interest": Rule(("supplier",), "seules les entreprises signalent leur intérêt"),
+    "programme.match_own": Rule(("supplier",), "réservé aux entreprises"),
+    "notice.read_own": Rule(("supplier",), "avis réservés aux entreprises"),
+    # offers and their scoring
+    "offer.submit": Rule(("supplier",), "seules les entreprises soumettent des offres"),
+    "offer.receipt": Rule(("supplier", "buyer", "auditor"),
+                          "accusé de réception réservé à l'entreprise qui a remis l'offre, "
+                          "à l'acheteur et aux contrôleurs"),
+    "scoring.read": Rule(("buyer", "auditor", "supplier"),
+                         "accès réservé aux acheteurs, contrôleurs et entreprises"),
+    "scoring.sensitivity": Rule(("buyer", "auditor"), "réservé aux acheteurs et contrôleurs"),
+    "scoring.reproduce": Rule(("auditor", "buyer", "admin"),
+                              "réservé aux contrôleurs et aux acheteurs"),
+    "export.background": Rule(("buyer", "auditor"),
+                              "exports en arrière-plan réservés aux acheteurs et contrôleurs"),
+    "review_model.train": Rule(("admin",), "réentraînement réservé aux administrateurs"),
+    "audit_log.read": Rule(("auditor", "admin"),
+                           "journal réservé aux contrôleurs et administrateurs"),
     # company profiles (SPEC §8): a firm's own; the directory of visible ones for buyers
     "profile.own": Rule(("supplier",), "profil réservé aux entreprises"),
     "profile.search": Rule(("buyer",), "annuaire des entreprises réservé aux acheteurs"),
@@ -60,6 +77,24 @@ def require(principal: Principal, action: str) -> None:
     """RoleNotAllowed, with the table's words, unless the caller's role allows ``action``."""
     if not may(principal, action):
         raise RoleNotAllowed(RULES[action].refusal)
+
+
+def allowed_roles(*roles_or_actions: str) -> tuple[str, ...]:
+    """The roles named, and those of each action named (an action has a dot, a role
+    none): how the API's ``requires`` and the pages' ``page_for`` read this table."""
+    out: list[str] = []
+    for name in roles_or_actions:
+        for role in RULES[name].roles if "." in name else (name,):
+            if role not in out:
+                out.append(role)
+    return tuple(out)
+
+
+def refusal(*roles_or_actions: str) -> str | None:
+    """What the table tells the others when a single action is named, else None."""
+    if len(roles_or_actions) == 1 and "." in roles_or_actions[0]:
+        return RULES[roles_or_actions[0]].refusal
+    return None
 
 
 def is_member(principal: Principal, organisation_id: int | None) -> bool:

@@ -162,6 +162,15 @@ class ReviewDecisions(_Repository):
         return list(self.session.execute(select(ReviewDecision).where(
             ReviewDecision.offer_id == offer.id).order_by(ReviewDecision.id)).scalars())
 
+    def fairly_drawn(self) -> list[tuple[ReviewDecision, str, int]]:
+        """Every decision on an offer drawn with a known probability (flagged or
+        sampled), oldest first, with the offer's public id and lot key."""
+        return [tuple(row) for row in self.session.execute(
+            select(ReviewDecision, Offer.public_id, Offer.lot_id)
+            .join(Offer, ReviewDecision.offer_id == Offer.id)
+            .where(ReviewDecision.sampling_probability > 0)
+            .order_by(ReviewDecision.id)).all()]
+
 
 class ProgrammeItems(_Repository):
     def get(self, item_id: int) -> ProgrammeItem | None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from ..db.models import Offer, ReviewDecision, Scoring
 from ..pipeline import offer_features
 from . import audit
@@ -107,11 +105,7 @@ def reviewed_offers(uow) -> list:
     from ..review import ReviewedOffer
 
     with uow:
-        rows = uow.session.execute(
-            select(ReviewDecision, Offer.public_id, Offer.lot_id)
-            .join(Offer, ReviewDecision.offer_id == Offer.id)
-            .where(ReviewDecision.sampling_probability > 0)
-            .order_by(ReviewDecision.id)).all()
+        rows = uow.review_decisions.fairly_drawn()
     latest_by_offer = {}
     for decision, public_id, lot in rows:
         if decision.features:

@@ -15,8 +15,9 @@ from . import audit
 from .clock import paris_time
 from .consultations import find_lot, is_closed, owned, visible
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, NotFound
 from .offers import current_marks, current_offers
+from .permissions import require
 from .principal import Principal
 
 
@@ -118,8 +119,7 @@ def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
 def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
     """The latest stored scoring as the caller may see it: whole for the buyer and the
     auditor; for a supplier, its own lines and the winner's, other bidders left out."""
-    if principal.role not in ("buyer", "auditor", "supplier"):
-        raise Forbidden("accès réservé aux acheteurs, contrôleurs et entreprises")
+    require(principal, "scoring.read")
     with uow:
         consultation, lot, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
         doc = dict(scoring.result)
@@ -172,8 +172,7 @@ def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs
     with ``pairs``, every adjacent pair of ranks too, from the stored leaf scores."""
     from ..engine.sensitivity import stored_pairs
 
-    if principal.role not in ("buyer", "auditor"):
-        raise Forbidden("réservé aux acheteurs et contrôleurs")
+    require(principal, "scoring.sensitivity")
     with uow:
         _, _, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
         analysis = dict(scoring.result.get("sensitivity") or {})

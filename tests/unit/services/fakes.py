@@ -198,6 +198,13 @@ class FakeReviewDecisions(FakeRepository):
                       key=lambda d: d.id)
 
 
+    def fairly_drawn(self) -> list[tuple[ReviewDecision, str, int]]:
+        offers = {o.id: o for o in self.uow.rows(Offer)}
+        return [(d, offers[d.offer_id].public_id, offers[d.offer_id].lot_id)
+                for d in sorted(self.uow.rows(ReviewDecision), key=lambda d: d.id)
+                if d.sampling_probability > 0]
+
+
 class FakeProgrammeItems(FakeRepository):
     def get(self, item_id: int) -> ProgrammeItem | None:
         return next((i for i in self.uow.rows(ProgrammeItem) if i.id == item_id), None)

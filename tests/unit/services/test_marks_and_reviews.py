@@ -128,3 +128,14 @@ def test_only_a_buyer_reviews(world, closed, who):
         reviews.decide(world.uow(), getattr(world, who)(), "o-1", "cleared", "vu")
     with pytest.raises(RoleNotAllowed):
         reviews.get(world.uow(), getattr(world, who)(), "o-1")
+
+
+def test_a_retraining_learns_the_latest_decision_on_each_fairly_drawn_offer(world, closed):
+    world.scoring(closed, world.offers_of(closed), reviews={
+        "o-1": {"flagged": True, "model_version": "m-1"}})
+    reviews.decide(world.uow(), world.buyer(), "o-1", "needs_information", "Devis demandé.")
+    reviews.decide(world.uow(), world.buyer(), "o-1", "rejected", "Devis insuffisant.")
+    reviews.decide(world.uow(), world.buyer(), "o-2", "cleared", "Vu à la demande.")
+    learned = reviews.reviewed_offers(world.uow())
+    assert [(r.offer, r.decision, r.sampling_probability) for r in learned] == \
+        [("o-1", "rejected", 1.0)]  # o-2 was chosen by the buyer: not a fair label

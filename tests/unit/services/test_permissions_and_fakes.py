@@ -51,3 +51,15 @@ def test_each_fake_repository_answers_the_verbs_of_the_real_one():
         for verb, signature in real.items():
             assert verb in fake, f"{type(getattr(uow, name)).__name__} lacks {verb}"
             assert list(signature.parameters) == list(fake[verb].parameters), (name, verb)
+
+
+def test_the_shells_name_an_action_or_roles_and_read_the_same_table():
+    assert permissions.allowed_roles("programme.follow") == ("buyer", "auditor")
+    assert permissions.allowed_roles("admin", "consultation.read") == \
+        ("admin", "buyer", "auditor", "supplier")
+    assert permissions.allowed_roles("buyer", "admin") == ("buyer", "admin")
+    assert permissions.refusal("profile.search") == \
+        "annuaire des entreprises réservé aux acheteurs"
+    assert permissions.refusal("buyer") is None
+    with pytest.raises(KeyError):
+        permissions.allowed_roles("consultation.delete")  # a typo fails at import, not later

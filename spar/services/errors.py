@@ -72,6 +72,10 @@ class OffersSealed(Conflict):
     """The offers stay sealed until the deadline: nobody marks, scores or reviews them."""
 
 
+class NothingToScore(Conflict):
+    """The lot received no offer."""
+
+
 class AlreadyPublished(Conflict):
     """The consultation is already published."""
 

@@ -23,6 +23,7 @@ from .criteria_sets import criteria_of
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .permissions import require
 from .principal import Principal
+from .repositories import Marks, Offers
 
 
 def answers_problems(problems) -> dict[str, Any]:
@@ -206,19 +207,12 @@ def current_offer(session, lot: Lot, siret: str) -> Offer | None:
 
 def current_offers(session, lot: Lot) -> list[Offer]:
     """The offers that count: the last one of each supplier, in order of submission."""
-    return list(session.execute(select(Offer).where(
-        Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
+    return Offers(session).current_of(lot)
 
 
 def current_marks(session, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
     """offer id → criterion path → its current mark."""
-    out: dict[int, dict[str, Mark]] = {}
-    if not offer_ids:
-        return out
-    for mark in session.execute(select(Mark).where(Mark.offer_id.in_(offer_ids),
-                                                   Mark.superseded_at.is_(None))).scalars():
-        out.setdefault(mark.offer_id, {})[mark.criterion] = mark
-    return out
+    return Marks(session).current_of(offer_ids)
 
 
 def _offer_view(offer: Offer, marks: dict[str, Mark] | None = None) -> dict[str, Any]:

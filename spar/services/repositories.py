@@ -137,6 +137,16 @@ class Offers(_Repository):
         return self.session.execute(select(Offer).where(Offer.public_id == public_id)
                                     ).scalar_one_or_none()
 
+    def current_of(self, lot: Lot) -> list[Offer]:
+        """The offers that count: the last one of each supplier, in order of submission."""
+        return list(self.session.execute(select(Offer).where(
+            Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
+
+    def of_supplier(self, lot: Lot, siret: str) -> list[Offer]:
+        """Every offer the firm ``siret`` sent for the lot, replaced ones included."""
+        return list(self.session.execute(select(Offer).where(
+            Offer.lot_id == lot.id, Offer.siret == siret).order_by(Offer.id)).scalars())
+
 
 class Marks(_Repository):
     def history(self, offer: Offer, path: str) -> list[Mark]:
@@ -149,6 +159,17 @@ class Marks(_Repository):
         return list(self.session.execute(select(Mark).where(
             Mark.offer_id == offer.id, Mark.criterion == path,
             Mark.superseded_at.is_(None))).scalars())
+
+    def current_of(self, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
+        """Offer id → criterion path → its current mark."""
+        ids = list(offer_ids)
+        out: dict[int, dict[str, Mark]] = {}
+        if ids:
+            for mark in self.session.execute(select(Mark).where(
+                    Mark.offer_id.in_(ids), Mark.superseded_at.is_(None)).order_by(Mark.id)
+            ).scalars():
+                out.setdefault(mark.offer_id, {})[mark.criterion] = mark
+        return out
 
 
 class Scorings(_Repository):

@@ -15,9 +15,12 @@ from datetime import datetime, timezone
 from itertools import count
 from typing import Any, Iterable
 
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import MANYTOONE
+
 from spar.db.models import (AuditEntry, CompanyProfile, CompanyProfileTerm,
                             CompanyProfileVersion, Consultation, CriteriaSetRecord, Lot, Mark,
-                            Offer, Organisation, ProgrammeInterest, ProgrammeItem,
+                            Offer, ProgrammeInterest, ProgrammeItem,
                             ReviewDecision, Scoring)
 from spar.services.clock import FixedClock
 from spar.services.consultations import _state
@@ -35,16 +38,19 @@ class FakeDatabase:
     def store(self, *rows) -> None:
         """Put rows in as if committed long ago (the tests' arrangement)."""
         for row in rows:
-            self._give_id(row)
-            self.rows.setdefault(type(row), []).append(row)
+            for each in self.identify(row):
+                self.rows.setdefault(type(each), []).append(each)
 
-    def _give_id(self, row) -> None:
+    def identify(self, row) -> list:
+        """Give ``row`` an id as an insert would, and its lots with a consultation (they
+        are written with it); the rows to keep."""
         if getattr(row, "id", None) is None:
             row.id = next(self._ids)
-        if isinstance(row, Consultation):
-            for lot in row.lots:
-                self._give_id(lot)
-                lot.consultation_id = row.id
+        if not isinstance(row, Consultation):
+            return [row]
+        for lot in row.lots:
+            lot.id, lot.consultation_id = lot.id or next(self._ids), row.id
+        return [row, *row.lots]
 
     def all(self, cls: type) -> list:
         return list(self.rows.get(cls, []))
@@ -114,15 +120,21 @@ class FakeRepository:
         self.uow = uow
 
     def add(self, row) -> None:
-        self.uow.database._give_id(row)
-        self._link(row)
-        self.uow.pending.append(row)
+        for each in self.uow.database.identify(row):
+            self._link(each)
+            self.uow.pending.append(each)
 
     def _link(self, row) -> None:
-        """Set the relations the database would load from the keys."""
-        if getattr(row, "organisation", False) is None and row.organisation_id is not None:
-            row.organisation = next((o for o in self.uow.rows(Organisation)
-                                     if o.id == row.organisation_id), None)
+        """Set the many-to-one relations the database would load from the keys given
+        (``lot_id`` → ``lot``…)."""
+        for relation in sa_inspect(type(row)).relationships:
+            if relation.direction is not MANYTOONE or getattr(row, relation.key) is not None:
+                continue
+            (column,) = relation.local_columns
+            key = getattr(row, column.key)
+            if key is not None:
+                setattr(row, relation.key, next(
+                    (r for r in self.uow.rows(relation.mapper.class_) if r.id == key), None))
 
 
 class FakeCriteriaSets(FakeRepository):
@@ -176,6 +188,14 @@ class FakeOffers(FakeRepository):
     def get(self, public_id: str) -> Offer | None:
         return next((o for o in self.uow.rows(Offer) if o.public_id == public_id), None)
 
+    def current_of(self, lot: Lot) -> list[Offer]:
+        return sorted((o for o in self.uow.rows(Offer)
+                       if o.lot is lot and o.superseded_at is None), key=lambda o: o.id)
+
+    def of_supplier(self, lot: Lot, siret: str) -> list[Offer]:
+        return sorted((o for o in self.uow.rows(Offer) if o.lot is lot and o.siret == siret),
+                      key=lambda o: o.id)
+
 
 class FakeMarks(FakeRepository):
     def history(self, offer: Offer, path: str) -> list[Mark]:
@@ -184,6 +204,13 @@ class FakeMarks(FakeRepository):
 
     def current(self, offer: Offer, path: str) -> list[Mark]:
         return [m for m in self.history(offer, path) if m.superseded_at is None]
+
+    def current_of(self, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
+        out: dict[int, dict[str, Mark]] = {}
+        for mark in sorted(self.uow.rows(Mark), key=lambda m: m.id):
+            if mark.offer_id in offer_ids and mark.superseded_at is None:
+                out.setdefault(mark.offer_id, {})[mark.criterion] = mark
+        return out
 
 
 class FakeScorings(FakeRepository):

@@ -64,6 +64,10 @@ class NotYourOrganisation(Forbidden):
     private is :class:`NotFound` to outsiders, so as not to show that it exists)."""
 
 
+class SealedUntilDeadline(Forbidden):
+    """Nobody but their authors reads the offers before the deadline."""
+
+
 class DeadlinePassed(Conflict):
     """The consultation's deadline has passed (publishing, depositing)."""
 

@@ -142,6 +142,23 @@ class Offers(_Repository):
         return list(self.session.execute(select(Offer).where(
             Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
 
+    def in_consultation(self, consultation: Consultation, *, siret: str | None = None,
+                        current: bool = False) -> list[Offer]:
+        """The offers of every lot of the consultation, in order of submission: the firm
+        ``siret``'s only, when given; the current ones only, with ``current``."""
+        query = select(Offer).where(Offer.lot_id.in_([lot.id for lot in consultation.lots]))
+        if siret is not None:
+            query = query.where(Offer.siret == siret)
+        if current:
+            query = query.where(Offer.superseded_at.is_(None))
+        return list(self.session.execute(query.order_by(Offer.id)).scalars())
+
+    def replaced_by(self, offer: Offer) -> Offer | None:
+        """The offer that ``offer`` replaced, if any."""
+        return self.session.execute(select(Offer).where(
+            Offer.lot_id == offer.lot_id, Offer.siret == offer.siret,
+            Offer.superseded_by == offer.id)).scalar_one_or_none()
+
     def of_supplier(self, lot: Lot, siret: str) -> list[Offer]:
         """Every offer the firm ``siret`` sent for the lot, replaced ones included."""
         return list(self.session.execute(select(Offer).where(
@@ -319,6 +336,12 @@ class AuditLog(_Repository):
         last = self.session.execute(select(AuditEntry.id, AuditEntry.entry_hash)
                                     .order_by(AuditEntry.id.desc()).limit(1)).first()
         return None if last is None else (last.id, last.entry_hash)
+
+    def first_hash(self, target: str, actions: tuple[str, ...]) -> str | None:
+        """The hash of the first entry about ``target`` recording one of ``actions``."""
+        return self.session.execute(select(AuditEntry.entry_hash).where(
+            AuditEntry.target == target, AuditEntry.action.in_(actions))
+            .order_by(AuditEntry.id).limit(1)).scalar_one_or_none()
 
 
 class Repositories:

@@ -192,6 +192,17 @@ class FakeOffers(FakeRepository):
         return sorted((o for o in self.uow.rows(Offer)
                        if o.lot is lot and o.superseded_at is None), key=lambda o: o.id)
 
+    def in_consultation(self, consultation: Consultation, *, siret: str | None = None,
+                        current: bool = False) -> list[Offer]:
+        return sorted((o for o in self.uow.rows(Offer)
+                       if o.lot.consultation is consultation
+                       and (siret is None or o.siret == siret)
+                       and not (current and o.superseded_at is not None)), key=lambda o: o.id)
+
+    def replaced_by(self, offer: Offer) -> Offer | None:
+        return next((o for o in self.uow.rows(Offer) if o.lot_id == offer.lot_id
+                     and o.siret == offer.siret and o.superseded_by == offer.id), None)
+
     def of_supplier(self, lot: Lot, siret: str) -> list[Offer]:
         return sorted((o for o in self.uow.rows(Offer) if o.lot is lot and o.siret == siret),
                       key=lambda o: o.id)
@@ -310,6 +321,10 @@ class FakeAuditLog(FakeRepository):
     def head(self) -> tuple[int, str] | None:
         entries = self.uow.rows(AuditEntry)
         return (entries[-1].id, entries[-1].entry_hash) if entries else None
+
+    def first_hash(self, target: str, actions: tuple[str, ...]) -> str | None:
+        return next((e.entry_hash for e in sorted(self.uow.rows(AuditEntry), key=lambda e: e.id)
+                     if e.target == target and e.action in actions), None)
 
     def add(self, row: AuditEntry) -> None:
         self.uow.pending.append(row)  # the entry carries its own id, chained

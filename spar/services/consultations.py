@@ -30,10 +30,13 @@ STATES = ("draft", "open", "closed", "scored")
 
 def state_of(uow, consultation: Consultation, now: datetime) -> str:
     """The consultation's state among :data:`STATES`."""
-    return _state(consultation, now, lambda: uow.consultations.scored(consultation))
+    return state_given(consultation, now, lambda: uow.consultations.scored(consultation))
 
 
-def _state(consultation: Consultation, now: datetime, scored: Callable[[], bool]) -> str:
+def state_given(consultation: Consultation, now: datetime, scored: Callable[[], bool]
+                ) -> str:
+    """The rule of :data:`STATES`, ``scored`` saying whether a lot has a stored scoring
+    (asked only of a closed consultation)."""
     if consultation.published_at is None:
         return "draft"
     if now < consultation.deadline:
@@ -221,7 +224,7 @@ def list_consultations(uow, principal: Principal, *, state: str | None = None,
             category=category, words=q.strip().lower() if q and q.strip() else None, now=now,
             page=page, per_page=per_page)
         scored = uow.consultations.scored_among(found.items)
-        return found.map(lambda c: notice(c, _state(c, now, lambda: c.id in scored)))
+        return found.map(lambda c: notice(c, state_given(c, now, lambda: c.id in scored)))
 
 
 def notice(consultation: Consultation, state: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from spar.db.models import (AuditEntry, CompanyProfile, CompanyProfileTerm,
                             Offer, ProgrammeInterest, ProgrammeItem,
                             ReviewDecision, Scoring)
 from spar.services.clock import FixedClock
-from spar.services.consultations import _state
+from spar.services.consultations import state_given
 from spar.services.errors import DuplicateRecord
 from spar.services.pagination import Page
 
@@ -170,7 +170,7 @@ class FakeConsultations(FakeRepository):
             ours = organisation_id is not None and c.organisation_id == organisation_id
             if not (ours or published and c.published_at is not None):
                 return False
-            if state is not None and _state(c, now, lambda: self.scored(c)) != state:
+            if state is not None and state_given(c, now, lambda: self.scored(c)) != state:
                 return False
             if category and c.criteria_set.category != category:
                 return False

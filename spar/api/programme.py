@@ -86,7 +86,7 @@ class Programme(MethodView):
         catégorie, mois, organisation et statut."""
         return programme.list_items(uow(), principal(), **query)
 
-    @requires("buyer")
+    @requires("programme.create")
     @blp.doc(security=SECURED)
     @blp.arguments(ProgrammeItemInputSchema)
     @blp.response(201, ProgrammeItemSchema)
@@ -103,7 +103,7 @@ class ProgrammeItem(MethodView):
         """Un achat prévu."""
         return programme.get(uow(), principal(), item_id)
 
-    @requires("buyer")
+    @requires("programme.edit")
     @blp.doc(security=SECURED)
     @blp.arguments(ProgrammeItemInputSchema)
     @blp.response(200, ProgrammeItemSchema)
@@ -111,7 +111,7 @@ class ProgrammeItem(MethodView):
         """Modifier un achat prévu (tant que sa consultation n'est pas publiée)."""
         return programme.update(uow(), principal(), item_id, data)
 
-    @requires("buyer")
+    @requires("programme.edit")
     @blp.doc(security=SECURED)
     @blp.response(200, ProgrammeItemSchema)
     def delete(self, item_id: int):
@@ -122,7 +122,7 @@ class ProgrammeItem(MethodView):
 
 @blp.route(ITEM + "/interest")
 class Interest(MethodView):
-    @requires("buyer", "auditor")
+    @requires("programme.follow")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, InterestPageSchema)
@@ -130,7 +130,7 @@ class Interest(MethodView):
         """Les entreprises intéressées, dans l'ordre où elles se sont signalées."""
         return programme.interests(uow(), principal(), item_id, **query)
 
-    @requires("supplier")
+    @requires("programme.interest")
     @blp.doc(security=SECURED)
     @blp.arguments(InterestInputSchema)
     @blp.response(201, InterestSchema)
@@ -142,7 +142,7 @@ class Interest(MethodView):
         interest, created = programme.express_interest(uow(), principal(), item_id, data)
         return interest, 201 if created else 200
 
-    @requires("supplier")
+    @requires("programme.interest")
     @blp.doc(security=SECURED)
     @blp.response(200, InterestSchema)
     def delete(self, item_id: int):
@@ -152,7 +152,7 @@ class Interest(MethodView):
 
 @blp.route(ITEM + "/matches")
 class Matches(MethodView):
-    @requires("buyer", "auditor")
+    @requires("programme.follow")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ItemMatchPageSchema)

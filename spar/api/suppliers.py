@@ -92,7 +92,7 @@ class DirectoryLookupSchema(Schema):
 
 @blp.route("")
 class Directory(MethodView):
-    @requires("buyer")
+    @requires("profile.search")
     @blp.doc(security=SECURED)
     @blp.arguments(DirectoryQuerySchema, location="query")
     @blp.response(200, DirectoryPageSchema)
@@ -104,14 +104,14 @@ class Directory(MethodView):
 
 @blp.route("/me")
 class MyProfile(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.response(200, ProfileSchema)
     def get(self):
         """Le profil de son entreprise."""
         return profiles.get_profile(uow(), principal())
 
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.arguments(ProfileInputSchema)
     @blp.response(200, ProfileSchema)
@@ -126,7 +126,7 @@ class MyProfile(MethodView):
 
 @blp.route("/me/matches")
 class MyMatches(MethodView):
-    @requires("supplier")
+    @requires("programme.match_own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, SupplierMatchPageSchema)
@@ -138,7 +138,7 @@ class MyMatches(MethodView):
 
 @blp.route("/me/history")
 class MyHistory(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ProfileHistoryPageSchema)
@@ -149,7 +149,7 @@ class MyHistory(MethodView):
 
 @blp.route("/me/notices")
 class MyNotices(MethodView):
-    @requires("supplier")
+    @requires("notice.read_own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, NoticePageSchema)
@@ -160,7 +160,7 @@ class MyNotices(MethodView):
 
 @blp.route("/me/sirene")
 class MySirene(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.response(200, DirectoryLookupSchema)
     def get(self):

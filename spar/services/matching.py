@@ -31,8 +31,9 @@ from ..engine.matching import (NoStandingCriteriaError, ProfileMatch, match_lot,
                                profile_lot)
 from . import programme
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, NotFound
 from .portal_paging import page_of_list
+from .permissions import require
 from .principal import Principal
 
 #: How many hints a firm gets per planned purchase.
@@ -134,7 +135,7 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
     category, best indicative score first (``{siret, name, size, score, max_score,
     status, reasons}``), relative criteria taken over these profiles."""
     with uow:
-        item = programme.owned(uow.session, principal, item_id, ("buyer", "auditor"))
+        item = programme.owned(uow, principal, item_id, "programme.follow")
         criteria = criteria_of(item.criteria_set)
         snap = snapshot(uow.session)
     try:
@@ -170,8 +171,7 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
     each with the indicative score its standing answers earn there — the score a buyer
     sees for it, the competition being the visible profiles of the category — and the
     changes that would gain it the most points. Best share of the points first."""
-    if principal.role != "supplier":
-        raise Forbidden("réservé aux entreprises")
+    require(principal, "programme.match_own")
     with uow:
         session = uow.session
         snap = snapshot(session)
@@ -196,7 +196,7 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
 
         def render(entry) -> dict[str, Any]:
             item, mine = entry
-            return {"item": programme.describe(session, item, principal), **mine}
+            return {"item": programme.describe(uow, item, principal), **mine}
 
         return page_of_list(entries, page, per_page, render)
 

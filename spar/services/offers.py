@@ -11,17 +11,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer
+from ..db.models import Consultation, Lot, Mark, Offer
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from ..engine.scoring import IRREGULAR, score_lot
 from . import audit, locks
 from .audit_records import offer_content
 from .clock import paris_time
-from .consultations import find_lot, is_closed, visible
+from .consultations import check_visible, find_lot, is_closed, visible
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, SealedUntilDeadline
+from .permissions import require
 from .principal import Principal
+from .repositories import Marks, Offers
 
 
 def answers_problems(problems) -> dict[str, Any]:
@@ -72,8 +74,7 @@ def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
     sent at once leave one in force: the later. The database holds the same line (one
     current offer per supplier and lot, one offer per supplier and key); should a race
     slip past the lock, the losing submission is run again and sees the winner."""
-    if principal.role != "supplier":
-        raise Forbidden("seules les entreprises soumettent des offres")
+    require(principal, "offer.submit")
     for attempt in range(ATTEMPTS):
         try:
             return _submit_once(uow, principal, reference, data, idempotency_key)
@@ -105,7 +106,7 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
                     raise Conflict("cette clé Idempotency-Key a déjà servi pour une autre offre ; "
                                    "utilisez une nouvelle clé pour une nouvelle offre",
                                    {"Idempotency-Key": ["déjà utilisée"]})
-                return _receipt(uow.session, existing), False
+                return _receipt(uow, existing), False
         now = uow.now()
         if now >= consultation.deadline:
             raise Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
@@ -156,18 +157,13 @@ def _receipt_of(offer: Offer, lot: Lot, consultation: Consultation, entry_hash: 
     }
 
 
-def _receipt(session, offer: Offer) -> dict[str, Any]:
+def _receipt(uow, offer: Offer) -> dict[str, Any]:
     """A stored offer's receipt, rebuilt from what was stored."""
     lot = offer.lot
     consultation = lot.consultation
-    previous = session.execute(select(Offer).where(
-        Offer.lot_id == offer.lot_id, Offer.siret == offer.siret,
-        Offer.superseded_by == offer.id)).scalar_one_or_none()
-    entry_hash = session.execute(
-        select(AuditEntry.entry_hash).where(
-            AuditEntry.target == f"offer:{offer.public_id}",
-            AuditEntry.action.in_(("offer.submit", "offer.replace")))
-        .order_by(AuditEntry.id).limit(1)).scalar_one_or_none()
+    previous = uow.offers.replaced_by(offer)
+    entry_hash = uow.audit_log.first_hash(f"offer:{offer.public_id}",
+                                          ("offer.submit", "offer.replace"))
     criteria = criteria_of(consultation.criteria_set)
     warnings = _irregularity_warnings(criteria, {"id": "offre", **offer_content(
         offer.answers, offer.evidence)})
@@ -178,13 +174,10 @@ def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
     """An offer's receipt again: for the company that submitted it, at any time; for the
     buyer and the auditors of the consultation's organisation, once the deadline passed.
     Anyone else is told the offer does not exist."""
-    if principal.role not in ("supplier", "buyer", "auditor"):
-        raise Forbidden("accusé de réception réservé à l'entreprise qui a remis l'offre, à "
-                        "l'acheteur et aux contrôleurs")
+    require(principal, "offer.receipt")
     unknown = NotFound(f"offre « {offer_id} » inconnue")
     with uow:
-        offer = uow.session.execute(select(Offer).where(Offer.public_id == offer_id)
-                                    ).scalar_one_or_none()
+        offer = uow.offers.get(offer_id)
         if offer is None:
             raise unknown
         consultation = offer.lot.consultation
@@ -195,9 +188,9 @@ def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
             if consultation.organisation_id != principal.organisation_id:
                 raise unknown
             if not is_closed(consultation, uow.now()):
-                raise Forbidden("offres scellées jusqu'à la date limite "
-                                f"({paris_time(consultation.deadline)})")
-        return _receipt(uow.session, offer)
+                raise SealedUntilDeadline("offres scellées jusqu'à la date limite "
+                                          f"({paris_time(consultation.deadline)})")
+        return _receipt(uow, offer)
 
 
 def current_offer(session, lot: Lot, siret: str) -> Offer | None:
@@ -208,19 +201,12 @@ def current_offer(session, lot: Lot, siret: str) -> Offer | None:
 
 def current_offers(session, lot: Lot) -> list[Offer]:
     """The offers that count: the last one of each supplier, in order of submission."""
-    return list(session.execute(select(Offer).where(
-        Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
+    return Offers(session).current_of(lot)
 
 
 def current_marks(session, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
     """offer id → criterion path → its current mark."""
-    out: dict[int, dict[str, Mark]] = {}
-    if not offer_ids:
-        return out
-    for mark in session.execute(select(Mark).where(Mark.offer_id.in_(offer_ids),
-                                                   Mark.superseded_at.is_(None))).scalars():
-        out.setdefault(mark.offer_id, {})[mark.criterion] = mark
-    return out
+    return Marks(session).current_of(offer_ids)
 
 
 def _offer_view(offer: Offer, marks: dict[str, Mark] | None = None) -> dict[str, Any]:
@@ -241,20 +227,15 @@ def list_offers(uow, principal: Principal, reference: str) -> list[dict[str, Any
     """Buyers and auditors: every current offer, after the deadline only.
     Suppliers: their own offers, replaced ones included, at any time."""
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot_ids = [lot.id for lot in consultation.lots]
+        consultation = check_visible(principal, uow.consultations.get(reference), reference)
         if principal.role == "supplier":
-            offers = uow.session.execute(select(Offer).where(
-                Offer.lot_id.in_(lot_ids), Offer.siret == principal.siret).order_by(Offer.id)
-            ).scalars().all()
-            return [_offer_view(o) for o in offers]
+            return [_offer_view(o) for o in uow.offers.in_consultation(
+                consultation, siret=principal.siret)]
         if not is_closed(consultation, uow.now()):
-            raise Forbidden("offres scellées jusqu'à la date limite "
-                            f"({paris_time(consultation.deadline)})")
-        offers = uow.session.execute(select(Offer).where(
-            Offer.lot_id.in_(lot_ids), Offer.superseded_at.is_(None)).order_by(Offer.id)
-        ).scalars().all()
-        marks = current_marks(uow.session, [o.id for o in offers])
+            raise SealedUntilDeadline("offres scellées jusqu'à la date limite "
+                                      f"({paris_time(consultation.deadline)})")
+        offers = uow.offers.in_consultation(consultation, current=True)
+        marks = uow.marks.current_of([o.id for o in offers])
         audit.record(uow, principal, "offers.read", target=f"consultation:{reference}",
                      consultation=reference, organisation_id=consultation.organisation_id,
                      details={"offers": len(offers)})

@@ -13,11 +13,12 @@ from ..engine.criteria import CriteriaSet
 from ..pipeline import evaluate_inputs
 from . import audit
 from .clock import paris_time
-from .consultations import find_lot, is_closed, owned, visible
+from .consultations import check_owned, check_visible, find_lot, is_closed, visible
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, NotFound
-from .offers import current_marks, current_offers
+from .errors import NotFound, NothingToScore, OffersSealed
+from .permissions import require
 from .principal import Principal
+from .repositories import Scorings
 
 
 def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, settings,
@@ -60,17 +61,17 @@ def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, se
 def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
     """Score a lot after the deadline and store the run; returns the result (SPEC §4)."""
     with uow:
-        consultation = owned(uow.session, principal, reference)
+        consultation = check_owned(principal, uow.consultations.get(reference), reference)
         lot = find_lot(consultation, lot_id)
         now = uow.now()
         if not is_closed(consultation, now):
-            raise Conflict("offres scellées jusqu'à la date limite "
-                           f"({paris_time(consultation.deadline)}) : notation impossible")
-        offers = current_offers(uow.session, lot)
+            raise OffersSealed("offres scellées jusqu'à la date limite "
+                               f"({paris_time(consultation.deadline)}) : notation impossible")
+        offers = uow.offers.current_of(lot)
         if not offers:
-            raise Conflict(f"aucune offre reçue pour le lot {lot_id}")
+            raise NothingToScore(f"aucune offre reçue pour le lot {lot_id}")
         criteria = criteria_of(consultation.criteria_set)
-        marks = current_marks(uow.session, [o.id for o in offers])
+        marks = uow.marks.current_of([o.id for o in offers])
         inputs = build_inputs(criteria, lot, offers, marks, uow.settings, secrets.randbits(31))
         evaluation = evaluate_inputs(criteria, inputs)
         doc = evaluation.document()
@@ -80,8 +81,7 @@ def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any
             engine_version=VERSION, model_version=evaluation.review.model_version,
             inputs=inputs, result=doc, result_sha256=audit.content_hash(doc),
             created_by=principal.token_id, created_at=now)
-        uow.session.add(scoring)
-        uow.session.flush()
+        uow.scorings.add(scoring)
         audit.record(uow, principal, "scoring.run", target=f"scoring:{scoring.public_id}",
                      consultation=reference, organisation_id=consultation.organisation_id,
                      content=doc, details={"lot": lot_id, "offers": len(offers),
@@ -96,8 +96,7 @@ def with_meta(scoring: Scoring, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def latest(session, lot: Lot) -> Scoring | None:
-    return session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
-                           .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
+    return Scorings(session).latest(lot)
 
 
 def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
@@ -118,14 +117,12 @@ def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
 def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
     """The latest stored scoring as the caller may see it: whole for the buyer and the
     auditor; for a supplier, its own lines and the winner's, other bidders left out."""
-    if principal.role not in ("buyer", "auditor", "supplier"):
-        raise Forbidden("accès réservé aux acheteurs, contrôleurs et entreprises")
+    require(principal, "scoring.read")
     with uow:
-        consultation, lot, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
+        consultation, lot, scoring = _latest_scoring(uow, principal, reference, lot_id)
         doc = dict(scoring.result)
         if principal.role == "supplier":
-            own = {o.public_id for o in uow.session.execute(select(Offer).where(
-                Offer.lot_id == lot.id, Offer.siret == principal.siret)).scalars()}
+            own = {o.public_id for o in uow.offers.of_supplier(lot, principal.siret)}
             mine = [_own_view(o) for o in doc["offers"] if o["id"] in own]
             if not mine:
                 raise NotFound(f"vous n'avez pas remis d'offre pour le lot {lot_id}")
@@ -140,11 +137,11 @@ def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str,
         return with_meta(scoring, doc)
 
 
-def _latest_scoring(session, principal: Principal, reference: str, lot_id: str):
+def _latest_scoring(uow, principal: Principal, reference: str, lot_id: str):
     """(consultation, lot, its latest scoring) as the caller may see them."""
-    consultation = visible(session, principal, reference)
+    consultation = check_visible(principal, uow.consultations.get(reference), reference)
     lot = find_lot(consultation, lot_id)
-    scoring = latest(session, lot)
+    scoring = uow.scorings.latest(lot)
     if scoring is None:
         raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
     return consultation, lot, scoring
@@ -172,10 +169,9 @@ def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs
     with ``pairs``, every adjacent pair of ranks too, from the stored leaf scores."""
     from ..engine.sensitivity import stored_pairs
 
-    if principal.role not in ("buyer", "auditor"):
-        raise Forbidden("réservé aux acheteurs et contrôleurs")
+    require(principal, "scoring.sensitivity")
     with uow:
-        _, _, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
+        _, _, scoring = _latest_scoring(uow, principal, reference, lot_id)
         analysis = dict(scoring.result.get("sensitivity") or {})
         if pairs:
             analysis["pairs"] = stored_pairs(criteria_of(scoring.criteria_set),

@@ -61,7 +61,7 @@ def submit(reference: str):
     """The offer form; its check step; its confirmation, which ends on the receipt."""
     notice, record, criteria = _consultation(reference)
     questions = answers_form.questions(criteria)
-    labels = {LOT: _("Lot"), **answers_form.labels(questions)}
+    labels = {LOT: _("Lot de l'offre"), **answers_form.labels(questions)}
     form = Form(labels=labels)
     context = {"notice": notice, "criteria": criteria, "questions": questions, "form": form,
                "prefilled": prefill.Prefill(), "check": None,
@@ -153,11 +153,11 @@ def receipt_file(offer_id: str):
             f'attachment; filename="accuse-de-reception-{got["offer"]}.json"'})
 
 
-def _results(notice: dict, criteria) -> list[dict]:
-    """Per lot the company answered: the stored ranking as a bidder may see it, with
-    pillar bars for its own offer and the winner's; a lot not scored yet says so."""
+def _results(notice: dict, criteria, sent: list[dict]) -> list[dict]:
+    """Per lot the company answered (``sent``: its offers): the stored ranking as a
+    bidder may see it, with pillar bars for its own offer and the winner's; a lot not
+    scored yet says so."""
     lots = []
-    sent = offers.list_offers(uow(), principal(), notice["reference"])
     mine, own_ids = {o["lot"] for o in sent}, {o["id"] for o in sent}
     maximum = {p: s * criteria.points for p, s in criteria.pillar_shares().items()}
     for lot in notice["lots"]:
@@ -181,12 +181,13 @@ def _results(notice: dict, criteria) -> list[dict]:
 def results(reference: str):
     """The company's scores in a consultation, beside the winner's, and its letter."""
     notice, _record, criteria = _consultation(reference)
+    sent = offers.list_offers(uow(), principal(), reference)
+    if not sent:
+        raise NotFound(_("vous n'avez pas remis d'offre pour cette consultation"))
     if notice["state"] not in ("closed", "scored"):
         return render_template("bids/results.html", notice=notice, lots=[],
                                sealed=True), 409
-    lots = _results(notice, criteria)
-    if not lots:
-        raise NotFound(_("vous n'avez pas remis d'offre pour cette consultation"))
+    lots = _results(notice, criteria, sent)
     return render_template("bids/results.html", notice=notice, lots=lots, sealed=False,
                            criteria=criteria,
                            scored=any(lot["ranking"] for lot in lots))

@@ -25,6 +25,7 @@ PASSWORD = "une phrase de passe assez longue"
 #: Companies of these journeys alone (the other journeys use SIRET_A…C).
 SIRET_DEPOT = "44306184100047"
 SIRET_CLAVIER = "81202356200018"
+SIRET_ABSENTE = "53000089200014"
 
 
 @pytest.fixture
@@ -258,3 +259,14 @@ def test_results_beside_the_winners_and_another_company_refused(journey, service
     expect(other_page.get_by_text("Votre offre est classée première.")).to_be_visible()
     expect(other_page.get_by_text(offers["supplier_a"])).to_have_count(0)
     other.check("ses propres résultats")
+
+    # a company that did not answer has neither results nor a letter here
+    absent = journey("entreprise-sans-offre-refusee")
+    register(absent.page, SIRET_ABSENTE, "Zêta Services", "ana@zeta.fr")
+    for path in (f"/mes-resultats/{reference}", f"/mes-resultats/{reference}/lettre.pdf"):
+        response = absent.page.goto(path)
+        assert response.status == 404, path
+    expect(absent.page.get_by_role("heading", level=1)).to_be_visible()
+    expect(absent.page.get_by_text("Bureau Bêta")).to_have_count(0)
+    absent.page.goto(f"/mes-resultats/{reference}")
+    absent.check("résultats d'une consultation sans offre refusés")

@@ -9,13 +9,12 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from spar.db.models import Offer
-from spar.services import profiles, tokens
-from spar.services import accounts
+from spar.services import accounts, profiles, tokens
 
-from .conftest import PASSWORD, T0, email_of, text
+from .conftest import PASSWORD, SIRET_A, Browser, email_of, text
 
 REF = "2026-FOUR-001"
 OFFER_PAGE = f"/consultations/{REF}/offre"
@@ -89,15 +88,15 @@ def test_check_then_confirm_stores_the_offer_and_shows_its_receipt(consultation,
     assert "Confirmer le dépôt" in shown and "Corriger mon offre" in shown
     assert "11 500" in shown and "EU Ecolabel" in shown
     assert "Lot 1 : Papeterie" in shown
-    assert offers_of(uow, flow_siret := "12345678200002") == []  # nothing stored yet
+    assert offers_of(uow, SIRET_A) == []  # nothing stored yet
     where = confirm(supplier, hidden(checked)).headers["Location"]
     assert re.match(r"^/mes-offres/o-[0-9a-f]+\?depot=nouveau$", where)
-    [offer] = offers_of(uow, flow_siret)
+    [offer] = offers_of(uow, SIRET_A)
     assert offer.answers == {"price_eur": 11500.0, "co2e_kg": 2.5, "labels": ["EU Ecolabel"]}
     page = supplier.get(where)
     body = text(page)
     assert "Accusé de réception" in body and "Offre déposée" in body
-    assert offer.public_id in body and "12345678200002" in body
+    assert offer.public_id in body and SIRET_A in body
     assert offer.content_hash in body
     assert "1 décembre 2026 à 10:00" in body  # 09:00 UTC, said in Paris time
     api = flow.call("GET", f"/api/v1/offers/{offer.public_id}/receipt", "supplier", 200
@@ -114,7 +113,7 @@ def test_a_double_confirmation_replays_the_first(consultation, signed_in, uow):
     sent = hidden(check(supplier))
     first = confirm(supplier, sent).headers["Location"]
     again = confirm(supplier, sent).headers["Location"]
-    assert len(offers_of(uow, "12345678200002")) == 1
+    assert len(offers_of(uow, SIRET_A)) == 1
     assert again.split("?")[0] == first.split("?")[0]
     assert again.endswith("depot=deja-recu")
     assert "n'a été enregistrée qu'une fois" in text(supplier.get(again))
@@ -146,7 +145,7 @@ def test_a_wrong_answer_is_said_beside_its_field_and_every_value_kept(consultati
     unknown = check(supplier, {**ANSWERS, "lot": "9"}, expect=422)
     assert "lot" in text(unknown).lower() and 'id="f-lot-error"' in unknown.get_data(
         as_text=True)
-    assert offers_of(uow, "12345678200002") == []
+    assert offers_of(uow, SIRET_A) == []
 
 
 def test_replacing_an_offer_says_the_earlier_one_is_superseded(consultation, signed_in, uow):
@@ -161,7 +160,7 @@ def test_replacing_an_offer_says_the_earlier_one_is_superseded(consultation, sig
     assert f"cette offre remplace l'offre {first_id}" in receipt
     old = text(supplier.get(first))
     assert "Offre remplacée" in old and "remplacée : elle ne sera pas notée" in old
-    stored = offers_of(uow, "12345678200002")
+    stored = offers_of(uow, SIRET_A)
     assert [o.superseded_at is None for o in stored] == [False, True]
 
 
@@ -174,7 +173,7 @@ def test_after_the_deadline_the_offer_is_refused_and_nothing_stored(consultation
     body = text(refused)
     assert "ne reçoit plus d'offres" in body and "est passée" in body
     assert "Rien n'a été enregistré" in body
-    assert offers_of(uow, "12345678200002") == []
+    assert offers_of(uow, SIRET_A) == []
     form = supplier.get(OFFER_PAGE)
     assert form.status_code == 409 and "Vérifier mon offre" not in text(form)
 
@@ -288,21 +287,18 @@ def test_results_wait_for_the_deadline(consultation, signed_in, flow):
     assert signed_in("supplier").get(f"/mes-resultats/{REF}/lettre.pdf").status_code == 409
 
 
-def test_a_company_without_an_offer_has_no_results_nor_letter(scored, app, uow):
+def test_a_third_bidder_reads_its_rank_and_of_the_others_only_the_winner(scored, app, uow):
     accounts.register_company(uow(), siret="73282932000009", company_name="Gamma",
                               name="Contact Gamma", email="gamma@exemple.fr",
                               password=PASSWORD)
-    # C did offer: the page gives its rank, and of the others only the winner's values
-    from .conftest import Browser
     gamma = Browser(app)
     gamma.sign_in("gamma@exemple.fr")
     body = gamma.get(f"/mes-resultats/{REF}").get_data(as_text=True)
-    assert "classée 3" in body and "11 500" not in body
+    assert "classée 3" in body and "Entreprise supplier_b" in body
+    assert "11 500" not in body and "11\u202f500" not in body and scored["a"] not in body
 
 
-def test_a_company_that_did_not_answer_has_no_results(scored, signed_in, uow, app):
-    # the page's fixture's second company, B, answered; a fourth has not
-    from .conftest import Browser
+def test_a_company_that_did_not_answer_has_no_results_nor_letter(scored, uow, app):
     accounts.register_company(uow(), siret="35600000000048", company_name="Delta",
                               name="Contact Delta", email="delta@exemple.fr",
                               password=PASSWORD)
@@ -344,6 +340,6 @@ def test_the_forms_start_from_the_company_profile(profile, signed_in, browser):
 def test_a_changed_answer_goes_in_the_offer_not_the_profile(profile, signed_in, uow):
     supplier = signed_in("supplier")
     submit(supplier, {**ANSWERS, "answers.co2e_kg": "3"})
-    [offer] = offers_of(uow, "12345678200002")
+    [offer] = offers_of(uow, SIRET_A)
     assert offer.answers["co2e_kg"] == 3.0
     assert profiles.get_profile(uow(), profile)["standing_answers"]["co2e_kg"] == 1.5

@@ -270,3 +270,32 @@ def test_results_beside_the_winners_and_another_company_refused(journey, service
     expect(absent.page.get_by_text("Bureau Bêta")).to_have_count(0)
     absent.page.goto(f"/mes-resultats/{reference}")
     absent.check("résultats d'une consultation sans offre refusés")
+
+
+def test_the_forms_start_from_the_company_profile(journey, service, open_consultation):
+    """Answering with the SIRET alone: the standing answers of A's profile (saved through
+    the API) start its self-assessment and its offer form; a change stays in the offer."""
+    service.call("PUT", "/api/v1/suppliers/me", "supplier_a", None, json={
+        "name": "Papeterie Alpha", "size": "small", "departement": "69",
+        "standing_answers": {"labels": ["FSC"], "co2e_kg": 1.5},
+        "standing_evidence": {"labels": ["FSC"]}}).raise_for_status()
+    trip = journey("entreprise-profil-prerempli")
+    page = trip.page
+    join(page, service, SIRET_A, "profil-a@alpha.fr", "Papeterie Alpha")
+    page.goto(f"/auto-evaluation/fournitures-test/1?consultation={open_consultation}")
+    expect(page.get_by_text("Réponses reprises du profil de votre entreprise")).to_be_visible()
+    expect(field(page, "Empreinte carbone (kgCO2e)")).to_have_value("1,5")
+    expect(page.get_by_role("checkbox", name="FSC", exact=True)).to_be_checked()
+    trip.check("auto-évaluation préremplie")
+    page.goto(f"/consultations/{open_consultation}/offre")
+    expect(field(page, "Empreinte carbone (kgCO2e)")).to_have_value("1,5")
+    expect(page.get_by_role("checkbox", name="justificatif joint pour FSC")).to_be_checked()
+    trip.check("dépôt prérempli")
+    page.get_by_role("radio", name="Lot 2 : Consommables").check()
+    field(page, "Prix (EUR HT)").fill("4 200")
+    field(page, "Empreinte carbone (kgCO2e)").fill("1,1")
+    page.get_by_role("button", name="Vérifier mon offre").click()
+    page.get_by_role("button", name="Confirmer le dépôt").click()
+    expect(page.get_by_role("heading", name="Accusé de réception")).to_be_visible()
+    profile = service.call("GET", "/api/v1/suppliers/me", "supplier_a", 200).json()
+    assert profile["standing_answers"]["co2e_kg"] == 1.5  # the profile did not change

@@ -67,9 +67,11 @@ def submit(reference: str):
                "prefilled": prefill.Prefill(), "check": None,
                "lot_options": [(lot["id"], _("Lot %(id)s : %(title)s", id=lot["id"],
                                              title=lot["title"])) for lot in notice["lots"]]}
-    if notice["state"] != "open":
-        return render_template("bids/closed.html", **context), 409
     action = request.form.get("action", EDIT) if request.method == "POST" else None
+    # a confirmation goes to the service even late: a second click on an offer stored in
+    # time replays its receipt; anything else is refused there
+    if notice["state"] != "open" and action != CONFIRM:
+        return render_template("bids/closed.html", **context), 409
     if action is None:  # the empty form, started from the company's profile
         context["prefilled"] = prefill.from_profile(questions, record.set_id, record.version)
         form.values = dict(context["prefilled"].values)

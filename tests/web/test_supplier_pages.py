@@ -178,6 +178,16 @@ def test_after_the_deadline_the_offer_is_refused_and_nothing_stored(consultation
     assert form.status_code == 409 and "Vérifier mon offre" not in text(form)
 
 
+def test_a_late_second_click_on_an_offer_stored_in_time_replays_its_receipt(
+        consultation, signed_in, uow, clock):
+    sent = hidden(check(signed_in("supplier")))
+    first = confirm(signed_in("supplier"), sent).headers["Location"]
+    clock.advance(days=11)
+    late = confirm(signed_in("supplier"), sent).headers["Location"]
+    assert late.split("?")[0] == first.split("?")[0] and late.endswith("depot=deja-recu")
+    assert len(offers_of(uow, SIRET_A)) == 1
+
+
 def test_only_companies_submit(consultation, signed_in, browser):
     assert signed_in("buyer").get(OFFER_PAGE).status_code == 403
     assert browser.get(OFFER_PAGE).headers["Location"].startswith("/connexion?next=")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: The areas of pages, in navigation order.
-AREAS = ("public", "account", "supplier", "buyer", "admin")
+AREAS = ("public", "account", "supplier", "buyer", "evaluation", "admin")
 
 #: The templates of every area, the stylesheet, the enhancement script and the vendored
 #: Swagger UI.

@@ -57,7 +57,12 @@ def test_the_desk_leads_to_the_consultation_and_its_lots(signed_in, closed):
     assert "Évaluation : Fournitures de bureau 2027" in body
     assert "12 000,00 €" in body.replace("\u202f", " ").replace("\xa0", " ")
     assert "Lot 1 Papeterie" in body and "Pas encore notée" in body
-    assert f'href="{LOT}"' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert f'href="{LOT}"' in html
+    for name, fmt in (("Rapport d'analyse des offres (PDF)", "pdf"),
+                      ("Détail des notes (XLSX)", "xlsx"), ("Détail des notes (CSV)", "csv"),
+                      ("Données OCDS (JSON)", "ocds")):
+        assert name in body and f'href="/consultations/{REF}/exports/{fmt}"' in html
 
 
 def test_the_offers_table_has_headers_and_french_numbers(signed_in, closed):

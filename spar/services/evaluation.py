@@ -137,3 +137,16 @@ def offer_detail(uow, principal: Principal, reference: str, lot_id: str, offer_i
         uow.commit()
         return view
 
+
+
+def offer_names(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, str]:
+    """Offer id → its company's name, as the latest stored scoring records them (to name
+    the winners of the robustness analysis)."""
+    _reader(principal)
+    with uow:
+        lot = find_lot(visible(uow.session, principal, reference), lot_id)
+        scoring = latest(uow.session, lot)
+        if scoring is None:
+            return {}
+        return {o["id"]: (o.get("supplier") or {}).get("name") or o["id"]
+                for o in scoring.result["offers"]}

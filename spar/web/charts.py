@@ -53,6 +53,8 @@ def ranking_bars(offers: list[dict[str, Any]], points: float,
 
 WEIGHT_ROW = 74
 WEIGHT_BAR = 14
+#: The longest bar's share of the width: room left on its right for its figure.
+WEIGHT_SPAN = 0.55
 
 
 def weight_bars(criteria: list[dict[str, Any]]) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def weight_bars(criteria: list[dict[str, Any]]) -> dict[str, Any]:
         effective = max(entry.get("effective_share") or 0.0, 0.0)
         rows.append({"entry": entry, "label_y": y + 16,
                      "declared_y": y + 24, "effective_y": y + 24 + WEIGHT_BAR + 6,
-                     "declared_width": round(WIDTH * declared / largest * 0.7, 2),
-                     "effective_width": round(WIDTH * effective / largest * 0.7, 2)})
+                     "declared_width": round(WIDTH * declared / largest * WEIGHT_SPAN, 2),
+                     "effective_width": round(WIDTH * effective / largest * WEIGHT_SPAN, 2)})
     return {"rows": rows, "width": WIDTH, "height": max(len(rows) * WEIGHT_ROW, 1),
             "bar_height": WEIGHT_BAR, "bar_x": round(WIDTH * 0.3, 2)}

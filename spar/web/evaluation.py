@@ -346,6 +346,8 @@ def robustness(reference: str, lot_id: str):
             if change:
                 changes.append({"criterion": entry, "direction": direction, **change})
     changes.sort(key=lambda c: abs(c["change_points"]))
+    names = evaluation.offer_names(uow(), principal(), reference, lot_id)
     return render_template("evaluation/robustness.html", **context, analysis=analysis,
                            weights=weights, bars=charts.weight_bars(weights),
-                           stability=stability, changes=changes)
+                           stability=stability, changes=changes,
+                           named=lambda ids: ", ".join(names.get(i, i) for i in ids))

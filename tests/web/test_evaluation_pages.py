@@ -251,3 +251,21 @@ def test_strangers_see_nothing(signed_in, closed, flow):
         assert "Entreprise supplier_b" not in supplier.get_data(as_text=True)
     assert signed_in("buyer").get(f"{EVAL}/lots/9").status_code == 404
     assert signed_in("buyer").get(f"{LOT}/offres/o-inconnue").status_code == 404
+
+
+def test_the_robustness_view_names_the_smallest_change_that_gives_the_lot_away(signed_in,
+                                                                               flow):
+    flow.open()
+    cheap = flow.submit("supplier", 10000, co2=4.5)["id"]  # cheaper, far more carbon
+    green = flow.submit("supplier_b", 11000, co2=0.5)["id"]
+    flow.close()
+    for offer in (cheap, green):
+        flow.mark(offer, 3)
+    stored = flow.score()
+    winner = next(o for o in stored["offers"] if o["rank"] == 1)
+    loser = next(o for o in stored["offers"] if o["rank"] == 2)
+    page = text(signed_in("buyer").get(f"{LOT}/robustesse"))
+    assert f"Attributaire : {winner['supplier']['name']}." in page
+    assert "le plus petit changement qui change l'attributaire est une" in page
+    assert f"le lot irait alors à {loser['supplier']['name']}" in page
+    assert "Chaque changement de poids qui donnerait le lot à une autre offre" in page

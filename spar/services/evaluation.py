@@ -48,17 +48,32 @@ def scoring_summary(session, scoring: Scoring) -> dict[str, Any]:
             "warnings": list(scoring.result.get("warnings", []))}
 
 
-def overview(uow, principal: Principal, reference: str) -> dict[str, Any]:
+def _stamp(session, lot) -> dict[str, Any] | None:
+    """The latest stored scoring's id and time, without reading its (large) result."""
+    row = session.execute(select(Scoring.public_id, Scoring.created_at)
+                          .where(Scoring.lot_id == lot.id).order_by(Scoring.id.desc())
+                          .limit(1)).first()
+    return None if row is None else {"id": row.public_id, "created_at": row.created_at
+                                     .isoformat()}
+
+
+def overview(uow, principal: Principal, reference: str, *, summaries: bool = False
+             ) -> dict[str, Any]:
     """The consultation as its buyers see it (lots, state, offer counts once unsealed), each
-    lot with its latest stored scoring (or None)."""
+    lot with its latest stored scoring (or None): its id and time, and with ``summaries``
+    its figures too (which read the whole stored result)."""
     _reader(principal)
     with uow:
         consultation = visible(uow.session, principal, reference)
         out = describe(uow.session, consultation, uow.now(), principal)
         out["closed"] = is_closed(consultation, uow.now())
         for lot, entry in zip(consultation.lots, out["lots"]):
-            scoring = latest(uow.session, lot)
-            entry["scoring"] = None if scoring is None else scoring_summary(uow.session, scoring)
+            if summaries:
+                scoring = latest(uow.session, lot)
+                entry["scoring"] = None if scoring is None else scoring_summary(uow.session,
+                                                                                scoring)
+            else:
+                entry["scoring"] = _stamp(uow.session, lot)
         return out
 
 

@@ -67,9 +67,9 @@ def _lot(overview: dict, lot_id: str) -> dict:
                      lot=lot_id, reference=overview["reference"]))
 
 
-def _context(reference: str, lot_id: str | None = None) -> dict:
+def _context(reference: str, lot_id: str | None = None, summaries: bool = False) -> dict:
     """What every page of a consultation (or of one of its lots) shows at its top."""
-    overview = evaluation.overview(uow(), principal(), reference)
+    overview = evaluation.overview(uow(), principal(), reference, summaries=summaries)
     out = {"consultation": overview, "may_write": _may_write()}
     if lot_id is not None:
         out["lot"] = _lot(overview, lot_id)
@@ -90,7 +90,8 @@ def _maximum(entry: dict) -> dict[str, float]:
 @page_for(*READERS)
 def consultation(reference: str):
     """The consultation's lots, state, offers count and a way into each lot."""
-    return render_template("evaluation/consultation.html", **_context(reference))
+    return render_template("evaluation/consultation.html",
+                           **_context(reference, summaries=True))
 
 
 # --------------------------------------------------------------------------- a lot

@@ -269,3 +269,33 @@ def test_the_robustness_view_names_the_smallest_change_that_gives_the_lot_away(s
     assert "le plus petit changement qui change l'attributaire est une" in page
     assert f"le lot irait alors à {loser['supplier']['name']}" in page
     assert "Chaque changement de poids qui donnerait le lot à une autre offre" in page
+
+
+def test_a_job_of_a_person_disabled_since_fails_and_says_why(app, signed_in, closed, uow,
+                                                              people):
+    from spar.jobs.runner import execute
+    from spar.services import accounts
+    from spar.services.principal import OPERATOR
+
+    app.config["JOB_SCORING_THRESHOLD"] = 2
+    buyer = signed_in("buyer")
+    progress = buyer.post(f"{LOT}/notation", form_page=LOT).headers["Location"]
+    accounts.set_disabled(uow(), OPERATOR, people["buyer"].id, True)
+    assert execute(app, progress.rsplit("/", 1)[-1]) == "failed"
+    with uow() as unit:
+        job = unit.session.get(Job, progress.rsplit("/", 1)[-1])
+        assert "désactivé" in job.error
+    assert count(uow, Scoring) == 0
+
+
+def test_the_pages_read_in_english_too(signed_in, closed, flow):
+    flow.score()
+    buyer = signed_in("buyer")
+    buyer.get("/langue/en?next=/")
+    for path, words in ((EVAL, "Evaluation"), (LOT, "Run the scoring"),
+                        (f"{LOT}/classement", "<h1>Ranking</h1>"),
+                        (f"{LOT}/revue", "Record the decision"),
+                        (f"{LOT}/robustesse", "Effective and declared weights")):
+        page = buyer.get(path)
+        assert page.status_code == 200, path
+        assert words in page.get_data(as_text=True), path

@@ -2,11 +2,13 @@
 
 One module and one template folder per area of pages: ``public`` (anyone),
 ``account`` (signing in, registering, one's own account), ``supplier`` (a company's
-tools), ``buyer`` (the buyer's desk), ``admin`` and ``downloads`` (the exports the
-other areas link to). Each area module declares a
+tools), ``buyer`` (the buyer's desk), ``evaluation`` (a consultation's evaluation after
+its deadline: its buyers, and its auditors read-only), ``admin`` and ``downloads`` (the
+exports the other areas link to). Each area module declares a
 ``bp`` blueprint and its navigation entries (:mod:`.navigation`); :data:`AREAS` is
-the only list of them. Pages work without JavaScript; ``static/spar.js`` only
-enhances them, and no page has inline scripts or styles.
+the only list of them. Pages work without JavaScript; ``static/spar.js`` (and
+``static/evaluation.js`` on a scoring job's page) only enhance them, and no page has
+inline scripts or styles.
 """
 
 from __future__ import annotations

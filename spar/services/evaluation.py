@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..db.models import Offer, Scoring
+from ..db.models import Mark, Offer, Scoring
 from . import audit
 from .clock import paris_time
 from .consultations import describe, find_lot, is_closed, visible
@@ -165,3 +165,18 @@ def offer_names(uow, principal: Principal, reference: str, lot_id: str) -> dict[
             return {}
         return {o["id"]: (o.get("supplier") or {}).get("name") or o["id"]
                 for o in scoring.result["offers"]}
+
+
+def changed_since_scoring(uow, principal: Principal, reference: str, lot_id: str) -> bool:
+    """Whether a mark was given after the lot's latest stored scoring: its ranking does not
+    count that mark yet (offers cannot change after the deadline)."""
+    _reader(principal)
+    with uow:
+        lot = find_lot(visible(uow.session, principal, reference), lot_id)
+        stamp = uow.session.execute(select(func.max(Scoring.created_at))
+                                    .where(Scoring.lot_id == lot.id)).scalar_one()
+        if stamp is None:
+            return False
+        marked = uow.session.execute(select(func.max(Mark.given_at)).join(
+            Offer, Mark.offer_id == Offer.id).where(Offer.lot_id == lot.id)).scalar_one()
+        return marked is not None and marked > stamp

@@ -101,12 +101,13 @@ def lot(reference: str, lot_id: str):
     """The offers table of a lot, and running its scoring."""
     context = _context(reference, lot_id)
     criteria = _criteria(context["consultation"])
-    found = None
+    found, stale = None, False
     if context["consultation"]["closed"]:
         found = evaluation.lot_offers(uow(), principal(), reference, lot_id, page=page_number(),
                                       per_page=ROWS)
+        stale = evaluation.changed_since_scoring(uow(), principal(), reference, lot_id)
     return render_template(
-        "evaluation/lot.html", **context, criteria=criteria, found=found,
+        "evaluation/lot.html", **context, criteria=criteria, found=found, stale=stale,
         buyer_leaves=[leaf for leaf in criteria.leaves if leaf.assessed_by == "buyer"],
         shown_leaves=[leaf for leaf in criteria.leaves if leaf.assessed_by != "buyer"][:3],
         threshold=current_app.config["JOB_SCORING_THRESHOLD"],

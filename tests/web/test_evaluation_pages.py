@@ -299,3 +299,16 @@ def test_the_pages_read_in_english_too(signed_in, closed, flow):
         page = buyer.get(path)
         assert page.status_code == 200, path
         assert words in page.get_data(as_text=True), path
+
+
+def test_the_lot_says_when_marks_changed_after_its_scoring(signed_in, closed, flow, clock):
+    buyer = signed_in("buyer")
+    flow.score()
+    assert "Notes modifiées" not in text(buyer.get(LOT))
+    clock.advance(minutes=5)
+    assert mark_form(buyer, closed["supplier"], "1", "Mémoire relu : insuffisant.") \
+        .status_code == 302
+    assert "Notes modifiées" in text(buyer.get(LOT))
+    clock.advance(minutes=5)
+    flow.score()
+    assert "Notes modifiées" not in text(buyer.get(LOT))

@@ -44,7 +44,8 @@ class Ranking(MethodView):
     @blp.response(200, ScoringResultSchema)
     def get(self, reference: str, lot_id: str):
         """Le classement de la dernière notation ; une entreprise voit ses lignes et celles
-        de l'attributaire."""
+        de l'attributaire, sans le calcul des critères relatifs (il cite les valeurs des
+        autres offres)."""
         return scorings.ranking(uow(), principal(), reference, lot_id)
 
 

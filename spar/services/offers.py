@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..db.models import Consultation, Lot, Mark, Offer
+from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer, Scoring
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from ..engine.scoring import IRREGULAR, score_lot
@@ -21,6 +21,7 @@ from .clock import paris_time
 from .consultations import check_visible, find_lot, is_closed, visible
 from .criteria_sets import criteria_of
 from .errors import Conflict, Invalid, NotFound, SealedUntilDeadline
+from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .permissions import require
 from .principal import Principal
 from .repositories import Marks, Offers
@@ -91,10 +92,7 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
     with uow:
         locks.serialise(uow.session, locks.SUPPLIER, principal.siret)
         consultation = visible(uow.session, principal, reference)
-        try:
-            lot = find_lot(consultation, data["lot"])
-        except NotFound as exc:
-            raise Invalid(exc.message, {"lot": [exc.message]}) from None
+        lot = _lot_of(consultation, data)
         content = offer_content(data["answers"], data.get("evidence") or {})
         digest = audit.content_hash(content)
         if idempotency_key:
@@ -109,14 +107,8 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
                 return _receipt(uow, existing), False
         now = uow.now()
         if now >= consultation.deadline:
-            raise Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
-                           "est passée : offre non enregistrée")
-        criteria = criteria_of(consultation.criteria_set)
-        try:
-            warnings = _irregularity_warnings(criteria, {"id": "offre", **content})
-        except AnswersError as exc:
-            raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
-                          answers_problems(exc.problems)) from None
+            raise _too_late(consultation)
+        warnings = _checked(consultation, content)
         previous = current_offer(uow.session, lot, principal.siret)
         if previous is not None:
             # out of force before its successor is written: the database allows one current
@@ -141,6 +133,53 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
                                       "replaces": previous.public_id if previous else None})
         uow.commit()
         return _receipt_of(offer, lot, consultation, entry.entry_hash, previous, warnings), True
+
+
+def _lot_of(consultation: Consultation, data: dict[str, Any]) -> Lot:
+    """The lot an offer is for; Invalid, on the ``lot`` field, when there is no such lot."""
+    try:
+        return find_lot(consultation, data["lot"])
+    except NotFound as exc:
+        raise Invalid(exc.message, {"lot": [exc.message]}) from None
+
+
+def _too_late(consultation: Consultation) -> Conflict:
+    return Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
+                    "est passée : offre non enregistrée")
+
+
+def _checked(consultation: Consultation, content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers checked against the consultation's criteria (Invalid, by input, when
+    the engine cannot read one); the warnings of what would make the offer irregular."""
+    criteria = criteria_of(consultation.criteria_set)
+    try:
+        return _irregularity_warnings(criteria, {"id": "offre", **content})
+    except AnswersError as exc:
+        raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
+                      answers_problems(exc.problems)) from None
+
+
+def preview(uow, principal: Principal, reference: str, data: dict[str, Any]
+            ) -> dict[str, Any]:
+    """What :func:`submit` would store, checked as it checks it, nothing stored: the lot,
+    the content with the SHA-256 the receipt will carry, the warnings, and the current
+    offer the submission would supersede (``replaces``: id and submission time, or None).
+    The check step of the submission page (RGAA 11.12) shows it before confirming."""
+    require(principal, "offer.submit")
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        lot = _lot_of(consultation, data)
+        content = offer_content(data["answers"], data.get("evidence") or {})
+        if uow.now() >= consultation.deadline:
+            raise _too_late(consultation)
+        warnings = _checked(consultation, content)
+        previous = current_offer(uow.session, lot, principal.siret)
+        return {"consultation": consultation.reference, "lot": lot.lot_id,
+                "content": content, "content_sha256": audit.content_hash(content),
+                "warnings": warnings,
+                "replaces": None if previous is None else {
+                    "offer": previous.public_id,
+                    "submitted_at": previous.submitted_at.isoformat()}}
 
 
 def _receipt_of(offer: Offer, lot: Lot, consultation: Consultation, entry_hash: str | None,
@@ -241,3 +280,39 @@ def list_offers(uow, principal: Principal, reference: str) -> list[dict[str, Any
                      details={"offers": len(offers)})
         uow.commit()
         return [_offer_view(o, marks.get(o.id, {})) for o in offers]
+
+
+def own_offers(uow, principal: Principal, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+               ) -> Page:
+    """The calling company's offers in every consultation, replaced ones included: by
+    consultation (latest deadline first) and lot, the latest submission first. Each says
+    whether it is the one in force, whether the deadline passed and whether its lot has
+    been scored, so the company knows where to look for its results."""
+    require(principal, "offer.read_own")
+    with uow:
+        query = (select(Offer).join(Lot, Offer.lot_id == Lot.id)
+                 .join(Consultation, Lot.consultation_id == Consultation.id)
+                 .where(Offer.siret == principal.siret)
+                 .order_by(Consultation.deadline.desc(), Consultation.reference, Lot.lot_id,
+                           Offer.id.desc()))
+        found = page_of_query(uow.session, query, page, per_page)
+        lot_ids = {offer.lot_id for offer in found.items}
+        scored = set(uow.session.execute(select(Scoring.lot_id).where(
+            Scoring.lot_id.in_(lot_ids)).distinct()).scalars()) if lot_ids else set()
+        now = uow.now()
+
+        def view(offer: Offer) -> dict[str, Any]:
+            consultation = offer.lot.consultation
+            return {"offer": offer.public_id, "lot": offer.lot.lot_id,
+                    "lot_title": offer.lot.title,
+                    "consultation": {"reference": consultation.reference,
+                                     "title": consultation.title,
+                                     "deadline": consultation.deadline.astimezone(
+                                         timezone.utc).isoformat(),
+                                     "closed": is_closed(consultation, now)},
+                    "submitted_at": offer.submitted_at.isoformat(),
+                    "content_sha256": offer.content_hash,
+                    "current": offer.superseded_at is None,
+                    "scored": offer.lot_id in scored}
+
+        return found.map(view)

@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
     "notice.read_own": Rule(("supplier",), "avis réservés aux entreprises"),
     # offers and their scoring
     "offer.submit": Rule(("supplier",), "seules les entreprises soumettent des offres"),
+    "offer.read_own": Rule(("supplier",), "réservé aux entreprises"),
     "offer.receipt": Rule(("supplier", "buyer", "auditor"),
                           "accusé de réception réservé à l'entreprise qui a remis l'offre, "
                           "à l'acheteur et aux contrôleurs"),

@@ -123,11 +123,12 @@ def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str,
         doc = dict(scoring.result)
         if principal.role == "supplier":
             own = {o.public_id for o in uow.offers.of_supplier(lot, principal.siret)}
-            mine = [_own_view(o) for o in doc["offers"] if o["id"] in own]
+            relative = _relative_criteria(criteria_of(scoring.criteria_set))
+            mine = [_own_view(o, relative) for o in doc["offers"] if o["id"] in own]
             if not mine:
                 raise NotFound(f"vous n'avez pas remis d'offre pour le lot {lot_id}")
             winners = [o for o in doc["offers"] if o["rank"] == 1 and o["id"] not in own]
-            doc["offers"] = mine + [_winner_view(o) for o in winners]
+            doc["offers"] = mine + [_winner_view(o, relative) for o in winners]
             # the buyer's working notes: warnings, robustness (it names other bidders)
             doc["warnings"] = []
             doc.pop("sensitivity", None)
@@ -147,19 +148,47 @@ def _latest_scoring(uow, principal: Principal, reference: str, lot_id: str):
     return consultation, lot, scoring
 
 
-def _own_view(entry: dict[str, Any]) -> dict[str, Any]:
-    """A bidder's own line: its scores and why it was excluded, not the buyer's review."""
+#: What a bidder reads instead of the arithmetic of a criterion scored against the other
+#: offers: that arithmetic quotes their values (the highest price of price_min_max, the
+#: worst value of min_max…), which a bidder may not learn (as in the letter).
+RELATIVE_EXPLANATION = "{method} : note calculée par rapport aux autres offres, dont les " \
+    "valeurs restent confidentielles"
+
+
+def _relative_criteria(criteria: CriteriaSet) -> dict[str, str]:
+    """Criterion path → method name, for the criteria scored against the other offers."""
+    from ..engine.methods import get_method
+
+    return {leaf.path: leaf.method for leaf in criteria.leaves
+            if get_method(leaf.method).RELATIVE}
+
+
+def _without_others(breakdown, relative: dict[str, str]) -> list[dict[str, Any]]:
+    """A breakdown whose relative criteria no longer quote the other offers' values."""
+    return [{**line, "explanation": RELATIVE_EXPLANATION.format(method=relative[line[
+        "criterion"]])} if line.get("criterion") in relative else line
+            for line in breakdown or ()]
+
+
+def _own_view(entry: dict[str, Any], relative: dict[str, str]) -> dict[str, Any]:
+    """A bidder's own line: its scores and why it was excluded, not the buyer's review,
+    nor what the other offers answered."""
     review = entry.get("review", {}).get("reasons", [])
     out = {k: v for k, v in entry.items() if k != "review"}
     out["reasons"] = [r for r in entry.get("reasons", []) if r not in review]
+    if "breakdown" in out:
+        out["breakdown"] = _without_others(out["breakdown"], relative)
     return out
 
 
-def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
-    """The winner as a rejected bidder may see it: name and scores, not its review."""
+def _winner_view(entry: dict[str, Any], relative: dict[str, str]) -> dict[str, Any]:
+    """The winner as a rejected bidder may see it: name, answers and scores, not its
+    review, nor what the offers other than the winner's answered."""
     out = {k: v for k, v in entry.items() if k not in ("review", "reasons")}
     if "supplier" in out:
         out["supplier"] = {"name": out["supplier"].get("name")}
+    if "breakdown" in out:
+        out["breakdown"] = _without_others(out["breakdown"], relative)
     return out
 
 

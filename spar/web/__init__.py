@@ -2,11 +2,11 @@
 
 One module and one template folder per area of pages: ``public`` (anyone),
 ``account`` (signing in, registering, one's own account), ``supplier`` (a company's
-tools), ``buyer`` (the buyer's desk), ``admin`` and ``downloads`` (the exports the
-other areas link to). Each area module declares a
-``bp`` blueprint and its navigation entries (:mod:`.navigation`); :data:`AREAS` is
-the only list of them. Pages work without JavaScript; ``static/spar.js`` only
-enhances them, and no page has inline scripts or styles.
+tools), ``bids`` (a company's offers, receipts and results), ``buyer`` (the buyer's
+desk), ``admin`` and ``downloads`` (the exports the other areas link to). Each area
+module declares a ``bp`` blueprint and its navigation entries (:mod:`.navigation`);
+:data:`AREAS` is the only list of them. Pages work without JavaScript;
+``static/spar.js`` only enhances them, and no page has inline scripts or styles.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: The areas of pages, in navigation order.
-AREAS = ("public", "account", "supplier", "buyer", "admin", "downloads")
+AREAS = ("public", "account", "supplier", "bids", "buyer", "admin", "downloads")
 
 #: The templates of every area, the stylesheet, the enhancement script and the vendored
 #: Swagger UI.

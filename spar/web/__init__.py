@@ -2,10 +2,11 @@
 
 One module and one template folder per area of pages: ``public`` (anyone),
 ``account`` (signing in, registering, one's own account), ``supplier`` (a company's
-tools), ``buyer`` (the buyer's desk) and ``admin``. Each area module declares a
-``bp`` blueprint and its navigation entries (:mod:`.navigation`); :data:`AREAS` is
-the only list of them. Pages work without JavaScript; ``static/spar.js`` only
-enhances them, and no page has inline scripts or styles.
+tools), ``buyer`` (the buyer's desk), ``auditor`` (the auditor's desk and the audit
+log) and ``admin``. Each area module declares a ``bp`` blueprint and its navigation
+entries (:mod:`.navigation`); :data:`AREAS` is the only list of them. Pages work
+without JavaScript; ``static/spar.js`` only enhances them, and no page has inline
+scripts or styles.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: The areas of pages, in navigation order.
-AREAS = ("public", "account", "supplier", "buyer", "admin")
+AREAS = ("public", "account", "supplier", "buyer", "auditor", "admin")
 
 #: The templates of every area, the stylesheet, the enhancement script and the vendored
 #: Swagger UI.

@@ -29,7 +29,8 @@ SIGN_IN = "sign in"  # a redirect to the sign-in page, coming back here after
 ELSEWHERE = "redirect"  # a redirect somewhere else (a signed-in person on the sign-in page)
 SET = "fournitures-test"
 OPEN, DRAFT = "2026-OUVERT-1", "2026-BROUILLON-1"
-SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "supplier", "supplier_b")
+SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "other_auditor", "supplier",
+             "supplier_b")
 
 
 def only(refused="forbidden", **allowed) -> dict[str, object]:
@@ -82,6 +83,17 @@ PAGES = [
          "Enregistrer le brouillon"),
     Page("/acheteur/criteres", only(buyer=200, other_buyer=200),
          "Vérifier et publier le jeu de critères"),
+    Page("/controle", only(auditor=200, other_auditor=200), "Mon bureau de contrôle</h1>"),
+    Page("/controle?state=closed&page=2", only(auditor=200, other_auditor=200),
+         label="state, page"),
+    Page(f"/controle/consultations/{OPEN}", only(auditor=200, other_auditor=404),
+         "Consultation ouverte"),
+    Page(f"/controle/consultations/{DRAFT}", only(auditor=200, other_auditor=404),
+         "Brouillon de test", label="draft"),
+    Page("/controle/journal", only(auditor=200, other_auditor=200, admin=200),
+         "Vérifier le journal"),
+    Page("/controle/journal/point-de-controle", only(auditor=200, other_auditor=200,
+                                                     admin=200), '"signature"'),
     Page("/administration", only(admin=200), "Créer l'organisation"),
     Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
     Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),
@@ -109,6 +121,11 @@ PAGES = [
          method="POST", label="past deadline"),
     Page("/acheteur/criteres", only(buyer=422, other_buyer=422), method="POST",
          data={"text": "spar: 1\n"}),
+    # the auditor's checks read and compare; they write nothing
+    Page(f"/controle/consultations/{OPEN}/reproductibilite",
+         only(auditor=200, other_auditor=404), "Reproductibilité", method="POST"),
+    Page("/controle/journal/verification", only(auditor=200, other_auditor=200, admin=200),
+         "Le journal est intact", method="POST"),
     Page("/administration/organisations", only(admin=422), method="POST",
          data={"slug": "Pas Bon", "name": "x"}),
     Page("/administration/personnes/{person}/desactiver", only(admin=ELSEWHERE),
@@ -255,7 +272,9 @@ def test_the_matrix_covers_every_page(world):
 def test_an_auditor_is_refused_every_write_but_its_own_account(world):
     # its own account, and the self-assessment, which stores nothing
     own = ("/compte", "/deconnexion", "/connexion", "/inscription", "/invitation/",
-           "/auto-evaluation/")
+           "/auto-evaluation/",
+           # its checks: POST forms for long work, they change nothing (test_auditor_pages)
+           "/controle/")
     for page in PAGES:
         if page.method == "POST" and not page.path.startswith(own):
             assert page.expected["auditor"] in (403, SIGN_IN), page.path

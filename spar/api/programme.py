@@ -10,8 +10,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..services import matching, programme
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
-from .portal_schemas import (InterestSchema, ItemMatchSchema, PageQuerySchema,
-                             ProgrammeItemSchema, page_schema)
+from .pagination import PageQuerySchema, page_schema
+from .portal_schemas import InterestSchema, ItemMatchSchema, ProgrammeItemSchema
 from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("programme", __name__, url_prefix="/api/v1/programme",
@@ -71,9 +71,9 @@ class InterestInputSchema(Schema):
                          metadata={"description": "nom de l'entreprise montré à l'acheteur"})
 
 
-ProgrammePageSchema = page_schema("ProgrammePage", ProgrammeItemSchema)
-InterestPageSchema = page_schema("InterestPage", InterestSchema)
-ItemMatchPageSchema = page_schema("ItemMatchPage", ItemMatchSchema)
+ProgrammePageSchema = page_schema(ProgrammeItemSchema, "ProgrammePage")
+InterestPageSchema = page_schema(InterestSchema, "InterestPage")
+ItemMatchPageSchema = page_schema(ItemMatchSchema, "ItemMatchPage")
 
 
 @blp.route("")

@@ -9,8 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from ..services import matching, notices, profiles
 from .auth import SECURED, principal, requires, uow
-from .portal_schemas import (NoticeSchema, PageQuerySchema, ProfileSchema,
-                             ProfileVersionSchema, SupplierMatchSchema, page_schema)
+from .pagination import PageQuerySchema, page_schema
+from .portal_schemas import (ProfileSchema, ProfileVersionSchema, SupplierMatchSchema,
+                             SupplierNoticeSchema)
 
 blp = Blueprint("suppliers", __name__, url_prefix="/api/v1/suppliers",
                 description="Profils d'entreprise, annuaire et correspondances")
@@ -64,10 +65,10 @@ class DirectoryQuerySchema(PageQuerySchema):
     size = fields.String(validate=SIZE)
 
 
-DirectoryPageSchema = page_schema("DirectoryPage", ProfileSchema)
-SupplierMatchPageSchema = page_schema("SupplierMatchPage", SupplierMatchSchema)
-ProfileHistoryPageSchema = page_schema("ProfileHistoryPage", ProfileVersionSchema)
-NoticePageSchema = page_schema("NoticePage", NoticeSchema)
+DirectoryPageSchema = page_schema(ProfileSchema, "DirectoryPage")
+SupplierMatchPageSchema = page_schema(SupplierMatchSchema, "SupplierMatchPage")
+ProfileHistoryPageSchema = page_schema(ProfileVersionSchema, "ProfileHistoryPage")
+NoticePageSchema = page_schema(SupplierNoticeSchema, "SupplierNoticePage")
 
 
 class CompanySchema(Schema):

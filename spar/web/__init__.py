@@ -3,10 +3,10 @@
 One module and one template folder per area of pages: ``public`` (anyone),
 ``account`` (signing in, registering, one's own account), ``supplier`` (a company's
 tools), ``buyer`` (the buyer's desk), ``auditor`` (the auditor's desk and the audit
-log) and ``admin``. Each area module declares a ``bp`` blueprint and its navigation
-entries (:mod:`.navigation`); :data:`AREAS` is the only list of them. Pages work
-without JavaScript; ``static/spar.js`` only enhances them, and no page has inline
-scripts or styles.
+log), ``admin`` and ``downloads`` (the exports the other areas link to). Each area
+module declares a ``bp`` blueprint and its navigation entries (:mod:`.navigation`);
+:data:`AREAS` is the only list of them. Pages work without JavaScript;
+``static/spar.js`` only enhances them, and no page has inline scripts or styles.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: The areas of pages, in navigation order.
-AREAS = ("public", "account", "supplier", "buyer", "auditor", "admin")
+AREAS = ("public", "account", "supplier", "buyer", "auditor", "admin", "downloads")
 
 #: The templates of every area, the stylesheet, the enhancement script and the vendored
 #: Swagger UI.

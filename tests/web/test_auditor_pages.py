@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -75,6 +76,28 @@ def test_the_consultation_page_shows_each_lots_stored_scorings(signed_in, scored
     assert html.count(">Vérifier la reproductibilité<") == 2  # the lot's and the whole
     assert f'href="/evaluation/{scored["reference"]}"' in html
     assert f'/controle/journal?consultation={scored["reference"]}' in html
+    for name, fmt in (("Rapport d'analyse des offres (PDF)", "pdf"),
+                      ("Détail des notes (XLSX)", "xlsx"), ("Détail des notes (CSV)", "csv"),
+                      ("Données OCDS (JSON)", "ocds")):
+        link = re.search(f'href="/consultations/{scored["reference"]}/exports/{fmt}" '
+                         'download>([^<]+)</a>', html)
+        assert link and unescape(link.group(1)) == name, name
+
+
+def test_the_auditor_downloads_every_export_from_its_desk(signed_in, scored):
+    auditor = signed_in("auditor")
+    desk = auditor.get("/controle").get_data(as_text=True)
+    for fmt, media_type, magic in (("pdf", "application/pdf", b"%PDF"),
+                                   ("xlsx", "application/vnd.openxmlformats-officedocument"
+                                            ".spreadsheetml.sheet", b"PK"),
+                                   ("csv", "text/csv", b"\xef\xbb\xbf"),
+                                   ("ocds", "application/json", b"{")):
+        url = f"/consultations/{scored['reference']}/exports/{fmt}"
+        assert f'href="{url}"' in desk
+        download = auditor.get(url)
+        assert download.status_code == 200, fmt
+        assert download.mimetype == media_type, (fmt, download.mimetype)
+        assert download.get_data().startswith(magic), fmt
 
 
 def test_another_organisations_auditor_sees_nothing_of_it(signed_in, scored):

@@ -145,9 +145,8 @@ def reproducibility_check(reference: str):
     """Score every stored scoring of the consultation (or of one lot) again and show
     each difference; the stored scorings stay as they are."""
     lot = request.form.get("lot", "").strip() or None
-    who = principal()
-    consultations.get(uow(), who, reference)  # an unknown consultation is a 404 page
-    reports = reproducibility.rescore(uow(), who, reference, lot)
+    # another organisation's consultation, or an unknown lot: a 404 page naming it
+    reports = reproducibility.rescore(uow(), principal(), reference, lot)
     return _consultation_page(reference, reports=reports, checked_lot=lot)
 
 

@@ -12,7 +12,7 @@ from io import BytesIO
 import pytest
 from sqlalchemy import select, text as sql
 
-from spar.db.models import AuditEntry, Base
+from spar.db.models import Base
 
 from .conftest import text
 
@@ -39,10 +39,6 @@ def snapshot(app) -> dict[str, list[dict]]:
         return {table.name: [dict(row._mapping) for row in connection.execute(
             select(table).order_by(*table.primary_key.columns))]
             for table in Base.metadata.sorted_tables if table.name != "web_sessions"}
-
-
-def post_form(browser, url: str, data: dict | None = None, *, form_page: str, **kwargs):
-    return browser.post(url, data or {}, form_page=form_page, **kwargs)
 
 
 def test_the_desk_lists_the_organisations_consultations_with_lots_and_scorings(
@@ -107,16 +103,16 @@ def test_another_organisations_auditor_sees_nothing_of_it(signed_in, scored):
     assert desk.status_code == 200
     assert reference not in desk.get_data(as_text=True)
     assert "Aucune consultation dans cet état." in text(desk)
-    for url in (f"/controle/consultations/{reference}",):
-        refused = other.get(url)
-        assert refused.status_code == 404 and scored["scoring"] not in text(refused)
+    refused = other.get(f"/controle/consultations/{reference}")
+    assert refused.status_code == 404 and scored["scoring"] not in text(refused)
     refused = other.post(f"/controle/consultations/{reference}/reproductibilite",
                          form_page="/controle")
     assert refused.status_code == 404 and scored["scoring"] not in text(refused)
-    log = other.get("/controle/journal?per_page=100")
+    log = other.get("/controle/journal")
     assert reference not in log.get_data(as_text=True)
-    assert other.get(f"/controle/journal?consultation={reference}").status_code == 200
-    assert "0 entrées" in text(other.get(f"/controle/journal?consultation={reference}"))
+    assert "Fournitures" not in text(log) and "offer:" not in text(log)
+    filtered = other.get(f"/controle/journal?consultation={reference}")
+    assert filtered.status_code == 200 and "0 entrées" in text(filtered)
 
 
 def test_a_buyer_is_refused_the_desk(signed_in, scored):
@@ -155,6 +151,19 @@ def test_reproducibility_reproduced_and_nothing_stored_changes_but_the_logs_reco
     assert "La notation conservée est reproduite à l'identique." in whole
     verified = auditor.post("/controle/journal/verification", form_page="/controle/journal")
     assert "Le journal est intact." in text(verified)
+
+
+def test_reproducibility_of_an_unknown_lot_or_consultation_is_a_page_not_a_failure(
+        signed_in, scored):
+    auditor = signed_in("auditor")
+    reference = scored["reference"]
+    unknown = auditor.post(f"/controle/consultations/{reference}/reproductibilite",
+                           {"lot": "9"}, form_page="/controle")
+    assert unknown.status_code == 404
+    assert "lot « 9 » inconnu" in text(unknown) and "lots : 1, 2" in text(unknown)
+    missing = auditor.post("/controle/consultations/NULLE-PART/reproductibilite",
+                           form_page="/controle")
+    assert missing.status_code == 404 and "NULLE-PART" in text(missing)
 
 
 def test_reproducibility_names_each_difference_of_a_tampered_result(app, signed_in, scored):

@@ -166,6 +166,8 @@ _HEAD, _FIXED, _OWN, _TAIL = (OFFER_KEYS[:5], ("criterion", "label", "pillar", "
                               ("value", "score", "max_points", "points", "explanation",
                                "justification"), OFFER_KEYS[5:])
 assert (*_HEAD, *_FIXED, *_OWN, *_TAIL) == tuple(COLUMNS)
+#: The first column of each run.
+_AT = (0, len(_HEAD), len(_HEAD) + len(_FIXED), len(_HEAD) + len(_FIXED) + len(_OWN))
 
 
 def _formats(keys: tuple[str, ...]) -> tuple[str | None, ...]:
@@ -190,18 +192,19 @@ def _write_detail(wb: StreamingWorkbook, reference: str | None, lots: Iterable[L
             if head is None:
                 head = sheet.cells([offer.get(k) for k in _HEAD], head_formats)
                 tail = sheet.cells([None if status is None else STATUS_LABELS[status],
-                                    offer.get("rank"), offer.get("total")], tail_formats)
+                                    offer.get("rank"), offer.get("total")], tail_formats,
+                                   _AT[3])
             path = leaf.get("criterion")
             same = fixed.get(path)
             if same is None:
                 pillar = leaf.get("pillar")
                 same = fixed[path] = sheet.cells([
                     path, leaf.get("label"), None if pillar is None else PILLAR_LABELS[pillar],
-                    leaf.get("input")])
+                    leaf.get("input")], None, _AT[1])
             own = sheet.cells([_value(leaf.get("value")), leaf.get("score"),
                                leaf.get("max_points"), leaf.get("points"),
                                leaf.get("explanation"), justification(marks, leaf)],
-                              own_formats)
+                              own_formats, _AT[2])
             sheet.append_cells(head + same + own + tail)
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:

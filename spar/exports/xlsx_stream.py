@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import IO, Any, Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -51,28 +52,40 @@ def _text(value: str) -> str:
     return f"<is><t>{value}</t></is>"
 
 
-def _cell(value: Any, style: str) -> str:
-    """One cell without its reference: cells follow each other, a blank one holding the
-    place of a missing value. ``style`` (`` s="…"``) applies to numbers and dates."""
+#: Stands for the row number in a cell's reference until the row is written: cells many
+#: rows repeat are formatted once. (U+0000 never reaches the XML otherwise: text drops it.)
+ROW = "\x00"
+
+
+def _cell(ref: str, value: Any, style: str) -> str:
+    """One cell at ``ref`` (``B`` + :data:`ROW`); empty for a missing value. ``style``
+    (`` s="…"``) applies to numbers and dates."""
     kind = type(value)
     if kind is str:
         # an empty text stays an (empty) text cell, as openpyxl wrote it
-        return f'<c t="inlineStr">{_text(value)}</c>' if value else '<c t="inlineStr"/>'
+        return (f'<c r="{ref}" t="inlineStr">{_text(value)}</c>' if value
+                else f'<c r="{ref}" t="inlineStr"/>')
     if kind is float or kind is int:
-        return f'<c{style}><v>{"%.16g" % value}</v></c>'
+        return f'<c r="{ref}"{style}><v>{"%.16g" % value}</v></c>'
     if value is None:
-        return "<c/>"
+        return ""
     if kind is bool:
-        return f'<c{style} t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise TypeError("XLSX : une date sans fuseau horaire est attendue")
-        return f'<c{style}><v>{"%.16g" % to_excel(value)}</v></c>'
+        return f'<c r="{ref}"{style}><v>{"%.16g" % to_excel(value)}</v></c>'
     if isinstance(value, str):  # a subclass of str
-        return f'<c t="inlineStr">{_text(str(value))}</c>'
+        return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
     if isinstance(value, (int, float)):  # numpy scalars and other number types
-        return f'<c{style}><v>{"%.16g" % float(value)}</v></c>'
+        return f'<c r="{ref}"{style}><v>{"%.16g" % float(value)}</v></c>'
     raise TypeError(f"XLSX : valeur non prise en charge ({kind.__name__})")
+
+
+@lru_cache(maxsize=None)
+def _ref(column: int) -> str:
+    """The reference of column ``column`` (0 for A) in the row to come."""
+    return get_column_letter(column + 1) + ROW
 
 
 class Sheet:
@@ -93,34 +106,36 @@ class Sheet:
             '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
         self._pending: list[str] = []
-        self.append_cells("".join(f'<c s="1" t="inlineStr">{_text(h)}</c>' for h in headers))
+        self.append_cells("".join(f'<c r="{_ref(k)}" s="1" t="inlineStr">{_text(h)}</c>'
+                                  for k, h in enumerate(headers)))
 
     def _write(self, text: str) -> None:
         self._stream.write(text.encode("utf-8"))
 
-    def cells(self, values: Sequence[Any], formats: Sequence[str | None] | None = None) -> str:
-        """The XML of consecutive cells, to give :meth:`append_cells` (alone or joined with
-        others: a writer may keep the cells many rows repeat). ``formats[k]`` is the
-        number format of ``values[k]`` when it is a number or a date (text is never
-        formatted); None keeps the general format."""
+    def cells(self, values: Sequence[Any], formats: Sequence[str | None] | None = None,
+              first: int = 0) -> str:
+        """The XML of consecutive cells from column ``first`` (0 for A), to give
+        :meth:`append_cells` alone or joined with others (a writer may keep the cells
+        many rows repeat: their references name the row only when it is written).
+        ``formats[k]`` is the number format of ``values[k]`` when it is a number or a
+        date (text is never formatted); None keeps the general format."""
+        refs = [_ref(k) for k in range(first, first + len(values))]
         if formats is None:
-            return "".join([_cell(v, "") for v in values])
+            return "".join([_cell(r, v, "") for r, v in zip(refs, values)])
         styles = self._book.styles(formats)
         if len(styles) < len(values):
             raise ValueError(f"XLSX : {len(values)} valeurs pour {len(styles)} formats")
-        return "".join([_cell(v, s) for v, s in zip(values, styles)])
+        return "".join([_cell(r, v, s) for r, v, s in zip(refs, values, styles)])
 
     def append(self, values: Sequence[Any], formats: Sequence[str | None] | None = None) -> None:
         """One row of values (see :meth:`cells`)."""
-        values = list(values)
-        while values and values[-1] is None:
-            values.pop()
         self.append_cells(self.cells(values, formats))
 
     def append_cells(self, xml: str) -> None:
         """One row whose cells are already XML (:meth:`cells`)."""
         self.rows += 1
-        self._pending.append(f'<row r="{self.rows}">{xml}</row>')
+        n = str(self.rows)
+        self._pending.append(f'<row r="{n}">{xml.replace(ROW, n)}</row>')
         if len(self._pending) >= 256:
             self._flush()
 

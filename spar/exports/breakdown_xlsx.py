@@ -222,16 +222,15 @@ def workbook_chunks(identity: tuple[str, list[tuple[str, Any, str | None]]],
     *Critères* and *Détail*; it is built in a temporary file when the first chunk is
     asked. ``reference`` fills the detail's consultation column."""
     with tempfile.TemporaryFile() as out:
-        wb = StreamingWorkbook(out, title=f"{reference or criteria.title} : détail des notes",
-                               language="fr-FR")
-        _identity_sheet(wb, *identity)
-        summary = wb.sheet("Classement", _SUMMARY, (6, 6, 10, 28, 16, 6, 12, 10, 12, 12, 12,
-                                                    12, 10, 10, 30, 60, 60))
-        for lot in lots:
-            _summary_rows(summary, lot)
-        _write_criteria(wb, criteria)
-        _write_detail(wb, reference, lots, progress)
-        wb.close()
+        with StreamingWorkbook(out, title=f"{reference or criteria.title} : détail des notes",
+                               language="fr-FR") as wb:
+            _identity_sheet(wb, *identity)
+            summary = wb.sheet("Classement", _SUMMARY, (6, 6, 10, 28, 16, 6, 12, 10, 12, 12,
+                                                        12, 12, 10, 10, 30, 60, 60))
+            for lot in lots:
+                _summary_rows(summary, lot)
+            _write_criteria(wb, criteria)
+            _write_detail(wb, reference, lots, progress)
         out.seek(0)
         while chunk := out.read(_CHUNK):
             yield chunk

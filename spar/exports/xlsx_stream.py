@@ -144,6 +144,11 @@ class Sheet:
             self._write("".join(self._pending))
             self._pending.clear()
 
+    def abandon(self) -> None:
+        """Stop writing after an error: the rows not yet written are dropped."""
+        self._pending.clear()
+        self._stream.close()
+
     def close(self) -> None:
         self._flush()
         self._write("</sheetData></worksheet>")
@@ -152,7 +157,8 @@ class Sheet:
 
 class StreamingWorkbook:
     """A workbook written sheet after sheet into ``out`` (a binary file): open a sheet,
-    append its rows, open the next one (which closes the previous), then :meth:`close`."""
+    append its rows, open the next one (which closes the previous), then :meth:`close`
+    (or use it as a context manager, which also releases the archive after an error)."""
 
     def __init__(self, out: IO[bytes], title: str | None = None, language: str | None = None):
         self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED,
@@ -187,6 +193,19 @@ class StreamingWorkbook:
                                 force_zip64=True)
         self._sheet = Sheet(self, stream, list(headers), widths)
         return self._sheet
+
+    def __enter__(self) -> "StreamingWorkbook":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """Finish the archive; after an error, only release it (the file is incomplete)."""
+        if kind is None:
+            self.close()
+            return
+        if self._sheet is not None:
+            self._sheet.abandon()
+            self._sheet = None
+        self._zip.close()
 
     def close(self) -> None:
         """Write the workbook's parts around the sheets and finish the archive."""

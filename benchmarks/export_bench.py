@@ -47,6 +47,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LEAVES = 20
+#: How long decoding the stored document took, and its size (filled by consultation()).
+LOADED: dict[str, float] = {}
 
 
 def criteria_text() -> str:
@@ -88,7 +90,11 @@ def consultation(size: int):
     ids, columns = answers(crit, size)
     lot = lot_from_columns(crit, ids, columns, lot_id="1")
     # what the service stores, read back as plain JSON data
-    result = json.loads(json.dumps(evaluate_lot(crit, lot, review="none").document()))
+    stored = json.dumps(evaluate_lot(crit, lot, review="none").document())
+    start = time.perf_counter()
+    result = json.loads(stored)  # what reading the stored scoring back costs the service
+    LOADED["seconds"], LOADED["mb"] = time.perf_counter() - start, len(stored) / 1e6
+    del stored
     suppliers = {oid: {"name": f"Entreprise {oid}", "siret": None, "sme": k % 3 == 0}
                  for k, oid in enumerate(ids)}
     now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
@@ -134,7 +140,8 @@ def child(size: int, fmt: str) -> dict:
     return {"size": size, "format": fmt, "seconds": round(seconds, 2), "bytes": written,
             "rss_before_mib": round(before / 1024, 1),
             "export_peak_mib": round((peak - before) / 1024, 1) if reset else None,
-            "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "load_seconds": round(LOADED["seconds"], 2), "stored_mb": round(LOADED["mb"], 1)}
 
 
 def score_command_seconds(size: int, tmp: Path) -> float:
@@ -198,6 +205,8 @@ def main() -> None:
                     print(line("avant", measure(size, fmt, args.against)), flush=True)
                 r = measure(size, fmt)
                 print(line("après", r), flush=True)
+                print(f"{'':9} (lecture du document enregistré, {r['stored_mb']:.0f} Mo de JSON, "
+                      f"avant l'export : {r['load_seconds']:.2f} s)")
                 if fmt == "csv":
                     print(f"{'':9} spar score --format csv du même lot : {command[size]:.2f} s ;"
                           f" export {r['seconds'] / command[size]:.2f}× (cible ≤ 2×)")

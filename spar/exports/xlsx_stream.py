@@ -119,13 +119,8 @@ class Sheet:
         many rows repeat: their references name the row only when it is written).
         ``formats[k]`` is the number format of ``values[k]`` when it is a number or a
         date (text is never formatted); None keeps the general format."""
-        refs = [_ref(k) for k in range(first, first + len(values))]
-        if formats is None:
-            return "".join([_cell(r, v, "") for r, v in zip(refs, values)])
-        styles = self._book.styles(formats)
-        if len(styles) < len(values):
-            raise ValueError(f"XLSX : {len(values)} valeurs pour {len(styles)} formats")
-        return "".join([_cell(r, v, s) for r, v, s in zip(refs, values, styles)])
+        refs, styles = self._book.layout(first, len(values), formats)
+        return "".join(map(_cell, refs, values, styles))
 
     def append(self, values: Sequence[Any], formats: Sequence[str | None] | None = None) -> None:
         """One row of values (see :meth:`cells`)."""
@@ -166,16 +161,22 @@ class StreamingWorkbook:
         self._title, self._language = title, language
         self._names: list[str] = []
         self._formats: dict[str, int] = {}  # number format → its cellXfs index
-        self._styles: dict[tuple, list[str]] = {}
+        self._layouts: dict[tuple, tuple] = {}
         self._sheet: Sheet | None = None
 
-    def styles(self, formats: Sequence[str | None]) -> list[str]:
-        """The `` s="…"`` attribute of each number format (memoised per row shape);
-        style 1 is the bold of the headers."""
-        key = tuple(formats)
-        found = self._styles.get(key)
+    def layout(self, first: int, count: int, formats: Sequence[str | None] | None
+               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The references and `` s="…"`` attributes of ``count`` cells from column
+        ``first`` (memoised: rows repeat a few shapes); style 1 is the headers' bold."""
+        key = (first, count, None if formats is None else tuple(formats))
+        found = self._layouts.get(key)
         if found is None:
-            found = self._styles[key] = [self._style(f) for f in key]
+            if formats is not None and len(formats) < count:
+                raise ValueError(f"XLSX : {count} valeurs pour {len(formats)} formats")
+            found = self._layouts[key] = (
+                tuple(_ref(k) for k in range(first, first + count)),
+                tuple(self._style(f) for f in formats) if formats is not None
+                else ("",) * count)
         return found
 
     def _style(self, number_format: str | None) -> str:

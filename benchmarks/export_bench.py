@@ -18,11 +18,31 @@ the XLSX within 60 s.
 Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
 [--formats csv xlsx json] [--against /tmp/spar-before]``.
 
-Measured on the shared 2-core development machine, loaded by other work (load
-average 5 to 11; export peak = VmHWM − VmRSS after storing; prices are uniform over
-8,000–15,000 €, so 17 % of the offers are flagged as abnormally low)::
+Measured on the shared 2-core development machine, heavily loaded by other work
+(load average 11 to 14, so every time is several times what an idle machine gives:
+the older XLSX of 10,000 offers took 25.9 s on a quieter day, 124 s here; compare the
+lines of one run, not runs); export peak = VmHWM − VmRSS after storing; prices are
+uniform over 8,000–15,000 €, so 17 % of the offers are flagged as abnormally low::
 
-FIGURES
+              format   offres      s  Mo écrits  RSS avant  pic export
+    avant     csv       10000    7.87     37.8   238.6 Mio    0.3 Mio
+    après     csv       10000    5.23     37.8   242.1 Mio    0.3 Mio   (same writer: noise)
+              spar score --format csv du même lot : 42.21 s ; export 0.12× (cible ≤ 2×)
+    avant     csv      100000   69.25    380.1  1976.5 Mio    0.3 Mio
+    après     csv      100000   31.61    380.1  1976.6 Mio    0.3 Mio
+              spar score --format csv du même lot : 213.19 s ; export 0.15× (cible ≤ 2×)
+    avant     json      10000   48.63     59.6   242.2 Mio    0.3 Mio
+    après     json      10000    7.60     59.6   238.7 Mio    0.1 Mio
+    avant     json     100000  157.64    595.8  1996.7 Mio    0.3 Mio
+    après     json     100000   30.03    595.8  1976.6 Mio    0.1 Mio
+    avant     xlsx      10000  124.05     21.2   252.0 Mio    0.4 Mio
+    après     xlsx      10000    9.69     27.2   250.0 Mio    1.3 Mio
+    après     xlsx     100000  100.17    272.7  1988.0 Mio    0.3 Mio   (cible ≤ 60 s)
+              (lecture du document enregistré, 646 Mo de JSON : 30.96 s, collector on)
+
+The older XLSX of 100,000 offers was not run again (about 5 min on a quiet machine, past
+gunicorn's 120 s timeout); at 12.8× the older speed (10,000 offers, same run) the new one
+takes about 20 s on the machine where the older took 25.9 s for 10,000.
 
 The writers before (e132736): the CSV module, JSON written value by value, openpyxl's
 write-only cells (about 130 µs per row of 18 cells). Now: whole offers through the C

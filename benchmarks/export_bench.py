@@ -42,6 +42,12 @@ uniform over 8,000–15,000 €, so 17 % of the offers are flagged as abnormally
     après     xlsx     100000  100.17    272.7  1988.0 Mio    0.3 Mio   (cible ≤ 60 s)
               (lecture du document enregistré, 646 Mo de JSON : 30.96 s, collector on)
 
+    another run, with the collector paused while the stored document is decoded:
+    avant     xlsx      30000  405.21     64.0   643.8 Mio    0.4 Mio   décodage 9.46 s
+    après     xlsx      30000   34.65     81.8   646.1 Mio    0.0 Mio   décodage 2.58 s
+    avant     json      20000   63.63    119.2   439.3 Mio    0.4 Mio
+    après     json      20000    6.54    119.2   433.5 Mio    0.1 Mio   décodage 4.42 s
+
 The older XLSX of 100,000 offers was not run again (about 5 min on a quiet machine, past
 gunicorn's 120 s timeout); at 12.8× the older speed (10,000 offers, same run) the new one
 takes about 20 s on the machine where the older took 25.9 s for 10,000.

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import click
 
+from ..collector import paused
 from .criteria import load_or_fail
 
 #: :data:`spar.exports.offline.FORMATS`, written here so that ``spar --help`` loads no
@@ -77,9 +78,6 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
     décimale acceptée) ou un XLSX (première feuille) : une ligne par offre, colonnes id,
     supplier, siret, lot (facultative), une par réponse (listes séparées par « | ») et
     evidence.<réponse> pour les justificatifs de labels."""
-    from ..offers_file import OffersFileError, read_offers
-    from ..pipeline import evaluate_lot
-
     if fmt == "xlsx" and output is None and stdout_is_terminal():
         raise click.UsageError("le format xlsx est binaire : indiquez --output FICHIER.xlsx "
                                "(ou redirigez la sortie vers un fichier)")
@@ -89,6 +87,16 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
     if not Path(offers_path).is_file():
         what = "est un dossier" if Path(offers_path).is_dir() else "introuvable"
         raise click.ClickException(f"fichier d'offres {what} : {offers_path}")
+    # a big lot builds millions of objects that live on: no collector pass meanwhile
+    with paused():
+        _score_and_write(crit, offers_path, lot, fmt, output, estimate, review)
+
+
+def _score_and_write(crit, offers_path: str, lot: str | None, fmt: str, output: str | None,
+                     estimate: float | None, review: str) -> None:
+    from ..offers_file import OffersFileError, read_offers
+    from ..pipeline import evaluate_lot
+
     try:
         offers = read_offers(offers_path, crit, lot=lot, estimate=estimate)
     except OffersFileError as exc:

@@ -1,4 +1,4 @@
-"""Score breakdown as an XLSX workbook, written with openpyxl's write-only mode.
+"""Score breakdown as an XLSX workbook, streamed sheet by sheet (:mod:`.xlsx_stream`).
 
 Sheets: *Consultation* (identity of the consultation, the criteria and each
 scoring; *Notation* for a lot ``spar score`` scored, with no consultation),
@@ -16,19 +16,15 @@ from __future__ import annotations
 import tempfile
 from typing import Any, Callable, Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from spar.engine.criteria import PILLAR_LABELS, PILLARS, CriteriaSet, Group
 from spar.engine.scoring import IRREGULAR
 
-from .breakdown_csv import FORMULA_START, PROGRESS_EVERY
+from .breakdown_csv import PROGRESS_EVERY
 from .bundle import ConsultationExport, LotExport, abnormally_low, flagged, notes
 from .detail_rows import COLUMNS, OFFER_KEYS, detail_rows, justification
 from .french import (CATEGORY_LABELS, NOT_SCORED, STATUS_LABELS, answer_text, decision_text,
                      method_text, paris, requirement_text)
+from .xlsx_stream import StreamingWorkbook
 
 POINTS = "#,##0.00"
 SCORE = "0.0000"
@@ -45,54 +41,17 @@ _DETAIL_WIDTHS = {"consultation": 16, "supplier": 28, "siret": 16, "criterion": 
                   "justification": 40}
 
 
-class _Sheet:
-    """A write-only sheet with a bold header and cells typed on the way in."""
-
-    def __init__(self, workbook: Workbook, title: str, headers: Iterable[str],
-                 widths: Iterable[float]):
-        self.ws = workbook.create_sheet(title)
-        for k, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(k)].width = width
-        self.ws.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for text in headers:
-            cell = WriteOnlyCell(self.ws, text)
-            cell.font = bold
-            header.append(cell)
-        self.ws.append(header)
-        self.rows = 1
-
-    def cell(self, value: Any, number_format: str | None = None) -> Any:
-        """A value ready to append: text kept as text, numbers with their format."""
-        if isinstance(value, str):
-            if value.startswith(FORMULA_START):
-                # openpyxl would write "=…" as a formula: force a text cell
-                cell = WriteOnlyCell(self.ws, value)
-                cell.data_type = "s"
-                return cell
-            return value
-        if number_format is not None and value is not None:
-            cell = WriteOnlyCell(self.ws, value)
-            cell.number_format = number_format
-            return cell
-        return value
-
-    def append(self, values: list[Any]) -> None:
-        self.ws.append(values)
-        self.rows += 1
-
-
 def _naive_paris(value: Any):
     """Excel has no time zones: the Paris wall-clock time."""
     dt = paris(value)
     return None if dt is None else dt.replace(tzinfo=None)
 
 
-def _identity_sheet(wb: Workbook, title: str, rows: list[tuple[str, Any, str | None]]) -> None:
-    sheet = _Sheet(wb, title, ("rubrique", "valeur"), (34, 80))
+def _identity_sheet(wb: StreamingWorkbook, title: str,
+                    rows: list[tuple[str, Any, str | None]]) -> None:
+    sheet = wb.sheet(title, ("rubrique", "valeur"), (34, 80))
     for label, value, fmt in rows:
-        sheet.append([sheet.cell(label), sheet.cell(value, fmt)])
+        sheet.append([label, value], (None, fmt))
 
 
 def _criteria_rows(crit) -> list[tuple[str, Any, str | None]]:
@@ -138,7 +97,10 @@ _SUMMARY = ("lot", "rang", "offre", "fournisseur", "SIRET", "PME", "statut", "to
             "décision de l'acheteur", "motifs", "observations")
 
 
-def _summary_rows(sheet: _Sheet, lot: LotExport) -> None:
+_SUMMARY_FORMATS = (None,) * 7 + (POINTS,) * (1 + len(PILLARS)) + (None,) * 5
+
+
+def _summary_rows(sheet, lot: LotExport) -> None:
     if not lot.scored:
         sheet.append([lot.lot_id, None, None, None, None, None, NOT_SCORED])
         return
@@ -152,73 +114,103 @@ def _summary_rows(sheet: _Sheet, lot: LotExport) -> None:
         sme = supplier["sme"]
         pillars = entry.get("pillars") or {}
         sheet.append([
-            sheet.cell(lot.lot_id), entry["rank"], sheet.cell(entry["id"]),
-            sheet.cell(supplier["name"]), supplier["siret"],
+            lot.lot_id, entry["rank"], entry["id"], supplier["name"], supplier["siret"],
             None if sme is None else ("oui" if sme else "non"),
             STATUS_LABELS[entry["status"]],
-            None if irregular else sheet.cell(entry["total"], POINTS),
-            *(None if irregular else sheet.cell(pillars.get(p), POINTS) for p in PILLARS),
+            None if irregular else entry["total"],
+            *(None if irregular else pillars.get(p) for p in PILLARS),
             "oui" if flagged(entry) else None, "oui" if low else None,
             decision_text(decision["decision"], low) if decision else None,
-            sheet.cell(" ; ".join(reasons)) if reasons else None,
-            sheet.cell(" ; ".join(observed)) if observed else None,
-        ])
+            " ; ".join(reasons) if reasons else None,
+            " ; ".join(observed) if observed else None,
+        ], _SUMMARY_FORMATS)
 
 
-def _write_criteria(wb: Workbook, crit: CriteriaSet) -> None:
+_CRITERIA_FORMATS = (None,) * 4 + (SHARE,) + (None,) * 4 + (SHARE,)
+
+
+def _write_criteria(wb: StreamingWorkbook, crit: CriteriaSet) -> None:
     headers = ("chemin", "libellé", "pilier", "poids", "part effective", "méthode", "donnée",
                "unité", "exigences", "seuil éliminatoire")
-    sheet = _Sheet(wb, "Critères", headers, (20, 40, 18, 8, 14, 60, 16, 10, 28, 16))
+    sheet = wb.sheet("Critères", headers, (20, 40, 18, 8, 14, 60, 16, 10, 28, 16))
     shares = crit.shares()
     for node in crit.nodes():
         depth = node.path.count(".")
         is_group = isinstance(node, Group)
         sheet.append([
-            node.path, sheet.cell("    " * depth + node.label),
+            node.path, "    " * depth + node.label,
             PILLAR_LABELS.get(node.pillar, "") if node.pillar else None,
-            float(node.weight), sheet.cell(shares[node.path], SHARE),
-            "groupe (moyenne pondérée)" if is_group else sheet.cell(method_text(node)),
+            float(node.weight), shares[node.path],
+            "groupe (moyenne pondérée)" if is_group else method_text(node),
             None if is_group else node.input,
             None if is_group else node.unit,
             None if is_group else requirement_text(node) or None,
-            sheet.cell(node.eliminatory_below, SHARE),
-        ])
+            node.eliminatory_below,
+        ], _CRITERIA_FORMATS)
     sheet.append([])
     for pillar, share in crit.pillar_shares().items():
         sheet.append(["", f"Pilier {PILLAR_LABELS[pillar]}", PILLAR_LABELS[pillar], None,
-                      sheet.cell(share, SHARE)])
+                      share], _CRITERIA_FORMATS)
 
 
-def _write_detail(wb: Workbook, reference: str | None, lots: Iterable[LotExport],
+def _value(value: Any) -> Any:
+    """An answer as the detail shows it: numbers stay numbers, the rest becomes text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return answer_text(value) or None
+    return value
+
+
+#: The detail's columns in three runs: the offer's (repeated on each of its rows), the
+#: criterion's (repeated for every offer) and the row's own, then the offer's again.
+_HEAD, _FIXED, _OWN, _TAIL = (OFFER_KEYS[:5], ("criterion", "label", "pillar", "input"),
+                              ("value", "score", "max_points", "points", "explanation",
+                               "justification"), OFFER_KEYS[5:])
+assert (*_HEAD, *_FIXED, *_OWN, *_TAIL) == tuple(COLUMNS)
+#: The first column of each run.
+_AT = (0, len(_HEAD), len(_HEAD) + len(_FIXED), len(_HEAD) + len(_FIXED) + len(_OWN))
+
+
+def _formats(keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    return tuple(_DETAIL_FORMATS.get(k) for k in keys)
+
+
+def _write_detail(wb: StreamingWorkbook, reference: str | None, lots: Iterable[LotExport],
                   progress: Callable[[int], None] | None) -> None:
     widths = [_DETAIL_WIDTHS.get(k, 12) for k in COLUMNS]
+    head_formats, tail_formats, own_formats = _formats(_HEAD), _formats(_TAIL), _formats(_OWN)
     sheet = None
     part = count = 0
+    fixed: dict[Any, str] = {}  # criterion path → the XML of its cells
     for offer, leaves, marks in detail_rows(reference, lots):
-        head = {k: offer.get(k) for k in OFFER_KEYS}
-        if head["status"] is not None:
-            head["status"] = STATUS_LABELS[head["status"]]
+        status = offer.get("status")
+        head = tail = None
         for leaf in leaves:
-            row = {**leaf, "justification": justification(marks, leaf)}
             if sheet is None or sheet.rows >= MAX_ROWS:
                 part += 1
-                sheet = _Sheet(wb, "Détail" if part == 1 else f"Détail {part}", COLUMNS.values(),
-                               widths)
-            values = []
-            for key in COLUMNS:
-                value = head[key] if key in head else row.get(key)
-                if key == "pillar" and value is not None:
-                    value = PILLAR_LABELS[value]
-                elif key == "value" and (isinstance(value, bool)
-                                         or not isinstance(value, (int, float))):
-                    value = answer_text(value) or None
-                values.append(sheet.cell(value, _DETAIL_FORMATS.get(key)))
-            sheet.append(values)
+                sheet = wb.sheet("Détail" if part == 1 else f"Détail {part}", COLUMNS.values(),
+                                 widths)
+            if head is None:
+                head = sheet.cells([offer.get(k) for k in _HEAD], head_formats)
+                tail = sheet.cells([None if status is None else STATUS_LABELS[status],
+                                    offer.get("rank"), offer.get("total")], tail_formats,
+                                   _AT[3])
+            path = leaf.get("criterion")
+            same = fixed.get(path)
+            if same is None:
+                pillar = leaf.get("pillar")
+                same = fixed[path] = sheet.cells([
+                    path, leaf.get("label"), None if pillar is None else PILLAR_LABELS[pillar],
+                    leaf.get("input")], None, _AT[1])
+            own = sheet.cells([_value(leaf.get("value")), leaf.get("score"),
+                               leaf.get("max_points"), leaf.get("points"),
+                               leaf.get("explanation"), justification(marks, leaf)],
+                              own_formats, _AT[2])
+            sheet.append_cells(head + same + own + tail)
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
     if sheet is None:  # nothing scored at all: still say what the columns are
-        _Sheet(wb, "Détail", COLUMNS.values(), widths)
+        wb.sheet("Détail", COLUMNS.values(), widths)
     if progress is not None and count % PROGRESS_EVERY:
         progress(count % PROGRESS_EVERY)
 
@@ -229,18 +221,16 @@ def workbook_chunks(identity: tuple[str, list[tuple[str, Any, str | None]]],
     """The workbook as chunks: an identity sheet (its title and rows), *Classement*,
     *Critères* and *Détail*; it is built in a temporary file when the first chunk is
     asked. ``reference`` fills the detail's consultation column."""
-    wb = Workbook(write_only=True)
-    wb.properties.language = "fr-FR"
-    wb.properties.title = f"{reference or criteria.title} : détail des notes"
-    _identity_sheet(wb, *identity)
-    summary = _Sheet(wb, "Classement", _SUMMARY, (6, 6, 10, 28, 16, 6, 12, 10, 12, 12, 12, 12,
-                                                 10, 10, 30, 60, 60))
-    for lot in lots:
-        _summary_rows(summary, lot)
-    _write_criteria(wb, criteria)
-    _write_detail(wb, reference, lots, progress)
     with tempfile.TemporaryFile() as out:
-        wb.save(out)
+        with StreamingWorkbook(out, title=f"{reference or criteria.title} : détail des notes",
+                               language="fr-FR") as wb:
+            _identity_sheet(wb, *identity)
+            summary = wb.sheet("Classement", _SUMMARY, (6, 6, 10, 28, 16, 6, 12, 10, 12, 12,
+                                                        12, 12, 10, 10, 30, 60, 60))
+            for lot in lots:
+                _summary_rows(summary, lot)
+            _write_criteria(wb, criteria)
+            _write_detail(wb, reference, lots, progress)
         out.seek(0)
         while chunk := out.read(_CHUNK):
             yield chunk

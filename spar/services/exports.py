@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import select
 
+from ..collector import paused
 from ..db.models import Offer
 from ..exports import ConsultationExport, ExportError, LotExport, get_export
 from . import audit
@@ -90,8 +91,10 @@ def export(uow, principal: Principal, reference: str, fmt: str, *,
         elif fmt not in SUPPLIER_FORMATS:
             options = {}
         try:
-            chunks = chosen(bundle(uow.session, consultation), **options)
-            first = next(chunks, b"")
+            # decoding a big stored scoring builds millions of objects: no collector pass
+            with paused():
+                chunks = chosen(bundle(uow.session, consultation), **options)
+                first = next(chunks, b"")
         except ExportError as exc:
             raise Invalid(str(exc), {"format": [str(exc)]}) from None
         audit.record(uow, principal, "export.read", target=f"consultation:{reference}",

@@ -1,29 +1,12 @@
-"""Schemas the SME portal's resources share: pages of lists (SPEC §6.1) and the shapes
-of programme items, interest, profiles and matches."""
+"""Schemas the SME portal's resources share: the shapes of programme items, interest,
+profiles and matches (their pages: :mod:`.pagination`)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from .schemas import ReasonSchema
 from .self_assessment import HintSchema
-
-
-class PageQuerySchema(Schema):
-    """``page`` from 1, ``per_page`` up to 100 (SPEC §6.1)."""
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-def page_schema(name: str, item: type[Schema]) -> type[Schema]:
-    """``{items: [item], page, per_page, total}``."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item), required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-        "total": fields.Integer(required=True),
-    }, name=name)
 
 
 class OrganisationRefSchema(Schema):

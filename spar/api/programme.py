@@ -10,8 +10,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..services import matching, programme
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
-from .portal_schemas import (InterestSchema, ItemMatchSchema, PageQuerySchema,
-                             ProgrammeItemSchema, page_schema)
+from .pagination import PageQuerySchema, page_response, page_schema
+from .portal_schemas import InterestSchema, ItemMatchSchema, ProgrammeItemSchema
 from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("programme", __name__, url_prefix="/api/v1/programme",
@@ -71,9 +71,9 @@ class InterestInputSchema(Schema):
                          metadata={"description": "nom de l'entreprise montré à l'acheteur"})
 
 
-ProgrammePageSchema = page_schema("ProgrammePage", ProgrammeItemSchema)
-InterestPageSchema = page_schema("InterestPage", InterestSchema)
-ItemMatchPageSchema = page_schema("ItemMatchPage", ItemMatchSchema)
+ProgrammePageSchema = page_schema(ProgrammeItemSchema, "ProgrammePage")
+InterestPageSchema = page_schema(InterestSchema, "InterestPage")
+ItemMatchPageSchema = page_schema(ItemMatchSchema, "ItemMatchPage")
 
 
 @blp.route("")
@@ -84,7 +84,7 @@ class Programme(MethodView):
     def get(self, query):
         """Le programme des achats prévus, les plus proches d'abord, filtrable par
         catégorie, mois, organisation et statut."""
-        return programme.list_items(uow(), principal(), **query)
+        return page_response(programme.list_items(uow(), principal(), **query))
 
     @requires("buyer")
     @blp.doc(security=SECURED)
@@ -128,7 +128,7 @@ class Interest(MethodView):
     @blp.response(200, InterestPageSchema)
     def get(self, query, item_id: int):
         """Les entreprises intéressées, dans l'ordre où elles se sont signalées."""
-        return programme.interests(uow(), principal(), item_id, **query)
+        return page_response(programme.interests(uow(), principal(), item_id, **query))
 
     @requires("supplier")
     @blp.doc(security=SECURED)
@@ -159,4 +159,4 @@ class Matches(MethodView):
     def get(self, query, item_id: int):
         """Les profils visibles de la catégorie, par score indicatif hors prix (réponses
         permanentes notées sur les critères de l'achat), le meilleur d'abord."""
-        return matching.item_matches(uow(), principal(), item_id, **query)
+        return page_response(matching.item_matches(uow(), principal(), item_id, **query))

@@ -9,8 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from ..services import matching, notices, profiles
 from .auth import SECURED, principal, requires, uow
-from .portal_schemas import (NoticeSchema, PageQuerySchema, ProfileSchema,
-                             ProfileVersionSchema, SupplierMatchSchema, page_schema)
+from .pagination import PageQuerySchema, page_response, page_schema
+from .portal_schemas import (NoticeSchema, ProfileSchema, ProfileVersionSchema,
+                             SupplierMatchSchema)
 
 blp = Blueprint("suppliers", __name__, url_prefix="/api/v1/suppliers",
                 description="Profils d'entreprise, annuaire et correspondances")
@@ -64,10 +65,10 @@ class DirectoryQuerySchema(PageQuerySchema):
     size = fields.String(validate=SIZE)
 
 
-DirectoryPageSchema = page_schema("DirectoryPage", ProfileSchema)
-SupplierMatchPageSchema = page_schema("SupplierMatchPage", SupplierMatchSchema)
-ProfileHistoryPageSchema = page_schema("ProfileHistoryPage", ProfileVersionSchema)
-NoticePageSchema = page_schema("NoticePage", NoticeSchema)
+DirectoryPageSchema = page_schema(ProfileSchema, "DirectoryPage")
+SupplierMatchPageSchema = page_schema(SupplierMatchSchema, "SupplierMatchPage")
+ProfileHistoryPageSchema = page_schema(ProfileVersionSchema, "ProfileHistoryPage")
+NoticePageSchema = page_schema(NoticeSchema, "NoticePage")
 
 
 class CompanySchema(Schema):
@@ -98,7 +99,7 @@ class Directory(MethodView):
     def get(self, query):
         """Chercher parmi les profils visibles : catégorie, compétence, label, département,
         taille."""
-        return profiles.search(uow(), principal(), **query)
+        return page_response(profiles.search(uow(), principal(), **query))
 
 
 @blp.route("/me")
@@ -132,7 +133,7 @@ class MyMatches(MethodView):
     def get(self, query):
         """Les achats prévus de ses catégories, avec le score indicatif de ses réponses
         permanentes et ce qui lui ferait gagner le plus de points."""
-        return matching.supplier_matches(uow(), principal(), **query)
+        return page_response(matching.supplier_matches(uow(), principal(), **query))
 
 
 @blp.route("/me/history")
@@ -143,7 +144,7 @@ class MyHistory(MethodView):
     @blp.response(200, ProfileHistoryPageSchema)
     def get(self, query):
         """Les versions successives de son profil, la plus récente d'abord."""
-        return profiles.history(uow(), principal(), **query)
+        return page_response(profiles.history(uow(), principal(), **query))
 
 
 @blp.route("/me/notices")
@@ -154,7 +155,7 @@ class MyNotices(MethodView):
     @blp.response(200, NoticePageSchema)
     def get(self, query):
         """Ses avis : consultation ouverte pour un achat suivi, achat annulé."""
-        return notices.mine(uow(), principal(), **query)
+        return page_response(notices.mine(uow(), principal(), **query))
 
 
 @blp.route("/me/sirene")

@@ -32,7 +32,7 @@ from ..engine.matching import (NoStandingCriteriaError, ProfileMatch, match_lot,
 from . import programme
 from .criteria_sets import criteria_of
 from .errors import Conflict, Forbidden, NotFound
-from .portal_paging import page_of_list
+from .pagination import Page, page_of_list
 from .principal import Principal
 
 #: How many hints a firm gets per planned purchase.
@@ -129,7 +129,7 @@ def _score(snap: Snapshot, criteria: CriteriaSet, rows: np.ndarray) -> ProfileMa
 
 
 def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
-                 per_page: int = 20) -> dict[str, Any]:
+                 per_page: int = 20) -> Page[dict[str, Any]]:
     """For the buyers (and auditors) of the item's organisation: the visible profiles of the item's
     category, best indicative score first (``{siret, name, size, score, max_score,
     status, reasons}``), relative criteria taken over these profiles."""
@@ -151,7 +151,7 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
                 "score": row["score"], "max_score": row["max_score"], "status": row["status"],
                 "reasons": row["reasons"]}
 
-    return page_of_list(match.rank_order().tolist(), page, per_page, render)
+    return page_of_list(match.rank_order().tolist(), page, per_page).map(render)
 
 
 def item_ranking(snap: Snapshot, criteria: CriteriaSet, category: str
@@ -165,7 +165,7 @@ def item_ranking(snap: Snapshot, criteria: CriteriaSet, category: str
 
 
 def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 20
-                     ) -> dict[str, Any]:
+                     ) -> Page[dict[str, Any]]:
     """For a firm: the planned (and published) purchases of its profile's categories,
     each with the indicative score its standing answers earn there — the score a buyer
     sees for it, the competition being the visible profiles of the category — and the
@@ -198,7 +198,7 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
             item, mine = entry
             return {"item": programme.describe(session, item, principal), **mine}
 
-        return page_of_list(entries, page, per_page, render)
+        return page_of_list(entries, page, per_page).map(render)
 
 
 def _share(mine: dict[str, Any]) -> float:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..db.models import Notice
 from .errors import Forbidden
-from .portal_paging import page_of_query
+from .pagination import Page, page_of_query
 from .principal import Principal
 
 #: What a notice says happened.
@@ -51,13 +51,14 @@ def _iso(at: datetime | None) -> str | None:
     return at.astimezone(timezone.utc).isoformat() if at else None
 
 
-def mine(uow, principal: Principal, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+def mine(uow, principal: Principal, page: int = 1, per_page: int = 20
+         ) -> Page[dict[str, Any]]:
     """The calling firm's notices, newest first."""
     if principal.role != "supplier":
         raise Forbidden("avis réservés aux entreprises")
     with uow:
         query = select(Notice).where(Notice.siret == principal.siret).order_by(Notice.id.desc())
-        return page_of_query(uow.session, query, page, per_page, view)
+        return page_of_query(uow.session, query, page, per_page).map(view)
 
 
 def deliver_soon(uow) -> None:

@@ -33,7 +33,7 @@ from ..engine.scoring import IRREGULAR, score_lot
 from . import audit, sirene
 from .criteria_sets import criteria_of, get_record
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .portal_paging import page_of_query
+from .pagination import Page, page_of_query
 from .principal import Principal
 
 SIZES = ("micro", "small", "medium", "large")
@@ -201,7 +201,8 @@ def get_profile(uow, principal: Principal) -> dict[str, Any]:
         return owner_view(profile)
 
 
-def history(uow, principal: Principal, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+def history(uow, principal: Principal, page: int = 1, per_page: int = 20
+            ) -> Page[dict[str, Any]]:
     """Every saved state of the calling firm's profile, the latest first."""
     _own(principal)
     with uow:
@@ -211,7 +212,7 @@ def history(uow, principal: Principal, page: int = 1, per_page: int = 20) -> dic
         query = select(CompanyProfileVersion).where(
             CompanyProfileVersion.profile_id == profile.id).order_by(
             CompanyProfileVersion.version.desc())
-        return page_of_query(uow.session, query, page, per_page, lambda v: {
+        return page_of_query(uow.session, query, page, per_page).map(lambda v: {
             "version": v.version, "changed_at": v.changed_at.isoformat(),
             "profile": v.document})
 
@@ -377,7 +378,7 @@ def save_profile(uow, principal: Principal, data: dict[str, Any]
 
 def search(uow, principal: Principal, *, category: str | None = None, skill: str | None = None,
            label: str | None = None, departement: str | None = None, size: str | None = None,
-           page: int = 1, per_page: int = 20) -> dict[str, Any]:
+           page: int = 1, per_page: int = 20) -> Page[dict[str, Any]]:
     """Visible profiles matching every filter given, by name. ``skill`` matches part of a
     keyword, ``label`` a whole label; both ignore case and accents."""
     if principal.role != "buyer":
@@ -409,4 +410,4 @@ def search(uow, principal: Principal, *, category: str | None = None, skill: str
         if size:
             query = query.where(CompanyProfile.size == size)
         query = query.order_by(CompanyProfile.name, CompanyProfile.siret)
-        return page_of_query(uow.session, query, page, per_page, buyer_view)
+        return page_of_query(uow.session, query, page, per_page).map(buyer_view)

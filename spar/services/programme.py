@@ -24,7 +24,7 @@ from . import audit, notices
 from .clock import PARIS, paris_time
 from .criteria_sets import get_record
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .portal_paging import page_of_query
+from .pagination import Page, page_of_query
 from .principal import Principal
 
 STATUSES = ("planned", "published", "cancelled")
@@ -112,10 +112,11 @@ def get(uow, principal: Principal, item_id: int) -> dict[str, Any]:
 
 def list_items(uow, principal: Principal, *, category: str | None = None,
                month: str | None = None, organisation: str | None = None,
-               status: str | None = None, page: int = 1, per_page: int = 20
-               ) -> dict[str, Any]:
+               status: str | None = None, own: bool = False, page: int = 1,
+               per_page: int = 20) -> Page[dict[str, Any]]:
     """The programme, soonest first. Without ``status``, the planned and published items
-    (a cancelled one is asked for with ``status=cancelled``)."""
+    (a cancelled one is asked for with ``status=cancelled``); ``own``: only the caller's
+    organisation's (its buyers' editor)."""
     errors = {}
     if category is not None and category not in CATEGORIES:
         errors["category"] = [f"catégorie inconnue ; possibles : {', '.join(CATEGORIES)}"]
@@ -136,9 +137,11 @@ def list_items(uow, principal: Principal, *, category: str | None = None,
             query = query.where(ProgrammeItem.expected_publication == month)
         if organisation:
             query = query.join(Organisation).where(Organisation.slug == organisation)
+        if own:
+            query = query.where(ProgrammeItem.organisation_id == principal.organisation_id)
         query = query.order_by(ProgrammeItem.expected_publication, ProgrammeItem.id)
-        return page_of_query(uow.session, query, page, per_page,
-                             lambda item: describe(uow.session, item, principal))
+        return page_of_query(uow.session, query, page, per_page).map(
+            lambda item: describe(uow.session, item, principal))
 
 
 # --- editing ---------------------------------------------------------------------------
@@ -323,26 +326,26 @@ def withdraw_interest(uow, principal: Principal, item_id: int) -> dict[str, Any]
 
 
 def interests(uow, principal: Principal, item_id: int, page: int = 1, per_page: int = 20
-              ) -> dict[str, Any]:
+              ) -> Page[dict[str, Any]]:
     """Who is interested in an item, first come first: for the buyers of its organisation.
     A firm's visible profile adds its size and département; a private one adds nothing."""
     with uow:
         item = owned(uow.session, principal, item_id, ("buyer", "auditor"))
-        query = (select(ProgrammeInterest, CompanyProfile)
-                 .outerjoin(CompanyProfile, (CompanyProfile.siret == ProgrammeInterest.siret)
-                            & (CompanyProfile.visibility == "visible"))
-                 .where(ProgrammeInterest.item_id == item.id,
-                        ProgrammeInterest.withdrawn_at.is_(None))
-                 .order_by(ProgrammeInterest.id))
+        found = page_of_query(uow.session, select(ProgrammeInterest).where(
+            ProgrammeInterest.item_id == item.id, ProgrammeInterest.withdrawn_at.is_(None))
+            .order_by(ProgrammeInterest.id), page, per_page)
+        visible = {p.siret: p for p in uow.session.execute(select(CompanyProfile).where(
+            CompanyProfile.siret.in_({i.siret for i in found.items}),
+            CompanyProfile.visibility == "visible")).scalars()}
 
-        def render(row):
-            interest, profile = row
+        def render(interest):
             out = interest_view(interest)
+            profile = visible.get(interest.siret)
             out["profile"] = None if profile is None else {
                 "name": profile.name, "size": profile.size, "departement": profile.departement}
             return out
 
-        return page_of_query(uow.session, query, page, per_page, render)
+        return found.map(render)
 
 
 # --- the consultation that follows -----------------------------------------------------

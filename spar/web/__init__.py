@@ -2,7 +2,9 @@
 
 One module and one template folder per area of pages: ``public`` (anyone),
 ``account`` (signing in, registering, one's own account), ``supplier`` (a company's
-tools), ``buyer`` (the buyer's desk) and ``admin``. Each area module declares a
+tools), ``buyer`` (the buyer's desk), ``admin``, and the SME portal's ``programme``
+(the purchasing programme and its buyers' editor), ``profile`` (a company's profile,
+notices and matches) and ``sourcing`` (the buyers' directory and matches). Each area module declares a
 ``bp`` blueprint and its navigation entries (:mod:`.navigation`); :data:`AREAS` is
 the only list of them. Pages work without JavaScript; ``static/spar.js`` only
 enhances them, and no page has inline scripts or styles.
@@ -13,7 +15,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: The areas of pages, in navigation order.
-AREAS = ("public", "account", "supplier", "buyer", "admin")
+AREAS = ("public", "account", "supplier", "buyer", "admin", "programme", "profile",
+         "sourcing")
 
 #: The templates of every area, the stylesheet, the enhancement script and the vendored
 #: Swagger UI.

@@ -37,9 +37,14 @@ OVERVIEW_ROWS = 5  # notices and matches on the overview
 HINTS_SHOWN = 3
 
 
+SHORT_SIZE_LABELS = {"micro": _l("TPE"), "small": _l("PME (petite)"),
+                     "medium": _l("PME (moyenne)"), "large": _l("ETI ou GE")}
+
+
 @bp.app_template_filter("company_size")
-def size_label(size: str | None) -> str:
-    return str(SIZE_LABELS.get(size, size or "—"))
+def size_label(size: str | None, short: bool = False) -> str:
+    """The French size category; ``short`` for a table cell."""
+    return str((SHORT_SIZE_LABELS if short else SIZE_LABELS).get(size, size or "—"))
 
 
 def standing_questions() -> list[answers_form.Question]:

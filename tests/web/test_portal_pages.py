@@ -11,7 +11,7 @@ import pytest
 
 from spar.services import accounts, criteria_sets, profiles, programme, tokens
 
-from .conftest import CRITERIA_YAML, PASSWORD, email_of, text
+from .conftest import CRITERIA_YAML, PASSWORD, SIRET_A, email_of, text
 
 ITEM = {"title": "Papier recyclé des services", "criteria_set": "fournitures-test",
         "version": 1, "expected_publication": "2027-03", "estimate_min": 40000.0,
@@ -319,3 +319,32 @@ def test_a_buyer_sees_matching_firms_best_first(signed_in, portal, uow, who):
         f"/acheteur/programme/{portal['first']}/entreprises").status_code == 200
     assert signed_in("other_buyer").get(
         f"/acheteur/programme/{portal['first']}/entreprises").status_code == 403
+
+
+# --- the SIRENE directory on the profile page ------------------------------------------
+
+
+def test_the_profile_page_says_what_the_directory_knows_of_the_siret(app, signed_in, portal):
+    from spar.services import sirene
+
+    from ..local_servers import free_port, sirene_answer, sirene_server
+
+    firm = signed_in("supplier")
+    assert "Annuaire des entreprises (SIRENE)" not in text(firm.get("/entreprise/profil"))
+    sirene.clear_cache()
+    try:
+        with sirene_server() as (directory, url):
+            app.config.update(SIRENE_URL=url, SIRENE_TIMEOUT=1.0)
+            directory.known[SIRET_A] = sirene_answer(SIRET_A, name="PAPETERIE DES CANUTS",
+                                                     band="03")
+            response = firm.get("/entreprise/profil")
+            page = text(response)
+            assert "l'annuaire indique : PAPETERIE DES CANUTS" in page
+            assert "Micro-entreprise" in page
+            assert 'value="PAPETERIE DES CANUTS"' in response.get_data(as_text=True)
+        sirene.clear_cache()
+        app.config["SIRENE_URL"] = f"http://127.0.0.1:{free_port()}"
+        page = text(firm.get("/entreprise/profil"))
+        assert "injoignable" in page and "Votre SIRET reste valable" in page
+    finally:
+        sirene.clear_cache()

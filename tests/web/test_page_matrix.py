@@ -140,6 +140,9 @@ PAGES = [
     Page("/entreprise/avis", only(supplier=200, supplier_b=200), "Mes avis</h1>"),
     Page("/entreprise/achats-correspondants", only(supplier=200, supplier_b=200),
          "Achats prévus qui me correspondent</h1>"),
+    Page("/indicateurs?year=2027", only(buyer=200, auditor=200, other_buyer=200),
+         "Part des PME</h2>"),
+    Page("/indicateurs/2027.pdf", only(buyer=200, auditor=200, other_buyer=200), "%PDF"),
     Page("/programme/{item}/interet", only(supplier=422, supplier_b=422), method="POST",
          data={"message": "x", "contact_email": "pas une adresse"}),
     Page("/programme/{other_item}/interet/retirer", only(supplier=ELSEWHERE,
@@ -262,7 +265,7 @@ def test_page_access(world, page, who):
         response = browser.get(path)
     else:
         response = browser.post(path, page.data)
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # a PDF is read as text too
     if expected == SIGN_IN:
         assert response.status_code == 302, (response.status_code, body[:500])
         assert response.headers["Location"].startswith("/connexion?next=")

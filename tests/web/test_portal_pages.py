@@ -348,3 +348,24 @@ def test_the_profile_page_says_what_the_directory_knows_of_the_siret(app, signed
         assert "injoignable" in page and "Votre SIRET reste valable" in page
     finally:
         sirene.clear_cache()
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def test_the_indicators_page_shows_the_portal_figures(signed_in, portal, uow, who):
+    programme.express_interest(uow(), who("supplier"), portal["first"], {"message": "Oui"})
+    programme.express_interest(uow(), who("supplier_b"), portal["first"], {"message": "Aussi"})
+    buyer = signed_in("buyer")
+    page = text(buyer.get("/indicateurs?year=2027"))
+    assert "Indicateurs 2027" in page
+    assert "2 marques d'intérêt sur 2 achats prévus pour 2027 ; 1 ont intéressé" in page
+    assert re.search(r"Papier recyclé des services 2027-03 Prévu 2\b", page)
+    assert "Part des PME" in page and "Aucun lot de ces consultations n'est encore noté." in page
+    refused = buyer.get("/indicateurs?year=deux-mille")
+    assert refused.status_code == 422
+    assert "« deux-mille » n'est pas une année entre 2000 et 2100" in text(refused)
+    pdf = buyer.get("/indicateurs/2027.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert signed_in("auditor").get("/indicateurs?year=2027").status_code == 200
+    assert signed_in("supplier").get("/indicateurs").status_code == 403

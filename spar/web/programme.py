@@ -134,11 +134,10 @@ def express_interest(item_id: int):
 @bp.post("/programme/<int:item_id>/interet/retirer")
 @page_for("supplier")
 def withdraw_interest(item_id: int):
+    _item_or_404(item_id)
     try:
         programme.withdraw_interest(uow(), principal(), item_id)
-    except NotFound as error:
-        if "inconnu" in error.message:
-            abort(404)
+    except NotFound as error:  # the firm had not said it was interested
         flash(sentence(error.message), "warning")
     else:
         flash(_("Votre intérêt est retiré : vous ne serez plus prévenu pour cet achat."),
@@ -249,8 +248,9 @@ def edit_item(item_id: int):
     found = _owned(item_id)
     sets = criteria_sets.list_sets(uow())
     if found["status"] != "planned":
-        flash(_("Cet achat prévu ne peut plus être modifié : il est %(status)s.",
-                status=status_label(found["status"]).lower()), "warning")
+        flash(_("Cet achat prévu ne peut plus être modifié : sa consultation est publiée.")
+              if found["status"] == "published" else
+              _("Cet achat prévu ne peut plus être modifié : il est annulé."), "warning")
         return redirect(url_for("programme_pages.buyer_item", item_id=item_id))
     if request.method == "GET":
         form = _item_form({

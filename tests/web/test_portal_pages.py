@@ -172,6 +172,10 @@ def test_a_buyer_edits_then_cancels_an_item_and_the_other_organisation_cannot(
     assert "Annulé" in page and "Annuler l'achat prévu" not in page
     assert "Papier recyclé (modifié)" not in text(buyer.get("/programme"))
     assert "Achats annulés" in text(buyer.get("/acheteur/programme"))
+    refused = buyer.get(f"{url}/modifier")
+    assert refused.status_code == 302
+    assert "ne peut plus être modifié : il est annulé" in text(buyer.get(refused.headers[
+        "Location"]))
 
 
 def test_the_buyer_sees_who_is_interested_and_creates_the_consultation(

@@ -164,7 +164,8 @@ def edit_profile():
             "departement": values["departement"] or None,
             "address": values["address"] or None, "categories": values["categories"],
             "skills": [s.strip() for s in SKILL_SPLIT.split(values["skills"]) if s.strip()],
-            "standing_answers": standing["answers"],
+            # no label ticked is no answer: the profile keeps only what the firm claims
+            "standing_answers": {k: v for k, v in standing["answers"].items() if v != []},
             "standing_evidence": standing["evidence"], "visibility": values["visibility"]}
     body = {k: v for k, v in body.items() if v is not None}
     try:

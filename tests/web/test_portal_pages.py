@@ -375,3 +375,15 @@ def test_the_indicators_page_shows_the_portal_figures(signed_in, portal, uow, wh
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert signed_in("auditor").get("/indicateurs?year=2027").status_code == 200
     assert signed_in("supplier").get("/indicateurs").status_code == 403
+
+
+def test_a_profile_saved_unchanged_from_its_page_keeps_its_version(signed_in, portal, uow,
+                                                                    who):
+    profile_of(uow, who, "supplier", skills=["papeterie"], standing_answers={"co2e_kg": 2},
+               standing_evidence={})
+    response = signed_in("supplier").post("/entreprise/profil", {
+        "name": "Papeterie Alpha", "size": "small", "departement": "69",
+        "categories": "supplies", "skills": "papeterie", "answers.co2e_kg": "2",
+        "answers.labels.shown": "1", "visibility": "visible"}, form_page="/entreprise/profil")
+    assert response.status_code == 302, text(response)
+    assert profiles.history(uow(), who("supplier")).total == 1

@@ -1,5 +1,5 @@
 """Schemas the SME portal's resources share: the shapes of programme items, interest,
-profiles and matches (their pages: :mod:`.pagination`)."""
+profiles, matches and notices (their pages are :mod:`.pagination`'s, as every list's)."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class ProfileVersionSchema(Schema):
     profile = fields.Dict(required=True)
 
 
-class NoticeSchema(Schema):
+class SupplierNoticeSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
     subject = fields.String(required=True)

@@ -10,8 +10,8 @@ from marshmallow import Schema, fields, validate
 from ..services import matching, notices, profiles
 from .auth import SECURED, principal, requires, uow
 from .pagination import PageQuerySchema, page_response, page_schema
-from .portal_schemas import (NoticeSchema, ProfileSchema, ProfileVersionSchema,
-                             SupplierMatchSchema)
+from .portal_schemas import (ProfileSchema, ProfileVersionSchema, SupplierMatchSchema,
+                             SupplierNoticeSchema)
 
 blp = Blueprint("suppliers", __name__, url_prefix="/api/v1/suppliers",
                 description="Profils d'entreprise, annuaire et correspondances")
@@ -68,7 +68,7 @@ class DirectoryQuerySchema(PageQuerySchema):
 DirectoryPageSchema = page_schema(ProfileSchema, "DirectoryPage")
 SupplierMatchPageSchema = page_schema(SupplierMatchSchema, "SupplierMatchPage")
 ProfileHistoryPageSchema = page_schema(ProfileVersionSchema, "ProfileHistoryPage")
-NoticePageSchema = page_schema(NoticeSchema, "NoticePage")
+NoticePageSchema = page_schema(SupplierNoticeSchema, "SupplierNoticePage")
 
 
 class CompanySchema(Schema):

@@ -84,6 +84,14 @@ PAGES = [
          "Enregistrer le brouillon"),
     Page("/acheteur/criteres", only(buyer=200, other_buyer=200),
          "Vérifier et publier le jeu de critères"),
+    # exports (the deadline has passed, no offer came): the organisation's readers every
+    # format, a company its own letter only, and only when it sent an offer
+    Page(f"/consultations/{OPEN}/exports/csv",
+         only(buyer=200, auditor=200, other_buyer=404, supplier=403, supplier_b=403),
+         "lot non encore noté"),
+    Page(f"/consultations/{OPEN}/exports/letter",
+         only(buyer=422, auditor=422, other_buyer=404, supplier=404, supplier_b=404),
+         label="no offer"),
     Page("/administration", only(admin=200), "Créer l'organisation"),
     Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
     Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),

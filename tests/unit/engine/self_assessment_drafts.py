@@ -73,9 +73,21 @@ def drafts(criteria, count: int, seed: int) -> Iterator[dict[str, Any]]:
                "gain": float(rng.choice([0.5, 2.0, 10.0])) if rng.random() < 0.3 else None}
 
 
+def _settled(value: Any) -> Any:
+    """Floats to 12 significant digits: far finer than any point shown or ranked, yet
+    blind to the last-bit noise of another CPU's or numpy release's summation order."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: _settled(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_settled(v) for v in value]
+    return value
+
+
 def result_digest(result: dict[str, Any]) -> str:
-    """The SHA-256 of a result, every float to its last bit."""
-    text = json.dumps(result, sort_keys=True, ensure_ascii=False)
+    """The SHA-256 of a result, every float to 12 significant digits."""
+    text = json.dumps(_settled(result), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

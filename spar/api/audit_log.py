@@ -75,7 +75,7 @@ class AuditPageSchema(page_schema(AuditEntrySchema)):
 
 @blp.route("/audit-log")
 class AuditLog(MethodView):
-    @requires("auditor", "admin")
+    @requires("audit_log.read")
     @blp.doc(security=SECURED)
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditPageSchema)
@@ -89,7 +89,7 @@ class AuditLog(MethodView):
 
 @blp.route("/audit-log/checkpoint")
 class Checkpoint(MethodView):
-    @requires("auditor", "admin")
+    @requires("audit_log.read")
     @blp.doc(security=SECURED)
     @blp.response(200, SignedHeadSchema)
     def get(self):

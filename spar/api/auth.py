@@ -6,8 +6,8 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from ..services import tokens
-from ..services.errors import Forbidden, Unauthorized
+from ..services import permissions, tokens
+from ..services.errors import RoleNotAllowed, Unauthorized
 from ..services.principal import ANONYMOUS, Principal
 from ..services.unit_of_work import UnitOfWork
 
@@ -37,7 +37,12 @@ def principal() -> Principal:
 
 
 def requires(*roles: str):
-    """Only callers with one of ``roles``: 401 for anonymous callers, 403 for others."""
+    """Only callers with one of ``roles`` — or, for a name with a dot, one of the roles
+    :data:`spar.services.permissions.RULES` gives that action: 401 for anonymous
+    callers, 403 for others."""
+    allowed_roles = permissions.allowed_roles(*roles)
+    allowed = ", ".join(ROLE_LABELS[r] for r in allowed_roles)
+    refusal = permissions.refusal(*roles) or f"action réservée aux {allowed}"
 
     def decorator(view):
         @wraps(view)
@@ -46,9 +51,8 @@ def requires(*roles: str):
             if who.anonymous:
                 raise Unauthorized("authentification requise : en-tête « Authorization: "
                                    "Bearer <jeton> »")
-            if who.role not in roles:
-                allowed = ", ".join(ROLE_LABELS[r] for r in roles)
-                raise Forbidden(f"action réservée aux {allowed}")
+            if who.role not in allowed_roles:
+                raise RoleNotAllowed(refusal)
             return view(*args, **kwargs)
 
         return wrapper

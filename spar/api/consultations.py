@@ -106,7 +106,7 @@ class Consultations(MethodView):
         plus proche, les autres de la plus récente à la plus ancienne."""
         return page_response(consultations.list_consultations(uow(), principal(), **query))
 
-    @requires("buyer")
+    @requires("consultation.create")
     @blp.doc(security=SECURED)
     @blp.arguments(ConsultationInputSchema)
     @blp.response(201, ConsultationSchema)
@@ -117,7 +117,7 @@ class Consultations(MethodView):
 
 @blp.route("/<reference>")
 class ConsultationResource(MethodView):
-    @requires("buyer", "auditor", "supplier")
+    @requires("consultation.read")
     @blp.doc(security=SECURED)
     @blp.response(200, ConsultationSchema)
     def get(self, reference: str):
@@ -128,7 +128,7 @@ class ConsultationResource(MethodView):
 
 @blp.route("/<reference>/publish")
 class Publish(MethodView):
-    @requires("buyer")
+    @requires("consultation.manage")
     @blp.doc(security=SECURED)
     @blp.response(200, ConsultationSchema)
     def post(self, reference: str):

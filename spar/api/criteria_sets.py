@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..services import criteria_sets
-from ..services.errors import Invalid, ServiceError
+from ..services.errors import Invalid, ServiceError, UnsupportedMediaType
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
 from .errors import accepts
 from .pagination import PageQuerySchema, page_response, page_schema
@@ -49,10 +49,6 @@ def detail(record, warnings=()) -> dict:
             "shares": {p: s * 100 for p, s in criteria.shares().items()},
             "pillar_shares": {p: s * 100 for p, s in criteria.pillar_shares().items()},
             "warnings": list(warnings)}
-
-
-class UnsupportedMediaType(ServiceError):
-    http_status = 415
 
 
 @blp.route("")

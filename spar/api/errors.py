@@ -10,10 +10,45 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from ..criteria_file import CriteriaFileError
 from ..engine.errors import AnswersError
+from ..services import errors as service_errors
 from ..services.errors import ServiceError
 from ..services.health import unavailable_retry_after
+from ..services.integrity import constraint_of, refused_record
 
 logger = logging.getLogger(__name__)
+
+#: The HTTP status of each kind of error, the one place where use cases meet HTTP: the
+#: API's handlers and the pages' (:mod:`spar.web.errors`) both read it. A subclass
+#: named for what went wrong (``DeadlinePassed``) takes its kind's status (409).
+HTTP_STATUS: dict[type[BaseException], int] = {
+    service_errors.Unauthorized: 401,
+    service_errors.Forbidden: 403,
+    service_errors.NotFound: 404,
+    service_errors.Conflict: 409,
+    service_errors.UnsupportedMediaType: 415,
+    service_errors.Invalid: 422,
+    AnswersError: 422,
+    CriteriaFileError: 422,
+    service_errors.TooManyRequests: 429,
+    ServiceError: 400,
+}
+
+
+def http_status(error: BaseException) -> int:
+    """The status of ``error``: that of the nearest class in :data:`HTTP_STATUS`."""
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    raise LookupError(f"no HTTP status for {type(error).__name__}")
+
+
+def refused_by_database(error: BaseException) -> ServiceError | None:
+    """The conflict to answer when the database refused a row (logged by the rule it
+    broke, never with the row's values), else None."""
+    conflict = refused_record(error)
+    if conflict is not None:
+        logger.warning("row refused by the database: %s", constraint_of(error))
+    return conflict
 
 
 def payload(code: int, message: str, errors: dict | None = None):
@@ -152,17 +187,18 @@ def register(app) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError):
-        return payload(error.http_status, error.message, error.errors)
+        return payload(http_status(error), error.message, error.errors)
 
     @app.errorhandler(AnswersError)
     def _answers_error(error: AnswersError):
         from ..services.offers import answers_problems
 
-        return payload(422, "réponses invalides", answers_problems(error.problems))
+        return payload(http_status(error), "réponses invalides",
+                       answers_problems(error.problems))
 
     @app.errorhandler(CriteriaFileError)
     def _criteria_error(error: CriteriaFileError):
-        return payload(422, "jeu de critères invalide",
+        return payload(http_status(error), "jeu de critères invalide",
                        {"criteria": [p.to_dict() for p in error.problems]})
 
     @app.errorhandler(Exception)
@@ -175,5 +211,8 @@ def register(app) -> None:
         if retry_after is not None:
             logger.warning("database unavailable: %s", type(error).__name__)
             return database_unavailable(retry_after)
+        conflict = refused_by_database(error)
+        if conflict is not None:
+            return payload(http_status(conflict), conflict.message)
         logger.exception("unexpected error")
         return payload(500, "erreur interne du service ; l'incident est journalisé")

@@ -86,7 +86,7 @@ class ExportJobInputSchema(Schema):
 
 @blp.route("/consultations/<reference>/exports")
 class ExportJobs(MethodView):
-    @requires("buyer", "auditor")
+    @requires("export.background")
     @blp.doc(security=SECURED)
     @blp.arguments(ExportJobInputSchema)
     @blp.response(202, JobSchema)
@@ -110,7 +110,7 @@ class TrainingInputSchema(Schema):
 
 @blp.route("/review-model/trainings")
 class Trainings(MethodView):
-    @requires("admin")
+    @requires("review_model.train")
     @blp.doc(security=SECURED)
     @blp.arguments(TrainingInputSchema)
     @blp.response(202, JobSchema)

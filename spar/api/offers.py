@@ -82,7 +82,7 @@ class MarkSchema(Schema):
 
 @blp.route("/consultations/<reference>/offers")
 class Offers(MethodView):
-    @requires("supplier")
+    @requires("offer.submit")
     @blp.doc(security=SECURED)
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(OfferInputSchema)
@@ -108,7 +108,7 @@ class Offers(MethodView):
 
 @blp.route("/offers/<offer_id>/receipt")
 class Receipt(MethodView):
-    @requires("supplier", "buyer", "auditor")
+    @requires("offer.receipt")
     @blp.doc(security=SECURED)
     @blp.response(200, OfferReceiptSchema)
     def get(self, offer_id: str):
@@ -119,7 +119,7 @@ class Receipt(MethodView):
 
 @blp.route("/offers/<offer_id>/marks/<criterion>")
 class Marks(MethodView):
-    @requires("buyer")
+    @requires("mark.set")
     @blp.doc(security=SECURED)
     @blp.arguments(MarkInputSchema)
     @blp.response(200, MarkSchema)

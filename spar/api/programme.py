@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..services import matching, programme
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
-from .pagination import PageQuerySchema, page_response, page_schema
+from .pagination import PageQuerySchema, page_schema
 from .portal_schemas import InterestSchema, ItemMatchSchema, ProgrammeItemSchema
 from .schemas import DB_INTEGER_MAX
 
@@ -84,9 +84,9 @@ class Programme(MethodView):
     def get(self, query):
         """Le programme des achats prévus, les plus proches d'abord, filtrable par
         catégorie, mois, organisation et statut."""
-        return page_response(programme.list_items(uow(), principal(), **query))
+        return programme.list_items(uow(), principal(), **query)
 
-    @requires("buyer")
+    @requires("programme.create")
     @blp.doc(security=SECURED)
     @blp.arguments(ProgrammeItemInputSchema)
     @blp.response(201, ProgrammeItemSchema)
@@ -103,7 +103,7 @@ class ProgrammeItem(MethodView):
         """Un achat prévu."""
         return programme.get(uow(), principal(), item_id)
 
-    @requires("buyer")
+    @requires("programme.edit")
     @blp.doc(security=SECURED)
     @blp.arguments(ProgrammeItemInputSchema)
     @blp.response(200, ProgrammeItemSchema)
@@ -111,7 +111,7 @@ class ProgrammeItem(MethodView):
         """Modifier un achat prévu (tant que sa consultation n'est pas publiée)."""
         return programme.update(uow(), principal(), item_id, data)
 
-    @requires("buyer")
+    @requires("programme.edit")
     @blp.doc(security=SECURED)
     @blp.response(200, ProgrammeItemSchema)
     def delete(self, item_id: int):
@@ -122,15 +122,15 @@ class ProgrammeItem(MethodView):
 
 @blp.route(ITEM + "/interest")
 class Interest(MethodView):
-    @requires("buyer", "auditor")
+    @requires("programme.follow")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, InterestPageSchema)
     def get(self, query, item_id: int):
         """Les entreprises intéressées, dans l'ordre où elles se sont signalées."""
-        return page_response(programme.interests(uow(), principal(), item_id, **query))
+        return programme.interests(uow(), principal(), item_id, **query)
 
-    @requires("supplier")
+    @requires("programme.interest")
     @blp.doc(security=SECURED)
     @blp.arguments(InterestInputSchema)
     @blp.response(201, InterestSchema)
@@ -142,7 +142,7 @@ class Interest(MethodView):
         interest, created = programme.express_interest(uow(), principal(), item_id, data)
         return interest, 201 if created else 200
 
-    @requires("supplier")
+    @requires("programme.interest")
     @blp.doc(security=SECURED)
     @blp.response(200, InterestSchema)
     def delete(self, item_id: int):
@@ -152,11 +152,11 @@ class Interest(MethodView):
 
 @blp.route(ITEM + "/matches")
 class Matches(MethodView):
-    @requires("buyer", "auditor")
+    @requires("programme.follow")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ItemMatchPageSchema)
     def get(self, query, item_id: int):
         """Les profils visibles de la catégorie, par score indicatif hors prix (réponses
         permanentes notées sur les critères de l'achat), le meilleur d'abord."""
-        return page_response(matching.item_matches(uow(), principal(), item_id, **query))
+        return matching.item_matches(uow(), principal(), item_id, **query)

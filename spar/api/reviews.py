@@ -38,14 +38,14 @@ class ReviewViewSchema(Schema):
 
 @blp.route("/offers/<offer_id>/review")
 class Review(MethodView):
-    @requires("buyer")
+    @requires("review.read")
     @blp.doc(security=SECURED)
     @blp.response(200, ReviewViewSchema)
     def get(self, offer_id: str):
         """Pourquoi l'offre est signalée, son score de revue et les décisions déjà prises."""
         return reviews.get(uow(), principal(), offer_id)
 
-    @requires("buyer")
+    @requires("review.decide")
     @blp.doc(security=SECURED)
     @blp.arguments(DecisionInputSchema)
     @blp.response(201, ReviewViewSchema)

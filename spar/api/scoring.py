@@ -21,7 +21,7 @@ blp = Blueprint("scoring", __name__, url_prefix="/api/v1/consultations",
 
 @blp.route("/<reference>/lots/<lot_id>/scoring")
 class Scoring(MethodView):
-    @requires("buyer")
+    @requires("consultation.manage")
     @blp.doc(security=SECURED)
     @blp.response(201, ScoringResultSchema)
     @blp.alt_response(202, schema=JobSchema, description=(
@@ -39,12 +39,13 @@ class Scoring(MethodView):
 
 @blp.route("/<reference>/lots/<lot_id>/ranking")
 class Ranking(MethodView):
-    @requires("buyer", "auditor", "supplier")
+    @requires("scoring.read")
     @blp.doc(security=SECURED)
     @blp.response(200, ScoringResultSchema)
     def get(self, reference: str, lot_id: str):
         """Le classement de la dernière notation ; une entreprise voit ses lignes et celles
-        de l'attributaire."""
+        de l'attributaire, sans le calcul des critères relatifs (il cite les valeurs des
+        autres offres)."""
         return scorings.ranking(uow(), principal(), reference, lot_id)
 
 
@@ -71,7 +72,7 @@ class SensitivitySchema(Schema):
 
 @blp.route("/<reference>/lots/<lot_id>/sensitivity")
 class Sensitivity(MethodView):
-    @requires("buyer", "auditor")
+    @requires("scoring.sensitivity")
     @blp.doc(security=SECURED)
     @blp.arguments(SensitivityQuerySchema, location="query")
     @blp.response(200, SensitivitySchema)

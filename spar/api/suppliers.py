@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from ..services import matching, notices, profiles
 from .auth import SECURED, principal, requires, uow
-from .pagination import PageQuerySchema, page_response, page_schema
+from .pagination import PageQuerySchema, page_schema
 from .portal_schemas import (ProfileSchema, ProfileVersionSchema, SupplierMatchSchema,
                              SupplierNoticeSchema)
 
@@ -92,26 +92,26 @@ class DirectoryLookupSchema(Schema):
 
 @blp.route("")
 class Directory(MethodView):
-    @requires("buyer")
+    @requires("profile.search")
     @blp.doc(security=SECURED)
     @blp.arguments(DirectoryQuerySchema, location="query")
     @blp.response(200, DirectoryPageSchema)
     def get(self, query):
         """Chercher parmi les profils visibles : catégorie, compétence, label, département,
         taille."""
-        return page_response(profiles.search(uow(), principal(), **query))
+        return profiles.search(uow(), principal(), **query)
 
 
 @blp.route("/me")
 class MyProfile(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.response(200, ProfileSchema)
     def get(self):
         """Le profil de son entreprise."""
         return profiles.get_profile(uow(), principal())
 
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.arguments(ProfileInputSchema)
     @blp.response(200, ProfileSchema)
@@ -126,41 +126,41 @@ class MyProfile(MethodView):
 
 @blp.route("/me/matches")
 class MyMatches(MethodView):
-    @requires("supplier")
+    @requires("programme.match_own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, SupplierMatchPageSchema)
     def get(self, query):
         """Les achats prévus de ses catégories, avec le score indicatif de ses réponses
         permanentes et ce qui lui ferait gagner le plus de points."""
-        return page_response(matching.supplier_matches(uow(), principal(), **query))
+        return matching.supplier_matches(uow(), principal(), **query)
 
 
 @blp.route("/me/history")
 class MyHistory(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ProfileHistoryPageSchema)
     def get(self, query):
         """Les versions successives de son profil, la plus récente d'abord."""
-        return page_response(profiles.history(uow(), principal(), **query))
+        return profiles.history(uow(), principal(), **query)
 
 
 @blp.route("/me/notices")
 class MyNotices(MethodView):
-    @requires("supplier")
+    @requires("notice.read_own")
     @blp.doc(security=SECURED)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, NoticePageSchema)
     def get(self, query):
         """Ses avis : consultation ouverte pour un achat suivi, achat annulé."""
-        return page_response(notices.mine(uow(), principal(), **query))
+        return notices.mine(uow(), principal(), **query)
 
 
 @blp.route("/me/sirene")
 class MySirene(MethodView):
-    @requires("supplier")
+    @requires("profile.own")
     @blp.doc(security=SECURED)
     @blp.response(200, DirectoryLookupSchema)
     def get(self):

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..db.models import AuditEntry
-from . import locks
 from .audit_signing import ALGORITHM, LOG_NAME, Keyring, keyring
 from .principal import Principal
 
@@ -51,13 +50,9 @@ def record(uow, principal: Principal, action: str, *, target: str | None = None,
            consultation: str | None = None, organisation_id: int | None = None,
            content: Any = None, details: dict[str, Any] | None = None) -> AuditEntry:
     """Append an entry in the caller's transaction (committed with the change it records)."""
-    session = uow.session
-    # one writer at a time, or two entries could chain to the same predecessor
-    locks.serialise(session, locks.AUDIT_LOG)
-    last = session.execute(select(AuditEntry.id, AuditEntry.entry_hash)
-                           .order_by(AuditEntry.id.desc()).limit(1)).first()
-    entry_id = (last.id + 1) if last else 1
-    prev = last.entry_hash if last else GENESIS
+    # the head is held until the transaction ends: one writer at a time
+    head = uow.audit_log.head()
+    entry_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     # hashed as stored: in UTC, as the database gives it back
     at = uow.now().astimezone(timezone.utc)
     content_sha = None if content is None else content_hash(content)
@@ -71,8 +66,7 @@ def record(uow, principal: Principal, action: str, *, target: str | None = None,
     keys = keyring(uow.settings)
     entry.key_id = keys.key_id
     entry.signature = keys.sign(entry.id, entry.entry_hash, entry.at.isoformat())
-    session.add(entry)
-    session.flush()
+    uow.audit_log.add(entry)
     return entry
 
 

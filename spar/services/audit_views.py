@@ -7,15 +7,15 @@ from typing import Any
 
 from . import audit, audit_records
 from .audit_signing import keyring
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Invalid, NotFound
+from .permissions import require
 from .principal import Principal
 
 _KEPT = re.compile(r"^(\d{1,12}):([0-9a-f]{64})$")
 
 
 def _allowed(principal: Principal) -> None:
-    if principal.role not in ("auditor", "admin"):
-        raise Forbidden("journal réservé aux contrôleurs et administrateurs")
+    require(principal, "audit_log.read")
 
 
 def page(uow, principal: Principal, *, consultation=None, token_id=None, since=None,

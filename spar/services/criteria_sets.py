@@ -14,6 +14,7 @@ from . import audit
 from .errors import Conflict, Invalid, NotFound
 from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
 from .principal import Principal
+from .repositories import CriteriaSets
 
 
 def _problems_payload(problems) -> dict[str, Any]:
@@ -88,10 +89,15 @@ def page_of_sets(uow, page: int = 1, per_page: int = DEFAULT_PER_PAGE
 
 
 def get_record(session, set_id: str, version: int) -> CriteriaSetRecord:
-    record = session.execute(
-        select(CriteriaSetRecord).where(CriteriaSetRecord.set_id == set_id,
-                                        CriteriaSetRecord.version == version)
-    ).scalar_one_or_none()
+    return _known(CriteriaSets(session).get(set_id, version), set_id, version)
+
+
+def record_of(uow, set_id: str, version: int) -> CriteriaSetRecord:
+    """The stored version through the unit of work's repository; NotFound if none."""
+    return _known(uow.criteria_sets.get(set_id, version), set_id, version)
+
+
+def _known(record: CriteriaSetRecord | None, set_id: str, version: int) -> CriteriaSetRecord:
     if record is None:
         raise NotFound(f"jeu de critères {set_id} version {version} inconnu")
     return record

@@ -25,7 +25,8 @@ from ..db.models import Job, JobChunk, Lot, Offer, ReviewDecision
 from ..exports import ExportError, get_export
 from .consultations import find_lot, is_closed, owned, visible
 from .clock import paris_time
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
+from .permissions import require
 from .principal import Principal
 
 KINDS = ("scoring", "export", "training")
@@ -72,8 +73,7 @@ def scoring_size(uow, principal: Principal, reference: str, lot_id: str) -> int:
 def export_size(uow, principal: Principal, reference: str, fmt: str) -> int:
     """The offers an export would cover, once the caller may export the consultation in
     the background (buyers and auditors, after the deadline)."""
-    if principal.role not in ("buyer", "auditor"):
-        raise Forbidden("exports en arrière-plan réservés aux acheteurs et contrôleurs")
+    require(principal, "export.background")
     try:
         get_export(fmt)
     except ExportError as exc:
@@ -90,8 +90,7 @@ def export_size(uow, principal: Principal, reference: str, fmt: str) -> int:
 
 def training_size(uow, principal: Principal) -> int:
     """The buyers' decisions a retraining would learn from (admins only)."""
-    if principal.role != "admin":
-        raise Forbidden("réentraînement réservé aux administrateurs")
+    require(principal, "review_model.train")
     with uow:
         return int(uow.session.execute(select(func.count(ReviewDecision.id)).where(
             ReviewDecision.sampling_probability > 0)).scalar_one())

@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from ..db.models import Mark, Offer
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from . import audit
 from .audit_records import mark_content
 from .clock import paris_time
-from .consultations import is_closed, owned
+from .consultations import check_owned, is_closed
 from .criteria_sets import criteria_of
-from .errors import Conflict, Invalid, NotFound
+from .errors import Invalid, NotFound, OfferSuperseded, OffersSealed
 from .principal import Principal
 
 
-def find_offer(session, principal: Principal, public_id: str) -> Offer:
-    """An offer of one of the buyer's consultations; NotFound for anyone else's."""
-    offer = session.execute(select(Offer).where(Offer.public_id == public_id)
-                            ).scalar_one_or_none()
+def find_offer(uow, principal: Principal, public_id: str,
+               action: str = "mark.set") -> Offer:
+    """An offer of one of the buyer's consultations; NotFound for anyone else's (and
+    RoleNotAllowed for a role that may not take ``action``)."""
+    offer = uow.offers.get(public_id)
     if offer is None:
         raise NotFound(f"offre « {public_id} » inconnue")
+    consultation = offer.lot.consultation
     try:
-        owned(session, principal, offer.lot.consultation.reference)
+        check_owned(principal, consultation, consultation.reference, action)
     except NotFound:
         raise NotFound(f"offre « {public_id} » inconnue") from None
     return offer
@@ -52,11 +52,10 @@ def level_label(leaf, mark) -> str | None:
     return None
 
 
-def history(session, offer: Offer, path: str) -> list[dict[str, Any]]:
-    marks = session.execute(select(Mark).where(Mark.offer_id == offer.id, Mark.criterion == path)
-                            .order_by(Mark.id)).scalars()
+def history(uow, offer: Offer, path: str) -> list[dict[str, Any]]:
     return [{"mark": m.mark, "justification": m.justification, "given_at": m.given_at.isoformat(),
-             "given_by": m.given_by, "current": m.superseded_at is None} for m in marks]
+             "given_by": m.given_by, "current": m.superseded_at is None}
+            for m in uow.marks.history(offer, path)]
 
 
 def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
@@ -64,15 +63,15 @@ def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
     """Record a mark; the previous one stays in the history."""
     justification = (justification or "").strip()
     with uow:
-        offer = find_offer(uow.session, principal, public_id)
+        offer = find_offer(uow, principal, public_id)
         consultation = offer.lot.consultation
         now = uow.now()
         if not is_closed(consultation, now):
-            raise Conflict("offres scellées jusqu'à la date limite "
-                           f"({paris_time(consultation.deadline)}) : notation impossible")
+            raise OffersSealed("offres scellées jusqu'à la date limite "
+                               f"({paris_time(consultation.deadline)}) : notation impossible")
         if offer.superseded_at is not None:
-            raise Conflict(f"l'offre {public_id} a été remplacée par son auteur ; notez l'offre "
-                           "en vigueur")
+            raise OfferSuperseded(f"l'offre {public_id} a été remplacée par son auteur ; notez "
+                                  "l'offre en vigueur")
         criteria = criteria_of(consultation.criteria_set)
         leaf = buyer_leaf(criteria, path)
         if not justification:
@@ -83,14 +82,11 @@ def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
         except AnswersError as exc:
             reason = "; ".join(p.reason for p in exc.problems)
             raise Invalid(f"note {mark:g} refusée : {reason}", {"mark": [reason]}) from None
-        for previous in uow.session.execute(select(Mark).where(
-                Mark.offer_id == offer.id, Mark.criterion == path,
-                Mark.superseded_at.is_(None))).scalars():
+        for previous in uow.marks.current(offer, path):
             previous.superseded_at = now
-        record = Mark(offer_id=offer.id, criterion=path, mark=float(mark),
-                      justification=justification, given_by=principal.token_id, given_at=now)
-        uow.session.add(record)
-        uow.session.flush()
+        uow.marks.add(Mark(offer_id=offer.id, criterion=path, mark=float(mark),
+                           justification=justification, given_by=principal.token_id,
+                           given_at=now))
         audit.record(uow, principal, "mark.set", target=f"offer:{public_id}/{path}",
                      consultation=consultation.reference,
                      organisation_id=consultation.organisation_id,
@@ -98,4 +94,4 @@ def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
         uow.commit()
         return {"offer": public_id, "criterion": path, "mark": float(mark),
                 "level": level_label(leaf, mark), "justification": justification,
-                "given_at": now.isoformat(), "history": history(uow.session, offer, path)}
+                "given_at": now.isoformat(), "history": history(uow, offer, path)}

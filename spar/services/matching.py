@@ -31,8 +31,9 @@ from ..engine.matching import (NoStandingCriteriaError, ProfileMatch, match_lot,
                                profile_lot)
 from . import programme
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, NotFound
-from .pagination import Page, page_of_list
+from .errors import Conflict, NotFound
+from .portal_paging import page_of_list
+from .permissions import require
 from .principal import Principal
 
 #: How many hints a firm gets per planned purchase.
@@ -129,12 +130,12 @@ def _score(snap: Snapshot, criteria: CriteriaSet, rows: np.ndarray) -> ProfileMa
 
 
 def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
-                 per_page: int = 20) -> Page[dict[str, Any]]:
+                 per_page: int = 20) -> dict[str, Any]:
     """For the buyers (and auditors) of the item's organisation: the visible profiles of the item's
     category, best indicative score first (``{siret, name, size, score, max_score,
     status, reasons}``), relative criteria taken over these profiles."""
     with uow:
-        item = programme.owned(uow.session, principal, item_id, ("buyer", "auditor"))
+        item = programme.owned(uow, principal, item_id, "programme.follow")
         criteria = criteria_of(item.criteria_set)
         snap = snapshot(uow.session)
     try:
@@ -151,7 +152,7 @@ def item_matches(uow, principal: Principal, item_id: int, page: int = 1,
                 "score": row["score"], "max_score": row["max_score"], "status": row["status"],
                 "reasons": row["reasons"]}
 
-    return page_of_list(match.rank_order().tolist(), page, per_page).map(render)
+    return page_of_list(match.rank_order().tolist(), page, per_page, render)
 
 
 def item_ranking(snap: Snapshot, criteria: CriteriaSet, category: str
@@ -165,13 +166,12 @@ def item_ranking(snap: Snapshot, criteria: CriteriaSet, category: str
 
 
 def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 20
-                     ) -> Page[dict[str, Any]]:
+                     ) -> dict[str, Any]:
     """For a firm: the planned (and published) purchases of its profile's categories,
     each with the indicative score its standing answers earn there — the score a buyer
     sees for it, the competition being the visible profiles of the category — and the
     changes that would gain it the most points. Best share of the points first."""
-    if principal.role != "supplier":
-        raise Forbidden("réservé aux entreprises")
+    require(principal, "programme.match_own")
     with uow:
         session = uow.session
         snap = snapshot(session)
@@ -196,9 +196,9 @@ def supplier_matches(uow, principal: Principal, page: int = 1, per_page: int = 2
 
         def render(entry) -> dict[str, Any]:
             item, mine = entry
-            return {"item": programme.describe(session, item, principal), **mine}
+            return {"item": programme.describe(uow, item, principal), **mine}
 
-        return page_of_list(entries, page, per_page).map(render)
+        return page_of_list(entries, page, per_page, render)
 
 
 def _share(mine: dict[str, Any]) -> float:

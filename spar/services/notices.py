@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..db.models import Notice
-from .errors import Forbidden
-from .pagination import Page, page_of_query
+from .portal_paging import page_of_query
+from .permissions import require
 from .principal import Principal
 
 #: What a notice says happened.
@@ -33,7 +33,7 @@ def add(uow, *, siret: str, kind: str, subject: str, body: str, email_to: str | 
                     consultation=consultation, subject=subject, body=body,
                     created_at=uow.now(), email_to=email_to or None,
                     email_status="pending" if emailed else "none", email_attempts=0)
-    uow.session.add(notice)
+    uow.notices.add(notice)
     return notice
 
 
@@ -51,14 +51,12 @@ def _iso(at: datetime | None) -> str | None:
     return at.astimezone(timezone.utc).isoformat() if at else None
 
 
-def mine(uow, principal: Principal, page: int = 1, per_page: int = 20
-         ) -> Page[dict[str, Any]]:
+def mine(uow, principal: Principal, page: int = 1, per_page: int = 20) -> dict[str, Any]:
     """The calling firm's notices, newest first."""
-    if principal.role != "supplier":
-        raise Forbidden("avis réservés aux entreprises")
+    require(principal, "notice.read_own")
     with uow:
         query = select(Notice).where(Notice.siret == principal.siret).order_by(Notice.id.desc())
-        return page_of_query(uow.session, query, page, per_page).map(view)
+        return page_of_query(uow.session, query, page, per_page, view)
 
 
 def deliver_soon(uow) -> None:

@@ -11,17 +11,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer
+from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer, Scoring
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from ..engine.scoring import IRREGULAR, score_lot
 from . import audit, locks
 from .audit_records import offer_content
 from .clock import paris_time
-from .consultations import find_lot, is_closed, visible
+from .consultations import check_visible, find_lot, is_closed, visible
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, SealedUntilDeadline
+from .pagination import DEFAULT_PER_PAGE, Page, page_of_query
+from .permissions import require
 from .principal import Principal
+from .repositories import Marks, Offers
 
 
 def answers_problems(problems) -> dict[str, Any]:
@@ -72,8 +75,7 @@ def submit(uow, principal: Principal, reference: str, data: dict[str, Any],
     sent at once leave one in force: the later. The database holds the same line (one
     current offer per supplier and lot, one offer per supplier and key); should a race
     slip past the lock, the losing submission is run again and sees the winner."""
-    if principal.role != "supplier":
-        raise Forbidden("seules les entreprises soumettent des offres")
+    require(principal, "offer.submit")
     for attempt in range(ATTEMPTS):
         try:
             return _submit_once(uow, principal, reference, data, idempotency_key)
@@ -90,10 +92,7 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
     with uow:
         locks.serialise(uow.session, locks.SUPPLIER, principal.siret)
         consultation = visible(uow.session, principal, reference)
-        try:
-            lot = find_lot(consultation, data["lot"])
-        except NotFound as exc:
-            raise Invalid(exc.message, {"lot": [exc.message]}) from None
+        lot = _lot_of(consultation, data)
         content = offer_content(data["answers"], data.get("evidence") or {})
         digest = audit.content_hash(content)
         if idempotency_key:
@@ -105,17 +104,11 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
                     raise Conflict("cette clé Idempotency-Key a déjà servi pour une autre offre ; "
                                    "utilisez une nouvelle clé pour une nouvelle offre",
                                    {"Idempotency-Key": ["déjà utilisée"]})
-                return _receipt(uow.session, existing), False
+                return _receipt(uow, existing), False
         now = uow.now()
         if now >= consultation.deadline:
-            raise Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
-                           "est passée : offre non enregistrée")
-        criteria = criteria_of(consultation.criteria_set)
-        try:
-            warnings = _irregularity_warnings(criteria, {"id": "offre", **content})
-        except AnswersError as exc:
-            raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
-                          answers_problems(exc.problems)) from None
+            raise _too_late(consultation)
+        warnings = _checked(consultation, content)
         previous = current_offer(uow.session, lot, principal.siret)
         if previous is not None:
             # out of force before its successor is written: the database allows one current
@@ -142,6 +135,53 @@ def _submit_once(uow, principal: Principal, reference: str, data: dict[str, Any]
         return _receipt_of(offer, lot, consultation, entry.entry_hash, previous, warnings), True
 
 
+def _lot_of(consultation: Consultation, data: dict[str, Any]) -> Lot:
+    """The lot an offer is for; Invalid, on the ``lot`` field, when there is no such lot."""
+    try:
+        return find_lot(consultation, data["lot"])
+    except NotFound as exc:
+        raise Invalid(exc.message, {"lot": [exc.message]}) from None
+
+
+def _too_late(consultation: Consultation) -> Conflict:
+    return Conflict(f"la date limite de remise des offres ({paris_time(consultation.deadline)}) "
+                    "est passée : offre non enregistrée")
+
+
+def _checked(consultation: Consultation, content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers checked against the consultation's criteria (Invalid, by input, when
+    the engine cannot read one); the warnings of what would make the offer irregular."""
+    criteria = criteria_of(consultation.criteria_set)
+    try:
+        return _irregularity_warnings(criteria, {"id": "offre", **content})
+    except AnswersError as exc:
+        raise Invalid("réponses invalides : " + "; ".join(str(p) for p in exc.problems[:10]),
+                      answers_problems(exc.problems)) from None
+
+
+def preview(uow, principal: Principal, reference: str, data: dict[str, Any]
+            ) -> dict[str, Any]:
+    """What :func:`submit` would store, checked as it checks it, nothing stored: the lot,
+    the content with the SHA-256 the receipt will carry, the warnings, and the current
+    offer the submission would supersede (``replaces``: id and submission time, or None).
+    The check step of the submission page (RGAA 11.12) shows it before confirming."""
+    require(principal, "offer.submit")
+    with uow:
+        consultation = visible(uow.session, principal, reference)
+        lot = _lot_of(consultation, data)
+        content = offer_content(data["answers"], data.get("evidence") or {})
+        if uow.now() >= consultation.deadline:
+            raise _too_late(consultation)
+        warnings = _checked(consultation, content)
+        previous = current_offer(uow.session, lot, principal.siret)
+        return {"consultation": consultation.reference, "lot": lot.lot_id,
+                "content": content, "content_sha256": audit.content_hash(content),
+                "warnings": warnings,
+                "replaces": None if previous is None else {
+                    "offer": previous.public_id,
+                    "submitted_at": previous.submitted_at.isoformat()}}
+
+
 def _receipt_of(offer: Offer, lot: Lot, consultation: Consultation, entry_hash: str | None,
                 previous: Offer | None, warnings: list) -> dict[str, Any]:
     """The acknowledgement a supplier keeps (SPEC §6.1): what was received, when, its
@@ -156,18 +196,13 @@ def _receipt_of(offer: Offer, lot: Lot, consultation: Consultation, entry_hash: 
     }
 
 
-def _receipt(session, offer: Offer) -> dict[str, Any]:
+def _receipt(uow, offer: Offer) -> dict[str, Any]:
     """A stored offer's receipt, rebuilt from what was stored."""
     lot = offer.lot
     consultation = lot.consultation
-    previous = session.execute(select(Offer).where(
-        Offer.lot_id == offer.lot_id, Offer.siret == offer.siret,
-        Offer.superseded_by == offer.id)).scalar_one_or_none()
-    entry_hash = session.execute(
-        select(AuditEntry.entry_hash).where(
-            AuditEntry.target == f"offer:{offer.public_id}",
-            AuditEntry.action.in_(("offer.submit", "offer.replace")))
-        .order_by(AuditEntry.id).limit(1)).scalar_one_or_none()
+    previous = uow.offers.replaced_by(offer)
+    entry_hash = uow.audit_log.first_hash(f"offer:{offer.public_id}",
+                                          ("offer.submit", "offer.replace"))
     criteria = criteria_of(consultation.criteria_set)
     warnings = _irregularity_warnings(criteria, {"id": "offre", **offer_content(
         offer.answers, offer.evidence)})
@@ -178,13 +213,10 @@ def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
     """An offer's receipt again: for the company that submitted it, at any time; for the
     buyer and the auditors of the consultation's organisation, once the deadline passed.
     Anyone else is told the offer does not exist."""
-    if principal.role not in ("supplier", "buyer", "auditor"):
-        raise Forbidden("accusé de réception réservé à l'entreprise qui a remis l'offre, à "
-                        "l'acheteur et aux contrôleurs")
+    require(principal, "offer.receipt")
     unknown = NotFound(f"offre « {offer_id} » inconnue")
     with uow:
-        offer = uow.session.execute(select(Offer).where(Offer.public_id == offer_id)
-                                    ).scalar_one_or_none()
+        offer = uow.offers.get(offer_id)
         if offer is None:
             raise unknown
         consultation = offer.lot.consultation
@@ -195,9 +227,9 @@ def receipt(uow, principal: Principal, offer_id: str) -> dict[str, Any]:
             if consultation.organisation_id != principal.organisation_id:
                 raise unknown
             if not is_closed(consultation, uow.now()):
-                raise Forbidden("offres scellées jusqu'à la date limite "
-                                f"({paris_time(consultation.deadline)})")
-        return _receipt(uow.session, offer)
+                raise SealedUntilDeadline("offres scellées jusqu'à la date limite "
+                                          f"({paris_time(consultation.deadline)})")
+        return _receipt(uow, offer)
 
 
 def current_offer(session, lot: Lot, siret: str) -> Offer | None:
@@ -208,19 +240,12 @@ def current_offer(session, lot: Lot, siret: str) -> Offer | None:
 
 def current_offers(session, lot: Lot) -> list[Offer]:
     """The offers that count: the last one of each supplier, in order of submission."""
-    return list(session.execute(select(Offer).where(
-        Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id)).scalars())
+    return Offers(session).current_of(lot)
 
 
 def current_marks(session, offer_ids: list[int]) -> dict[int, dict[str, Mark]]:
     """offer id → criterion path → its current mark."""
-    out: dict[int, dict[str, Mark]] = {}
-    if not offer_ids:
-        return out
-    for mark in session.execute(select(Mark).where(Mark.offer_id.in_(offer_ids),
-                                                   Mark.superseded_at.is_(None))).scalars():
-        out.setdefault(mark.offer_id, {})[mark.criterion] = mark
-    return out
+    return Marks(session).current_of(offer_ids)
 
 
 def _offer_view(offer: Offer, marks: dict[str, Mark] | None = None) -> dict[str, Any]:
@@ -241,22 +266,53 @@ def list_offers(uow, principal: Principal, reference: str) -> list[dict[str, Any
     """Buyers and auditors: every current offer, after the deadline only.
     Suppliers: their own offers, replaced ones included, at any time."""
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot_ids = [lot.id for lot in consultation.lots]
+        consultation = check_visible(principal, uow.consultations.get(reference), reference)
         if principal.role == "supplier":
-            offers = uow.session.execute(select(Offer).where(
-                Offer.lot_id.in_(lot_ids), Offer.siret == principal.siret).order_by(Offer.id)
-            ).scalars().all()
-            return [_offer_view(o) for o in offers]
+            return [_offer_view(o) for o in uow.offers.in_consultation(
+                consultation, siret=principal.siret)]
         if not is_closed(consultation, uow.now()):
-            raise Forbidden("offres scellées jusqu'à la date limite "
-                            f"({paris_time(consultation.deadline)})")
-        offers = uow.session.execute(select(Offer).where(
-            Offer.lot_id.in_(lot_ids), Offer.superseded_at.is_(None)).order_by(Offer.id)
-        ).scalars().all()
-        marks = current_marks(uow.session, [o.id for o in offers])
+            raise SealedUntilDeadline("offres scellées jusqu'à la date limite "
+                                      f"({paris_time(consultation.deadline)})")
+        offers = uow.offers.in_consultation(consultation, current=True)
+        marks = uow.marks.current_of([o.id for o in offers])
         audit.record(uow, principal, "offers.read", target=f"consultation:{reference}",
                      consultation=reference, organisation_id=consultation.organisation_id,
                      details={"offers": len(offers)})
         uow.commit()
         return [_offer_view(o, marks.get(o.id, {})) for o in offers]
+
+
+def own_offers(uow, principal: Principal, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+               ) -> Page:
+    """The calling company's offers in every consultation, replaced ones included: by
+    consultation (latest deadline first) and lot, the latest submission first. Each says
+    whether it is the one in force, whether the deadline passed and whether its lot has
+    been scored, so the company knows where to look for its results."""
+    require(principal, "offer.read_own")
+    with uow:
+        query = (select(Offer).join(Lot, Offer.lot_id == Lot.id)
+                 .join(Consultation, Lot.consultation_id == Consultation.id)
+                 .where(Offer.siret == principal.siret)
+                 .order_by(Consultation.deadline.desc(), Consultation.reference, Lot.lot_id,
+                           Offer.id.desc()))
+        found = page_of_query(uow.session, query, page, per_page)
+        lot_ids = {offer.lot_id for offer in found.items}
+        scored = set(uow.session.execute(select(Scoring.lot_id).where(
+            Scoring.lot_id.in_(lot_ids)).distinct()).scalars()) if lot_ids else set()
+        now = uow.now()
+
+        def view(offer: Offer) -> dict[str, Any]:
+            consultation = offer.lot.consultation
+            return {"offer": offer.public_id, "lot": offer.lot.lot_id,
+                    "lot_title": offer.lot.title,
+                    "consultation": {"reference": consultation.reference,
+                                     "title": consultation.title,
+                                     "deadline": consultation.deadline.astimezone(
+                                         timezone.utc).isoformat(),
+                                     "closed": is_closed(consultation, now)},
+                    "submitted_at": offer.submitted_at.isoformat(),
+                    "content_sha256": offer.content_hash,
+                    "current": offer.superseded_at is None,
+                    "scored": offer.lot_id in scored}
+
+        return found.map(view)

@@ -19,9 +19,6 @@ import re
 import unicodedata
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from ..db.models import (CompanyProfile, CompanyProfileTerm, CompanyProfileVersion,
                          CriteriaSetRecord)
 from ..engine.answers import input_kinds, lot_from_offers, parse_boolean, parse_labels, \
@@ -31,9 +28,9 @@ from ..engine.errors import AnswersError
 from ..engine.matching import profile_lot, standing_criteria, standing_inputs
 from ..engine.scoring import IRREGULAR, score_lot
 from . import audit, sirene
-from .criteria_sets import criteria_of, get_record
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .pagination import Page, page_of_query
+from .criteria_sets import criteria_of, record_of
+from .errors import DuplicateRecord, Invalid, NotFound, ProfileSavedElsewhere
+from .permissions import require
 from .principal import Principal
 
 SIZES = ("micro", "small", "medium", "large")
@@ -55,10 +52,10 @@ def fold(text: str) -> str:
 # --- what published criteria sets read ------------------------------------------------
 
 
-def latest_sets(session) -> list[tuple[CriteriaSetRecord, CriteriaSet]]:
+def latest_sets(uow) -> list[tuple[CriteriaSetRecord, CriteriaSet]]:
     """The latest version of every published criteria set."""
     latest: dict[str, CriteriaSetRecord] = {}
-    for record in session.execute(select(CriteriaSetRecord)).scalars():
+    for record in uow.criteria_sets.all():
         if record.set_id not in latest or record.version > latest[record.set_id].version:
             latest[record.set_id] = record
     return [(r, criteria_of(r)) for _, r in sorted(latest.items())]
@@ -86,11 +83,11 @@ def _normalised(kind: str, raw: Any) -> Any:
     return str(raw).strip()
 
 
-def check_standing(session, answers: Mapping[str, Any], evidence: Mapping[str, Any]
+def check_standing(uow, answers: Mapping[str, Any], evidence: Mapping[str, Any]
                    ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """Standing answers and evidence, checked and normalised, and the warnings (answers
     under a criterion's minimum); Invalid names every problem by input."""
-    sets = latest_sets(session)
+    sets = latest_sets(uow)
     kinds = _kinds(sets)
     tender_only = {leaf.input for _, c in sets for leaf in c.leaves} - set(kinds)
     problems: dict[str, list[str]] = {}
@@ -180,41 +177,31 @@ def buyer_view(profile: CompanyProfile) -> dict[str, Any]:
     return out
 
 
-def find(session, siret: str) -> CompanyProfile | None:
-    return session.execute(select(CompanyProfile).where(CompanyProfile.siret == siret)
-                           ).scalar_one_or_none()
-
-
 def _own(principal: Principal) -> None:
-    if principal.role != "supplier":
-        raise Forbidden("profil réservé aux entreprises")
+    require(principal, "profile.own")
 
 
 def get_profile(uow, principal: Principal) -> dict[str, Any]:
     """The calling firm's profile; NotFound until it saves one."""
     _own(principal)
     with uow:
-        profile = find(uow.session, principal.siret)
+        profile = uow.profiles.get(principal.siret)
         if profile is None:
             raise NotFound("pas encore de profil pour ce SIRET : enregistrez-le (PUT "
                            "/suppliers/me)")
         return owner_view(profile)
 
 
-def history(uow, principal: Principal, page: int = 1, per_page: int = 20
-            ) -> Page[dict[str, Any]]:
+def history(uow, principal: Principal, page: int = 1, per_page: int = 20) -> dict[str, Any]:
     """Every saved state of the calling firm's profile, the latest first."""
     _own(principal)
     with uow:
-        profile = find(uow.session, principal.siret)
+        profile = uow.profiles.get(principal.siret)
         if profile is None:
             raise NotFound("pas encore de profil pour ce SIRET")
-        query = select(CompanyProfileVersion).where(
-            CompanyProfileVersion.profile_id == profile.id).order_by(
-            CompanyProfileVersion.version.desc())
-        return page_of_query(uow.session, query, page, per_page).map(lambda v: {
+        return uow.profiles.versions(profile, page, per_page).map(lambda v: {
             "version": v.version, "changed_at": v.changed_at.isoformat(),
-            "profile": v.document})
+            "profile": v.document}).to_dict()
 
 
 def standing_answers_for(uow, principal: Principal, set_id: str, version: int
@@ -224,8 +211,8 @@ def standing_answers_for(uow, principal: Principal, set_id: str, version: int
     An answer this set refuses is left out: the firm enters it for this tender."""
     _own(principal)
     with uow:
-        criteria = criteria_of(get_record(uow.session, set_id, version))
-        profile = find(uow.session, principal.siret)
+        criteria = criteria_of(record_of(uow, set_id, version))
+        profile = uow.profiles.get(principal.siret)
     if profile is None:
         return {"answers": {}, "evidence": {}}
     reads = standing_inputs(criteria)
@@ -293,13 +280,12 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(out.values())
 
 
-def _terms(profile_id: int, doc: dict[str, Any]) -> list[CompanyProfileTerm]:
+def _terms(doc: dict[str, Any]) -> list[CompanyProfileTerm]:
     terms = {("category", c) for c in doc["categories"]}
     terms |= {("skill", fold(s)) for s in doc["skills"]}
     terms |= {("label", fold(label)) for value in doc["standing_answers"].values()
               if isinstance(value, list) for label in value}
-    return [CompanyProfileTerm(profile_id=profile_id, kind=kind, value=value[:200])
-            for kind, value in sorted(terms)]
+    return [CompanyProfileTerm(kind=kind, value=value[:200]) for kind, value in sorted(terms)]
 
 
 def save_profile(uow, principal: Principal, data: dict[str, Any]
@@ -332,40 +318,32 @@ def save_profile(uow, principal: Principal, data: dict[str, Any]
                                                      errors.items()), errors)
     with uow:
         answers, evidence, warnings = check_standing(
-            uow.session, data.get("standing_answers") or {}, data.get("standing_evidence") or {})
+            uow, data.get("standing_answers") or {}, data.get("standing_evidence") or {})
         # the directory's texts may be longer than a person types them
         doc = {"siret": siret, "name": name[:200],
                "address": (data.get("address") or "").strip()[:500] or None, "size": data["size"], "departement": departement,
                "categories": categories, "skills": _unique(data.get("skills") or []),
                "standing_answers": answers, "standing_evidence": evidence,
                "visibility": data.get("visibility") or "private"}
-        profile = find(uow.session, siret)
+        profile = uow.profiles.get(siret)
         if profile is not None and document(profile) == doc:
             return {**owner_view(profile), "warnings": warnings, "notes": notes}, False
         now = uow.now()
         created = profile is None
+        if created:
+            profile = CompanyProfile(version=0, **doc, updated_at=now)
+        else:
+            for key, value in doc.items():
+                setattr(profile, key, value)
+        profile.version += 1
+        profile.updated_at, profile.updated_by = now, principal.token_id
         try:
-            with uow.session.begin_nested():
-                if created:
-                    profile = CompanyProfile(version=0, **doc, updated_at=now)
-                    uow.session.add(profile)
-                else:
-                    for key, value in doc.items():
-                        setattr(profile, key, value)
-                profile.version += 1
-                profile.updated_at, profile.updated_by = now, principal.token_id
-                uow.session.flush()
-                uow.session.add(CompanyProfileVersion(
-                    profile_id=profile.id, version=profile.version, document=doc,
-                    changed_at=now, changed_by=principal.token_id))
-                for term in uow.session.execute(select(CompanyProfileTerm).where(
-                        CompanyProfileTerm.profile_id == profile.id)).scalars():
-                    uow.session.delete(term)
-                uow.session.add_all(_terms(profile.id, doc))
-                uow.session.flush()
-        except IntegrityError:  # the same firm saving from two places at once
-            raise Conflict("profil modifié au même moment par ailleurs : rechargez-le et "
-                           "recommencez") from None
+            uow.profiles.save(profile, CompanyProfileVersion(
+                version=profile.version, document=doc, changed_at=now,
+                changed_by=principal.token_id), _terms(doc))
+        except DuplicateRecord:  # the same firm saving from two places at once
+            raise ProfileSavedElsewhere("profil modifié au même moment par ailleurs : "
+                                        "rechargez-le et recommencez") from None
         audit.record(uow, principal, "profile.save", target=f"profile:{siret}",
                      content=doc, details={"version": profile.version,
                                            "visibility": doc["visibility"]})
@@ -378,11 +356,10 @@ def save_profile(uow, principal: Principal, data: dict[str, Any]
 
 def search(uow, principal: Principal, *, category: str | None = None, skill: str | None = None,
            label: str | None = None, departement: str | None = None, size: str | None = None,
-           page: int = 1, per_page: int = 20) -> Page[dict[str, Any]]:
+           page: int = 1, per_page: int = 20) -> dict[str, Any]:
     """Visible profiles matching every filter given, by name. ``skill`` matches part of a
     keyword, ``label`` a whole label; both ignore case and accents."""
-    if principal.role != "buyer":
-        raise Forbidden("annuaire des entreprises réservé aux acheteurs")
+    require(principal, "profile.search")
     errors = {}
     if category is not None and category not in CATEGORIES:
         errors["category"] = [f"catégorie inconnue ; possibles : {', '.join(CATEGORIES)}"]
@@ -393,21 +370,10 @@ def search(uow, principal: Principal, *, category: str | None = None, skill: str
     if errors:
         raise Invalid("filtre invalide : " + "; ".join(f"{k} : {v[0]}" for k, v in
                                                       errors.items()), errors)
+    terms = [(kind, value, whole) for kind, value, whole in (
+        ("category", category, True), ("label", label and fold(label), True),
+        ("skill", skill and fold(skill), False)) if value]
     with uow:
-        query = select(CompanyProfile).where(CompanyProfile.visibility == "visible")
-        for kind, value, whole in (("category", category, True),
-                                   ("label", label and fold(label), True),
-                                   ("skill", skill and fold(skill), False)):
-            if not value:
-                continue
-            match = CompanyProfileTerm.value == value if whole else \
-                CompanyProfileTerm.value.contains(value, autoescape=True)
-            query = query.where(CompanyProfile.id.in_(select(CompanyProfileTerm.profile_id)
-                                                      .where(CompanyProfileTerm.kind == kind,
-                                                             match)))
-        if departement:
-            query = query.where(CompanyProfile.departement == departement.upper())
-        if size:
-            query = query.where(CompanyProfile.size == size)
-        query = query.order_by(CompanyProfile.name, CompanyProfile.siret)
-        return page_of_query(uow.session, query, page, per_page).map(buyer_view)
+        return uow.profiles.search_visible(
+            terms=terms, departement=departement.upper() if departement else None, size=size,
+            page=page, per_page=per_page).map(buyer_view).to_dict()

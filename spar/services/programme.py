@@ -15,16 +15,13 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from ..db.models import (CompanyProfile, Consultation, Organisation, ProgrammeInterest,
-                         ProgrammeItem)
+from ..db.models import Consultation, ProgrammeInterest, ProgrammeItem
 from ..engine.criteria import CATEGORIES
 from . import audit, notices
 from .clock import PARIS, paris_time
-from .criteria_sets import get_record
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .pagination import Page, page_of_query
+from .criteria_sets import record_of
+from .errors import Conflict, Invalid, NotFound, NotYourOrganisation, ProgrammeItemClosed
+from .permissions import is_member, require
 from .principal import Principal
 
 STATUSES = ("planned", "published", "cancelled")
@@ -46,42 +43,34 @@ def current_month(now: datetime) -> str:
 # --- reading ---------------------------------------------------------------------------
 
 
-def find(session, item_id: int) -> ProgrammeItem:
-    item = session.get(ProgrammeItem, item_id)
+def find(uow, item_id: int) -> ProgrammeItem:
+    item = uow.programme_items.get(item_id)
     if item is None:
         raise NotFound(f"achat prévu n° {item_id} inconnu")
     return item
 
 
-def owned(session, principal: Principal, item_id: int, roles=("buyer",)) -> ProgrammeItem:
-    """The item if the caller has one of ``roles`` in its organisation (buyers edit; an
-    auditor may read what its organisation's buyers read). The programme is public, so
-    another organisation's buyer is told it is not theirs (403), not that it does not
+def owned(uow, principal: Principal, item_id: int, action: str = "programme.edit"
+          ) -> ProgrammeItem:
+    """The item if the caller may take ``action`` in its organisation (buyers edit; an
+    auditor may follow what its organisation's buyers follow). The programme is public,
+    so another organisation's buyer is told it is not theirs (403), not that it does not
     exist."""
-    if principal.role not in roles:
-        raise Forbidden("réservé aux acheteurs de l'organisation" if roles == ("buyer",)
-                        else "réservé aux acheteurs et contrôleurs de l'organisation")
-    item = find(session, item_id)
+    require(principal, action)
+    item = find(uow, item_id)
     if item.organisation_id != principal.organisation_id:
-        raise Forbidden(f"l'achat prévu n° {item_id} relève d'une autre organisation")
+        raise NotYourOrganisation(f"l'achat prévu n° {item_id} relève d'une autre "
+                                  "organisation")
     return item
 
 
-def interested_count(session, item_id: int) -> int:
-    return session.execute(select(func.count(ProgrammeInterest.id)).where(
-        ProgrammeInterest.item_id == item_id, ProgrammeInterest.withdrawn_at.is_(None))
-    ).scalar_one()
-
-
-def active_interest(session, item_id: int, siret: str) -> ProgrammeInterest | None:
+def active_interest(uow, item: ProgrammeItem, siret: str) -> ProgrammeInterest | None:
     """The firm's current interest (the latest, should two requests have raced)."""
-    return session.execute(select(ProgrammeInterest).where(
-        ProgrammeInterest.item_id == item_id, ProgrammeInterest.siret == siret,
-        ProgrammeInterest.withdrawn_at.is_(None)).order_by(ProgrammeInterest.id.desc())
-    ).scalars().first()
+    active = uow.programme_interests.active(item, siret)
+    return active[-1] if active else None
 
 
-def describe(session, item: ProgrammeItem, principal: Principal) -> dict[str, Any]:
+def describe(uow, item: ProgrammeItem, principal: Principal) -> dict[str, Any]:
     """What a caller sees of an item: everyone the item; its buyers (and auditors) the
     number of interested firms; a firm its own interest."""
     out = {
@@ -96,24 +85,23 @@ def describe(session, item: ProgrammeItem, principal: Principal) -> dict[str, An
         "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
         "cancelled_at": item.cancelled_at.isoformat() if item.cancelled_at else None,
     }
-    if principal.role in ("buyer", "auditor") and principal.organisation_id == \
-            item.organisation_id:
-        out["interested"] = interested_count(session, item.id)
+    if is_member(principal, item.organisation_id):
+        out["interested"] = uow.programme_interests.count_active(item)
     if principal.role == "supplier":
-        mine = active_interest(session, item.id, principal.siret)
+        mine = active_interest(uow, item, principal.siret)
         out["my_interest"] = None if mine is None else interest_view(mine)
     return out
 
 
 def get(uow, principal: Principal, item_id: int) -> dict[str, Any]:
     with uow:
-        return describe(uow.session, find(uow.session, item_id), principal)
+        return describe(uow, find(uow, item_id), principal)
 
 
 def list_items(uow, principal: Principal, *, category: str | None = None,
                month: str | None = None, organisation: str | None = None,
                status: str | None = None, own: bool = False, page: int = 1,
-               per_page: int = 20) -> Page[dict[str, Any]]:
+               per_page: int = 20) -> dict[str, Any]:
     """The programme, soonest first. Without ``status``, the planned and published items
     (a cancelled one is asked for with ``status=cancelled``); ``own``: only the caller's
     organisation's (its buyers' editor)."""
@@ -128,31 +116,22 @@ def list_items(uow, principal: Principal, *, category: str | None = None,
         raise Invalid("filtre invalide : " + "; ".join(f"{k} : {v[0]}" for k, v in
                                                       errors.items()), errors)
     with uow:
-        query = select(ProgrammeItem)
-        query = query.where(ProgrammeItem.status == status) if status else \
-            query.where(ProgrammeItem.status.in_(("planned", "published")))
-        if category:
-            query = query.where(ProgrammeItem.category == category)
-        if month:
-            query = query.where(ProgrammeItem.expected_publication == month)
-        if organisation:
-            query = query.join(Organisation).where(Organisation.slug == organisation)
-        if own:
-            query = query.where(ProgrammeItem.organisation_id == principal.organisation_id)
-        query = query.order_by(ProgrammeItem.expected_publication, ProgrammeItem.id)
-        return page_of_query(uow.session, query, page, per_page).map(
-            lambda item: describe(uow.session, item, principal))
+        found = uow.programme_items.search(
+            statuses=(status,) if status else ("planned", "published"), category=category,
+            month=month, organisation=organisation, page=page, per_page=per_page,
+            organisation_id=principal.organisation_id if own else None)
+        return found.map(lambda item: describe(uow, item, principal)).to_dict()
 
 
 # --- editing ---------------------------------------------------------------------------
 
 
-def _checked(session, data: dict[str, Any], now: datetime, unchanged_month: str | None
+def _checked(uow, data: dict[str, Any], now: datetime, unchanged_month: str | None
              ) -> tuple[dict[str, Any], Any]:
     """The item's fields and its criteria set record; Invalid names every problem."""
     errors: dict[str, list[str]] = {}
     try:
-        record = get_record(session, data["criteria_set"], data["version"])
+        record = record_of(uow, data["criteria_set"], data["version"])
     except NotFound as exc:
         errors["criteria_set"] = [exc.message]
         record = None
@@ -174,7 +153,7 @@ def _checked(session, data: dict[str, Any], now: datetime, unchanged_month: str 
     fields = {"title": data["title"].strip(), "category": category,
               "description": (data.get("description") or "").strip(),
               "expected_publication": month, "estimate_min": low, "estimate_max": high,
-              "criteria_set_id": record.id}
+              "criteria_set_id": record.id, "criteria_set": record}
     return fields, record
 
 
@@ -188,38 +167,36 @@ def _content(item: ProgrammeItem) -> dict[str, Any]:
 
 def create(uow, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
     """Publish a planned purchase in the caller's organisation's programme."""
-    if principal.role != "buyer":
-        raise Forbidden("action réservée aux acheteurs")
+    require(principal, "programme.create")
     with uow:
         now = uow.now()
-        fields, _ = _checked(uow.session, data, now, None)
+        fields, _ = _checked(uow, data, now, None)
         item = ProgrammeItem(organisation_id=principal.organisation_id, status="planned",
                              created_at=now, updated_at=now, created_by=principal.token_id,
                              **fields)
-        uow.session.add(item)
-        uow.session.flush()
-        uow.session.refresh(item)
+        uow.programme_items.add(item)
         audit.record(uow, principal, "programme.create", target=f"programme:{item.id}",
                      content=_content(item))
         uow.commit()
-        return describe(uow.session, item, principal)
+        return describe(uow, item, principal)
 
 
 def _editable(item: ProgrammeItem, verb: str) -> None:
     if item.status == "published":
-        raise Conflict(f"l'achat prévu n° {item.id} est devenu la consultation "
-                       f"{item.consultation.reference} : impossible de le {verb}")
+        raise ProgrammeItemClosed(f"l'achat prévu n° {item.id} est devenu la consultation "
+                                  f"{item.consultation.reference} : impossible de le {verb}")
     if item.status == "cancelled":
-        raise Conflict(f"l'achat prévu n° {item.id} est annulé : impossible de le {verb}")
+        raise ProgrammeItemClosed(f"l'achat prévu n° {item.id} est annulé : impossible de le "
+                                  f"{verb}")
 
 
 def update(uow, principal: Principal, item_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Replace a planned item's fields (the interest already expressed stays)."""
     with uow:
-        item = owned(uow.session, principal, item_id)
+        item = owned(uow, principal, item_id)
         _editable(item, "modifier")
         now = uow.now()
-        fields, record = _checked(uow.session, data, now, item.expected_publication)
+        fields, record = _checked(uow, data, now, item.expected_publication)
         if item.consultation is not None and \
                 record.set_id != item.consultation.criteria_set.set_id:
             problem = (f"la consultation liée {item.consultation.reference} utilise le jeu "
@@ -228,24 +205,23 @@ def update(uow, principal: Principal, item_id: int, data: dict[str, Any]) -> dic
         before = _content(item)
         for key, value in fields.items():
             setattr(item, key, value)
-        uow.session.flush()
-        uow.session.refresh(item)
+        uow.programme_items.refresh(item)
         after = _content(item)
         if after != before:
             item.updated_at = now
             audit.record(uow, principal, "programme.update", target=f"programme:{item.id}",
                          content=after, details={"before": before})
         uow.commit()
-        return describe(uow.session, item, principal)
+        return describe(uow, item, principal)
 
 
 def cancel(uow, principal: Principal, item_id: int) -> dict[str, Any]:
     """Withdraw a planned item: it is kept, marked cancelled, and every interested firm
     is told. Cancelling a cancelled item changes nothing."""
     with uow:
-        item = owned(uow.session, principal, item_id)
+        item = owned(uow, principal, item_id)
         if item.status == "cancelled":
-            return describe(uow.session, item, principal)
+            return describe(uow, item, principal)
         _editable(item, "annuler")
         now = uow.now()
         item.status, item.cancelled_at, item.updated_at = "cancelled", now, now
@@ -258,7 +234,7 @@ def cancel(uow, principal: Principal, item_id: int) -> dict[str, Any]:
         audit.record(uow, principal, "programme.cancel", target=f"programme:{item.id}",
                      content=_content(item), details={"notices": told})
         uow.commit()
-        view = describe(uow.session, item, principal)
+        view = describe(uow, item, principal)
     if told:
         notices.deliver_soon(uow)
     return view
@@ -276,17 +252,16 @@ def interest_view(interest: ProgrammeInterest) -> dict[str, Any]:
 def express_interest(uow, principal: Principal, item_id: int, data: dict[str, Any]
                      ) -> tuple[dict[str, Any], bool]:
     """Say the calling firm is interested (or reword what it said): (interest, created)."""
-    if principal.role != "supplier":
-        raise Forbidden("seules les entreprises signalent leur intérêt")
+    require(principal, "programme.interest")
     with uow:
-        item = find(uow.session, item_id)
+        item = find(uow, item_id)
         if item.status != "planned":
             _editable(item, "suivre")
         now = uow.now()
         message = (data.get("message") or "").strip()
         email = data.get("contact_email") or None
         name = (data.get("name") or "").strip() or principal.name
-        previous = active_interest(uow.session, item.id, principal.siret)
+        previous = active_interest(uow, item, principal.siret)
         if previous is not None:
             if (previous.message, previous.contact_email, previous.company_name) == \
                     (message, email, name):
@@ -295,8 +270,7 @@ def express_interest(uow, principal: Principal, item_id: int, data: dict[str, An
         interest = ProgrammeInterest(item_id=item.id, siret=principal.siret,
                                      company_name=name, message=message, contact_email=email,
                                      created_at=now, created_by=principal.token_id)
-        uow.session.add(interest)
-        uow.session.flush()
+        uow.programme_interests.add(interest)
         audit.record(uow, principal, "programme.interest", target=f"programme:{item.id}",
                      organisation_id=item.organisation_id,
                      content=interest_view(interest),
@@ -307,16 +281,13 @@ def express_interest(uow, principal: Principal, item_id: int, data: dict[str, An
 
 def withdraw_interest(uow, principal: Principal, item_id: int) -> dict[str, Any]:
     """The calling firm is no longer interested; NotFound if it had not said it was."""
-    if principal.role != "supplier":
-        raise Forbidden("seules les entreprises signalent leur intérêt")
+    require(principal, "programme.interest")
     with uow:
-        item = find(uow.session, item_id)
-        interest = active_interest(uow.session, item.id, principal.siret)
+        item = find(uow, item_id)
+        interest = active_interest(uow, item, principal.siret)
         if interest is None:
             raise NotFound(f"vous n'avez pas signalé d'intérêt pour l'achat prévu n° {item_id}")
-        for active in uow.session.execute(select(ProgrammeInterest).where(
-                ProgrammeInterest.item_id == item.id, ProgrammeInterest.siret == principal.siret,
-                ProgrammeInterest.withdrawn_at.is_(None))).scalars():
+        for active in uow.programme_interests.active(item, principal.siret):
             active.withdrawn_at = uow.now()
         audit.record(uow, principal, "programme.interest_withdrawn",
                      target=f"programme:{item.id}", organisation_id=item.organisation_id,
@@ -326,26 +297,21 @@ def withdraw_interest(uow, principal: Principal, item_id: int) -> dict[str, Any]
 
 
 def interests(uow, principal: Principal, item_id: int, page: int = 1, per_page: int = 20
-              ) -> Page[dict[str, Any]]:
+              ) -> dict[str, Any]:
     """Who is interested in an item, first come first: for the buyers of its organisation.
     A firm's visible profile adds its size and département; a private one adds nothing."""
     with uow:
-        item = owned(uow.session, principal, item_id, ("buyer", "auditor"))
-        found = page_of_query(uow.session, select(ProgrammeInterest).where(
-            ProgrammeInterest.item_id == item.id, ProgrammeInterest.withdrawn_at.is_(None))
-            .order_by(ProgrammeInterest.id), page, per_page)
-        visible = {p.siret: p for p in uow.session.execute(select(CompanyProfile).where(
-            CompanyProfile.siret.in_({i.siret for i in found.items}),
-            CompanyProfile.visibility == "visible")).scalars()}
+        item = owned(uow, principal, item_id, "programme.follow")
 
-        def render(interest):
+        def render(row):
+            interest, profile = row
             out = interest_view(interest)
-            profile = visible.get(interest.siret)
             out["profile"] = None if profile is None else {
                 "name": profile.name, "size": profile.size, "departement": profile.departement}
             return out
 
-        return found.map(render)
+        return uow.programme_interests.page_with_profiles(item, page, per_page).map(
+            render).to_dict()
 
 
 # --- the consultation that follows -----------------------------------------------------
@@ -356,8 +322,7 @@ def link_consultation(uow, principal: Principal, item_id: int,
     """In the transaction creating ``consultation``: link it to the planned item it
     carries out. Invalid when the item is not the caller's organisation's, not planned,
     already linked, or planned with another criteria set (a newer version is fine)."""
-    session = uow.session
-    item = session.get(ProgrammeItem, item_id)
+    item = uow.programme_items.get(item_id)
     problem = None
     if item is None or item.organisation_id != principal.organisation_id:
         problem = f"achat prévu n° {item_id} inconnu dans votre organisation"
@@ -372,15 +337,14 @@ def link_consultation(uow, principal: Principal, item_id: int,
     if problem:
         raise Invalid(f"consultation refusée : programme_item : {problem}",
                       {"programme_item": [problem]})
-    item.consultation_id = consultation.id
+    item.consultation_id, item.consultation = consultation.id, consultation
     item.updated_at = uow.now()
 
 
 def on_publish(uow, principal: Principal, consultation: Consultation) -> int:
     """In the transaction publishing ``consultation``: its planned item becomes published
     and each interested firm gets a notice. The number of notices written."""
-    item = uow.session.execute(select(ProgrammeItem).where(
-        ProgrammeItem.consultation_id == consultation.id)).scalar_one_or_none()
+    item = uow.programme_items.of_consultation(consultation)
     if item is None:
         return 0
     now = uow.now()
@@ -403,9 +367,7 @@ def on_publish(uow, principal: Principal, consultation: Consultation) -> int:
 def _notify(uow, item: ProgrammeItem, kind: str, subject: str, body: str) -> int:
     """A notice to every firm interested in ``item``; how many."""
     told = 0
-    for interest in uow.session.execute(select(ProgrammeInterest).where(
-            ProgrammeInterest.item_id == item.id, ProgrammeInterest.withdrawn_at.is_(None))
-            .order_by(ProgrammeInterest.id)).scalars():
+    for interest in uow.programme_interests.active(item):
         notices.add(uow, siret=interest.siret, kind=kind, subject=subject, body=body,
                     email_to=interest.contact_email, programme_item_id=item.id,
                     consultation=item.consultation.reference if item.consultation else None)

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from ..pipeline import evaluate_inputs
 from . import audit
 from .criteria_sets import criteria_of
-from .errors import Forbidden
+from .permissions import require
 from .principal import Principal
 from .scorings import stored_scorings
 
@@ -52,8 +52,7 @@ def rescore(uow, principal: Principal, reference: str, lot_id: str | None = None
     its own right, reported first with both versions (``model_version``), and so are
     the scores and flags it changes: nothing is left out of the comparison.
     """
-    if principal.role not in ("auditor", "buyer", "admin"):
-        raise Forbidden("réservé aux contrôleurs et aux acheteurs")
+    require(principal, "scoring.reproduce")
     reports = []
     with uow:
         for lot, scoring in stored_scorings(uow.session, principal, reference, lot_id):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from ..db.models import Offer, ReviewDecision, Scoring
 from ..pipeline import offer_features
 from . import audit
@@ -13,36 +11,34 @@ from .audit_records import decision_content
 from .clock import paris_time
 from .consultations import is_closed
 from .criteria_sets import criteria_of
-from .errors import Conflict, Invalid
+from .errors import Invalid, NotScored, OffersSealed
 from .marks import find_offer
 from .principal import Principal
-from .scorings import latest
 
 DECISIONS = ("cleared", "rejected", "needs_information")
 
 
-def _reviewed(session, principal: Principal, public_id: str, now
+def _reviewed(uow, principal: Principal, public_id: str, action: str
               ) -> tuple[Offer, Scoring, dict[str, Any]]:
     """The offer, the latest scoring of its lot and the offer's entry in it."""
-    offer = find_offer(session, principal, public_id)
+    offer = find_offer(uow, principal, public_id, action)
     consultation = offer.lot.consultation
-    if not is_closed(consultation, now):
-        raise Conflict("offres scellées jusqu'à la date limite "
-                       f"({paris_time(consultation.deadline)})")
-    scoring = latest(session, offer.lot)
+    if not is_closed(consultation, uow.now()):
+        raise OffersSealed("offres scellées jusqu'à la date limite "
+                           f"({paris_time(consultation.deadline)})")
+    scoring = uow.scorings.latest(offer.lot)
     entry = None if scoring is None else next(
         (o for o in scoring.result["offers"] if o["id"] == public_id), None)
     if entry is None:
-        raise Conflict(f"l'offre {public_id} ne figure dans aucune notation : notez d'abord le "
-                       f"lot {offer.lot.lot_id}")
+        raise NotScored(f"l'offre {public_id} ne figure dans aucune notation : notez d'abord "
+                        f"le lot {offer.lot.lot_id}")
     return offer, scoring, entry
 
 
-def _decisions(session, offer: Offer) -> list[dict[str, Any]]:
-    rows = session.execute(select(ReviewDecision).where(ReviewDecision.offer_id == offer.id)
-                           .order_by(ReviewDecision.id)).scalars()
+def _decisions(uow, offer: Offer) -> list[dict[str, Any]]:
     return [{"decision": d.decision, "comment": d.comment, "decided_at": d.decided_at.isoformat(),
-             "decided_by": d.decided_by, "model_version": d.model_version} for d in rows]
+             "decided_by": d.decided_by, "model_version": d.model_version}
+            for d in uow.review_decisions.of_offer(offer)]
 
 
 def _view(offer: Offer, scoring: Scoring, entry: dict[str, Any], decisions) -> dict[str, Any]:
@@ -63,8 +59,8 @@ def _view(offer: Offer, scoring: Scoring, entry: dict[str, Any], decisions) -> d
 def get(uow, principal: Principal, public_id: str) -> dict[str, Any]:
     """What the buyer is shown: the reasons, the model's score, earlier decisions."""
     with uow:
-        offer, scoring, entry = _reviewed(uow.session, principal, public_id, uow.now())
-        return _view(offer, scoring, entry, _decisions(uow.session, offer))
+        offer, scoring, entry = _reviewed(uow, principal, public_id, "review.read")
+        return _view(offer, scoring, entry, _decisions(uow, offer))
 
 
 def decide(uow, principal: Principal, public_id: str, decision: str, comment: str
@@ -73,7 +69,7 @@ def decide(uow, principal: Principal, public_id: str, decision: str, comment: st
     offer's features at that moment (the labels a retrained model learns from)."""
     comment = (comment or "").strip()
     with uow:
-        offer, scoring, entry = _reviewed(uow.session, principal, public_id, uow.now())
+        offer, scoring, entry = _reviewed(uow, principal, public_id, "review.decide")
         if not comment:
             raise Invalid("un commentaire est obligatoire", {"comment": ["obligatoire"]})
         index = [o["id"] for o in scoring.inputs["offers"]].index(public_id)
@@ -92,8 +88,7 @@ def decide(uow, principal: Principal, public_id: str, decision: str, comment: st
             model_version=review.get("model_version"), model_score=review.get("model_score"),
             sampling_probability=probability, decided_by=principal.token_id,
             decided_at=uow.now())
-        uow.session.add(record)
-        uow.session.flush()
+        uow.review_decisions.add(record)
         consultation = offer.lot.consultation
         audit.record(uow, principal, "review.decide", target=f"offer:{public_id}",
                      consultation=consultation.reference,
@@ -101,7 +96,7 @@ def decide(uow, principal: Principal, public_id: str, decision: str, comment: st
                      content=decision_content(public_id, decision, comment,
                                               scoring.public_id))
         uow.commit()
-        return _view(offer, scoring, entry, _decisions(uow.session, offer))
+        return _view(offer, scoring, entry, _decisions(uow, offer))
 
 
 def reviewed_offers(uow) -> list:
@@ -110,11 +105,7 @@ def reviewed_offers(uow) -> list:
     from ..review import ReviewedOffer
 
     with uow:
-        rows = uow.session.execute(
-            select(ReviewDecision, Offer.public_id, Offer.lot_id)
-            .join(Offer, ReviewDecision.offer_id == Offer.id)
-            .where(ReviewDecision.sampling_probability > 0)
-            .order_by(ReviewDecision.id)).all()
+        rows = uow.review_decisions.fairly_drawn()
     latest_by_offer = {}
     for decision, public_id, lot in rows:
         if decision.features:

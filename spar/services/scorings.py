@@ -13,11 +13,12 @@ from ..engine.criteria import CriteriaSet
 from ..pipeline import evaluate_inputs
 from . import audit
 from .clock import paris_time
-from .consultations import find_lot, is_closed, owned, visible
+from .consultations import check_owned, check_visible, find_lot, is_closed, visible
 from .criteria_sets import criteria_of
-from .errors import Conflict, Forbidden, NotFound
-from .offers import current_marks, current_offers
+from .errors import NotFound, NothingToScore, OffersSealed
+from .permissions import require
 from .principal import Principal
+from .repositories import Scorings
 
 
 def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, settings,
@@ -60,17 +61,17 @@ def build_inputs(criteria: CriteriaSet, lot: Lot, offers: list[Offer], marks, se
 def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
     """Score a lot after the deadline and store the run; returns the result (SPEC §4)."""
     with uow:
-        consultation = owned(uow.session, principal, reference)
+        consultation = check_owned(principal, uow.consultations.get(reference), reference)
         lot = find_lot(consultation, lot_id)
         now = uow.now()
         if not is_closed(consultation, now):
-            raise Conflict("offres scellées jusqu'à la date limite "
-                           f"({paris_time(consultation.deadline)}) : notation impossible")
-        offers = current_offers(uow.session, lot)
+            raise OffersSealed("offres scellées jusqu'à la date limite "
+                               f"({paris_time(consultation.deadline)}) : notation impossible")
+        offers = uow.offers.current_of(lot)
         if not offers:
-            raise Conflict(f"aucune offre reçue pour le lot {lot_id}")
+            raise NothingToScore(f"aucune offre reçue pour le lot {lot_id}")
         criteria = criteria_of(consultation.criteria_set)
-        marks = current_marks(uow.session, [o.id for o in offers])
+        marks = uow.marks.current_of([o.id for o in offers])
         inputs = build_inputs(criteria, lot, offers, marks, uow.settings, secrets.randbits(31))
         evaluation = evaluate_inputs(criteria, inputs)
         doc = evaluation.document()
@@ -80,8 +81,7 @@ def run(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any
             engine_version=VERSION, model_version=evaluation.review.model_version,
             inputs=inputs, result=doc, result_sha256=audit.content_hash(doc),
             created_by=principal.token_id, created_at=now)
-        uow.session.add(scoring)
-        uow.session.flush()
+        uow.scorings.add(scoring)
         audit.record(uow, principal, "scoring.run", target=f"scoring:{scoring.public_id}",
                      consultation=reference, organisation_id=consultation.organisation_id,
                      content=doc, details={"lot": lot_id, "offers": len(offers),
@@ -96,8 +96,7 @@ def with_meta(scoring: Scoring, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def latest(session, lot: Lot) -> Scoring | None:
-    return session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
-                           .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
+    return Scorings(session).latest(lot)
 
 
 def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
@@ -118,19 +117,18 @@ def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
 def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str, Any]:
     """The latest stored scoring as the caller may see it: whole for the buyer and the
     auditor; for a supplier, its own lines and the winner's, other bidders left out."""
-    if principal.role not in ("buyer", "auditor", "supplier"):
-        raise Forbidden("accès réservé aux acheteurs, contrôleurs et entreprises")
+    require(principal, "scoring.read")
     with uow:
-        consultation, lot, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
+        consultation, lot, scoring = _latest_scoring(uow, principal, reference, lot_id)
         doc = dict(scoring.result)
         if principal.role == "supplier":
-            own = {o.public_id for o in uow.session.execute(select(Offer).where(
-                Offer.lot_id == lot.id, Offer.siret == principal.siret)).scalars()}
-            mine = [_own_view(o) for o in doc["offers"] if o["id"] in own]
+            own = {o.public_id for o in uow.offers.of_supplier(lot, principal.siret)}
+            relative = _relative_criteria(criteria_of(scoring.criteria_set))
+            mine = [_own_view(o, relative) for o in doc["offers"] if o["id"] in own]
             if not mine:
                 raise NotFound(f"vous n'avez pas remis d'offre pour le lot {lot_id}")
             winners = [o for o in doc["offers"] if o["rank"] == 1 and o["id"] not in own]
-            doc["offers"] = mine + [_winner_view(o) for o in winners]
+            doc["offers"] = mine + [_winner_view(o, relative) for o in winners]
             # the buyer's working notes: warnings, robustness (it names other bidders)
             doc["warnings"] = []
             doc.pop("sensitivity", None)
@@ -140,29 +138,57 @@ def ranking(uow, principal: Principal, reference: str, lot_id: str) -> dict[str,
         return with_meta(scoring, doc)
 
 
-def _latest_scoring(session, principal: Principal, reference: str, lot_id: str):
+def _latest_scoring(uow, principal: Principal, reference: str, lot_id: str):
     """(consultation, lot, its latest scoring) as the caller may see them."""
-    consultation = visible(session, principal, reference)
+    consultation = check_visible(principal, uow.consultations.get(reference), reference)
     lot = find_lot(consultation, lot_id)
-    scoring = latest(session, lot)
+    scoring = uow.scorings.latest(lot)
     if scoring is None:
         raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
     return consultation, lot, scoring
 
 
-def _own_view(entry: dict[str, Any]) -> dict[str, Any]:
-    """A bidder's own line: its scores and why it was excluded, not the buyer's review."""
+#: What a bidder reads instead of the arithmetic of a criterion scored against the other
+#: offers: that arithmetic quotes their values (the highest price of price_min_max, the
+#: worst value of min_max…), which a bidder may not learn (as in the letter).
+RELATIVE_EXPLANATION = "{method} : note calculée par rapport aux autres offres, dont les " \
+    "valeurs restent confidentielles"
+
+
+def _relative_criteria(criteria: CriteriaSet) -> dict[str, str]:
+    """Criterion path → method name, for the criteria scored against the other offers."""
+    from ..engine.methods import get_method
+
+    return {leaf.path: leaf.method for leaf in criteria.leaves
+            if get_method(leaf.method).RELATIVE}
+
+
+def _without_others(breakdown, relative: dict[str, str]) -> list[dict[str, Any]]:
+    """A breakdown whose relative criteria no longer quote the other offers' values."""
+    return [{**line, "explanation": RELATIVE_EXPLANATION.format(method=relative[line[
+        "criterion"]])} if line.get("criterion") in relative else line
+            for line in breakdown or ()]
+
+
+def _own_view(entry: dict[str, Any], relative: dict[str, str]) -> dict[str, Any]:
+    """A bidder's own line: its scores and why it was excluded, not the buyer's review,
+    nor what the other offers answered."""
     review = entry.get("review", {}).get("reasons", [])
     out = {k: v for k, v in entry.items() if k != "review"}
     out["reasons"] = [r for r in entry.get("reasons", []) if r not in review]
+    if "breakdown" in out:
+        out["breakdown"] = _without_others(out["breakdown"], relative)
     return out
 
 
-def _winner_view(entry: dict[str, Any]) -> dict[str, Any]:
-    """The winner as a rejected bidder may see it: name and scores, not its review."""
+def _winner_view(entry: dict[str, Any], relative: dict[str, str]) -> dict[str, Any]:
+    """The winner as a rejected bidder may see it: name, answers and scores, not its
+    review, nor what the offers other than the winner's answered."""
     out = {k: v for k, v in entry.items() if k not in ("review", "reasons")}
     if "supplier" in out:
         out["supplier"] = {"name": out["supplier"].get("name")}
+    if "breakdown" in out:
+        out["breakdown"] = _without_others(out["breakdown"], relative)
     return out
 
 
@@ -172,10 +198,9 @@ def sensitivity(uow, principal: Principal, reference: str, lot_id: str, *, pairs
     with ``pairs``, every adjacent pair of ranks too, from the stored leaf scores."""
     from ..engine.sensitivity import stored_pairs
 
-    if principal.role not in ("buyer", "auditor"):
-        raise Forbidden("réservé aux acheteurs et contrôleurs")
+    require(principal, "scoring.sensitivity")
     with uow:
-        _, _, scoring = _latest_scoring(uow.session, principal, reference, lot_id)
+        _, _, scoring = _latest_scoring(uow, principal, reference, lot_id)
         analysis = dict(scoring.result.get("sensitivity") or {})
         if pairs:
             analysis["pairs"] = stored_pairs(criteria_of(scoring.criteria_set),

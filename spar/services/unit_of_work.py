@@ -1,14 +1,18 @@
-"""A unit of work: one database transaction and the clock, handed to each use case."""
+"""A unit of work: one database transaction, its repositories and the clock, handed to
+each use case (``tests/unit/services/fakes.py`` holds one kept in memory)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from .clock import SystemClock
+from .repositories import Repositories
 
 
 class UnitOfWork:
-    """``with uow: …; uow.commit()`` — anything not committed is rolled back."""
+    """``with uow: …; uow.commit()`` — anything not committed is rolled back. Inside,
+    ``uow.consultations``, ``uow.marks``… are the repositories of
+    :class:`~.repositories.Repositories` on this transaction."""
 
     def __init__(self, sessions: sessionmaker[Session], clock=None, settings=None):
         self._sessions = sessions
@@ -18,6 +22,8 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._sessions()
+        for name, repository in vars(Repositories(self.session)).items():
+            setattr(self, name, repository)
         return self
 
     def __exit__(self, *exc) -> None:

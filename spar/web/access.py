@@ -9,6 +9,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from ..services.permissions import allowed_roles
 from .session import session_expired
 
 
@@ -26,14 +27,17 @@ def sign_in_first():
 
 
 def page_for(*roles: str):
-    """Only signed-in people with one of ``roles`` (any role when none is given)."""
+    """Only signed-in people with one of ``roles`` (any role when none is given); a name
+    with a dot is an action of :data:`spar.services.permissions.RULES`, standing for
+    the roles it allows, so that a page and its use case read the same rule."""
+    allowed = allowed_roles(*roles)
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return sign_in_first()
-            if roles and current_user.role not in roles:
+            if allowed and current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from ..api.errors import http_status
 from ..services import accounts, sessions, tokens
 from ..services.errors import Conflict, Invalid, NotFound, ServiceError, TooManyRequests
 from ..services.rate_limit import RateLimiter
@@ -143,7 +144,7 @@ def invitation(secret: str):
         invited = accounts.read_invitation(uow(), secret)
     except (NotFound, Conflict) as error:
         return render_template("account/invitation_unusable.html", message=error.message), \
-            error.http_status
+            http_status(error)
     form = Form(labels={k: str(v) for k, v in INVITATION_LABELS.items()
                         if k != "company_name" or invited["role"] == "supplier"})
     if request.method == "POST":

@@ -3,8 +3,8 @@ criterion's label and unit — a number, yes or no, a choice, labels with their 
 box, the mark the supplier expects on a buyer-assessed criterion — and, for a
 criterion that compares the offers, the competition the supplier expects.
 
-The self-assessment page uses it now; the offer submission page (which adds the lot)
-reads the same form. Field names are the API's: ``answers.<input>``,
+The self-assessment page and the offer submission page (which adds the lot and asks no
+assumptions) read the same form. Field names are the API's: ``answers.<input>``,
 ``evidence.<input>``, ``assumptions.<input>``.
 """
 
@@ -18,7 +18,9 @@ from werkzeug.datastructures import MultiDict
 
 from ..engine.criteria import CriteriaSet, Leaf
 from ..engine.methods import get_method
+from ..engine.errors import AnswerValueError
 from ..engine.methods.labels import evidence_required
+from ..engine.parsing import parse_boolean, parse_number
 from ..engine.text import fr_short
 from ..exports.french import method_text
 
@@ -143,4 +145,24 @@ def labels(questions_: list[Question]) -> dict[str, str]:
         if q.relative:
             out[q.assumption_name] = _("%(criterion)s : meilleure offre concurrente attendue",
                                        criterion=q.title)
+    return out
+
+
+def typed(questions_: list[Question], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers as an offer stores them: numbers and marks as numbers, yes or no as
+    booleans, as the API's clients send them — so an offer's content (and its SHA-256 on
+    the receipt) does not depend on how the page spelled it. An answer that does not
+    read stays as typed, for the service to refuse with the engine's own message."""
+    kinds = {q.input: q.kind for q in questions_}
+    out: dict[str, Any] = {}
+    for name, value in answers.items():
+        kind = kinds.get(name)
+        try:
+            if kind in ("number", "mark") and isinstance(value, str):
+                value = parse_number(value)
+            elif kind == "boolean" and isinstance(value, str):
+                value = parse_boolean(value)
+        except AnswerValueError:
+            pass
+        out[name] = value
     return out

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..api.errors import http_status, refused_by_database
 from ..services.errors import ServiceError
 from ..services.health import unavailable_retry_after
 from .access import here
@@ -49,7 +50,7 @@ def _generic_message(code: int | None) -> str | None:
 
 
 def _service_error(error: ServiceError):
-    return page(error.http_status, message=error.message)
+    return page(http_status(error), message=error.message)
 
 
 def _unexpected(error: Exception):
@@ -63,6 +64,9 @@ def _unexpected(error: Exception):
             "La base de données est momentanément injoignable ; rien n'a été enregistré. "
             "Réessayez dans %(seconds)d secondes.", seconds=retry_after))
         return body, status, {"Retry-After": str(retry_after)}
+    conflict = refused_by_database(error)
+    if conflict is not None:  # two people saving the same thing at once: say so
+        return _service_error(conflict)
     logger.exception("unexpected error on page %s", request.path)
     return page(500)
 

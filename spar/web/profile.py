@@ -20,7 +20,7 @@ from ..services.errors import Conflict, Invalid, NotFound
 from . import answers_form, navigation
 from .access import page_for
 from .forms import Form
-from .paging import page_number
+from .paging import as_page, page_number
 from .session import principal
 from .uow import uow
 
@@ -125,9 +125,9 @@ def _directory() -> dict | None:
 def overview():
     """The firm's page: its profile in short, its latest notices and best matches."""
     mine = _own_profile()
-    latest = notices.mine(uow(), principal(), per_page=OVERVIEW_ROWS)
-    matches = matching.supplier_matches(uow(), principal(), per_page=OVERVIEW_ROWS) \
-        if mine else None
+    latest = as_page(notices.mine(uow(), principal(), per_page=OVERVIEW_ROWS))
+    matches = as_page(matching.supplier_matches(uow(), principal(),
+                                                per_page=OVERVIEW_ROWS)) if mine else None
     return render_template("portal/overview.html", profile=mine, notices=latest,
                            matches=matches, hints_shown=HINTS_SHOWN)
 
@@ -205,7 +205,7 @@ def _renamed(questions) -> dict[str, str]:
 def history():
     """Every saved state of the profile, the latest first."""
     try:
-        found = profiles.history(uow(), principal(), page=page_number())
+        found = as_page(profiles.history(uow(), principal(), page=page_number()))
     except NotFound:
         found = None
     return render_template("portal/history.html", found=found,
@@ -216,7 +216,7 @@ def history():
 @page_for("supplier")
 def notices_list():
     """Every notice the firm was sent, newest first."""
-    found = notices.mine(uow(), principal(), page=page_number())
+    found = as_page(notices.mine(uow(), principal(), page=page_number()))
     return render_template("portal/notices.html", found=found,
                            page_url=lambda p: url_for("profile.notices_list", page=p))
 
@@ -227,7 +227,7 @@ def matches():
     """The planned purchases of the firm's categories, with its indicative score there
     and what would gain it the most points."""
     try:
-        found = matching.supplier_matches(uow(), principal(), page=page_number())
+        found = as_page(matching.supplier_matches(uow(), principal(), page=page_number()))
     except NotFound:
         found = None
     return render_template("portal/matches.html", found=found, hints_shown=HINTS_SHOWN,

@@ -21,7 +21,7 @@ from . import navigation
 from .access import page_for
 from .formatting import amount
 from .forms import Form, sentence
-from .paging import page_number
+from .paging import as_page, page_number
 from .session import principal
 from .uow import uow
 
@@ -58,7 +58,8 @@ def estimate_range(item: dict) -> str:
 
 def home_programme():
     """The soonest planned purchases, for the home page."""
-    return programme.list_items(uow(), principal(), status="planned", per_page=HOME_ITEMS)
+    return as_page(programme.list_items(uow(), principal(), status="planned",
+                                        per_page=HOME_ITEMS))
 
 
 # --- anyone ----------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def programme_list():
     """The planned purchases, soonest first, filtered by category and month."""
     filters = _filters()
     asked = (request.args.get("month") or "").strip()
-    found = programme.list_items(uow(), principal(), page=page_number(), **filters)
+    found = as_page(programme.list_items(uow(), principal(), page=page_number(), **filters))
     return render_template(
         "portal/programme.html", found=found, filters=filters, categories=CATEGORIES,
         bad_month=asked if asked and not filters["month"] else None,
@@ -210,8 +211,9 @@ def _form_values() -> dict:
 def editor():
     """The organisation's programme: planned, published and cancelled items."""
     who = principal()
-    current = programme.list_items(uow(), who, own=True, page=page_number())
-    cancelled = programme.list_items(uow(), who, own=True, status="cancelled", per_page=100)
+    current = as_page(programme.list_items(uow(), who, own=True, page=page_number()))
+    cancelled = as_page(programme.list_items(uow(), who, own=True, status="cancelled",
+                                             per_page=100))
     return render_template(
         "portal/editor.html", found=current, cancelled=cancelled,
         page_url=lambda p: url_for("programme_pages.editor", page=p))
@@ -301,5 +303,6 @@ def buyer_item(item_id: int):
     """An item of the organisation's programme: who is interested, with their messages,
     and the consultation that carries it out."""
     found = _owned(item_id)
-    interests = programme.interests(uow(), principal(), item_id, per_page=INTERESTS_SHOWN)
+    interests = as_page(programme.interests(uow(), principal(), item_id,
+                                            per_page=INTERESTS_SHOWN))
     return render_template("portal/buyer_item.html", item=found, interests=interests)

@@ -15,7 +15,7 @@ from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from . import navigation
 from .access import page_for
 from .forms import Form, sentence
-from .paging import page_number
+from .paging import as_page, page_number
 from .profile import SIZE_LABELS
 from .session import principal
 from .uow import uow
@@ -37,7 +37,7 @@ def directory():
     form = Form(values=values, labels={k: str(v) for k, v in FILTER_LABELS.items()})
     filters = {k: v for k, v in values.items() if v}
     try:
-        found = profiles.search(uow(), principal(), page=page_number(), **filters)
+        found = as_page(profiles.search(uow(), principal(), page=page_number(), **filters))
     except Invalid as error:
         form.refuse(error)
         found = None
@@ -55,7 +55,8 @@ def item_matches(item_id: int):
     standing answers earn on its non-price criteria, best first."""
     try:
         item = programme.get(uow(), principal(), item_id)
-        found = matching.item_matches(uow(), principal(), item_id, page=page_number())
+        found = as_page(matching.item_matches(uow(), principal(), item_id,
+                                              page=page_number()))
         problem = None
     except NotFound:
         abort(404)

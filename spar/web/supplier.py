@@ -1,6 +1,9 @@
 """A company's tools. The self-assessment is open to anyone, without an account: a form
 generated from a criteria set, the indicative score with a bar per pillar, and what
-would gain the most points. Nothing typed is stored or shown to a buyer."""
+would gain the most points. Nothing typed is stored or shown to a buyer. A signed-in
+company finds the form started from its profile's standing answers (:mod:`.prefill`).
+
+A company's offers, receipts and results are in :mod:`.bids`."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..services import consultations, criteria_sets
 from ..services import self_assessment as assessments
 from ..services.errors import Invalid, NotFound, TooManyRequests
-from . import answers_form, charts, navigation
+from . import answers_form, charts, navigation, prefill
 from .forms import Form
 from .session import principal
 from .uow import uow
@@ -56,7 +59,11 @@ def self_assessment(set_id: str, version: int):
     form = Form(labels=answers_form.labels(questions))
     result = bars = None
     status = 200
-    if request.method == "POST":
+    starting = prefill.Prefill()
+    if request.method == "GET":
+        starting = prefill.from_profile(questions, record.set_id, record.version)
+        form.values = dict(starting.values)
+    else:
         form.values = answers_form.redisplay(questions, request.form)
         body = answers_form.read(questions, request.form)
         try:
@@ -76,4 +83,4 @@ def self_assessment(set_id: str, version: int):
             bars = charts.pillar_bars(result["pillars"], maximum)
     return render_template("supplier/self_assessment.html", criteria=criteria, notice=notice,
                            questions=questions, form=form, result=result, bars=bars,
-                           hints_shown=HINTS_SHOWN), status
+                           hints_shown=HINTS_SHOWN, prefilled=starting), status

@@ -36,11 +36,11 @@ def test_the_demo_seeds_a_programme_and_profiles_that_match(seeded):
     assert sum(p.visibility == "visible" for p in profiles) >= 15
     buyer = tokens.authenticate(unit(), result["tokens"]["buyer"])
     for item_id in result["portal"]["programme"]:
-        best = matching.item_matches(unit(), buyer, item_id).items[0]
+        best = matching.item_matches(unit(), buyer, item_id)["items"][0]
         assert best["score"] > 0, item_id
     supplier = tokens.authenticate(unit(), result["tokens"]["supplier"])
     mine = matching.supplier_matches(unit(), supplier)
-    assert mine.total >= 2 and mine.items[0]["hints"]
+    assert mine["total"] >= 2 and mine["items"][0]["hints"]
 
 
 def test_the_indicators_report_shows_the_portals_figures(seeded, run):

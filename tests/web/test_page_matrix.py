@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from spar import create_app
 from spar.db.models import Base
-from spar.services import accounts, consultations, criteria_sets, profiles, programme, tokens
+from spar.services import (accounts, consultations, criteria_sets, offers, profiles,
+                           programme, scorings, tokens)
 from spar.services.clock import FixedClock
 from spar.services.principal import OPERATOR
 from spar.services.unit_of_work import UnitOfWork
@@ -84,14 +85,25 @@ PAGES = [
          "Enregistrer le brouillon"),
     Page("/acheteur/criteres", only(buyer=200, other_buyer=200),
          "Vérifier et publier le jeu de critères"),
-    # exports (the deadline has passed, no offer came): the organisation's readers every
+    # exports (OPEN is past its deadline and scored): the organisation's readers every
     # format, a company its own letter only, and only when it sent an offer
     Page(f"/consultations/{OPEN}/exports/csv",
          only(buyer=200, auditor=200, other_buyer=404, supplier=403, supplier_b=403),
-         "lot non encore noté"),
+         "justification de l'acheteur"),
     Page(f"/consultations/{OPEN}/exports/letter",
-         only(buyer=422, auditor=422, other_buyer=404, supplier=404, supplier_b=404),
-         label="no offer"),
+         only(buyer=422, auditor=422, other_buyer=404, supplier=200, supplier_b=404),
+         "%PDF", label="the supplier's"),
+    # a company's offers: the supplier's own offer of OPEN, now closed and scored; the
+    # other company must learn nothing of it
+    Page(f"/consultations/{OPEN}/offre", only(supplier=409, supplier_b=409),
+         "ne reçoit plus d'offres", label="after the deadline"),
+    Page("/mes-offres", only(supplier=200, supplier_b=200), "Mes offres</h1>"),
+    Page("/mes-offres/{offer}", only(supplier=200, supplier_b=404), "Accusé de réception"),
+    Page("/mes-offres/{offer}/accuse-de-reception.json", only(supplier=200, supplier_b=404),
+         "content_sha256"),
+    Page(f"/mes-resultats/{OPEN}", only(supplier=200, supplier_b=404), "Votre offre o-"),
+    Page(f"/mes-resultats/{OPEN}/lettre.pdf", only(supplier=200, supplier_b=404), "%PDF"),
+    Page(f"/mes-resultats/{DRAFT}", only(supplier=404, supplier_b=404), label="draft"),
     Page("/administration", only(admin=200), "Créer l'organisation"),
     Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
     Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),
@@ -112,6 +124,9 @@ PAGES = [
     Page(f"/auto-evaluation/{SET}/1", everyone(), "Score indicatif", method="POST",
          data={"answers.price_eur": "10 000", "answers.co2e_kg": "1,5"}),
     Page("/invitation/{invitation}", everyone(422), method="POST", data={"name": ""}),
+    Page(f"/consultations/{OPEN}/offre", only(supplier=409, supplier_b=409), method="POST",
+         data={"action": "confirm", "lot": "1", "idempotency_key": "k1",
+               "answers.price_eur": "9 000"}, label="after the deadline"),
     Page("/acheteur/consultations/nouvelle", only(buyer=422, other_buyer=422), method="POST",
          data={"reference": ""}),
     Page(f"/acheteur/consultations/{DRAFT}/publier", only(buyer=ELSEWHERE,
@@ -205,13 +220,20 @@ class World:
             if publish:
                 consultations.publish(uow(), buyer, reference)
         self._portal(uow, buyer)
+        supplier = tokens.person_principal(accounts.check_credentials(
+            uow(), email_of("supplier"), PASSWORD))
+        receipt, _ = offers.submit(uow(), supplier, OPEN, {
+            "lot": "1", "answers": {"price_eur": 10000, "co2e_kg": 1.5, "labels": ["FSC"]},
+            "evidence": {"labels": ["FSC"]}})
         self.clock.advance(days=2)  # the draft can no longer be published: nothing changes
+        scorings.run(uow(), buyer, OPEN, "1")
         _, self.invitation = accounts.invite(uow(), OPERATOR, role="auditor",
                                              email="invite-moi@exemple.fr",
                                              organisation="metro")
         token, _ = tokens.create_personal_token(uow(), buyer, "jeton de l'acheteur")
         self.names = {"invitation": self.invitation, "token": token.id,
-                      "person": self.ids["admin"], **self.portal}
+                      "person": self.ids["admin"], "offer": receipt["offer"],
+                      **self.portal}
         self.browsers = {who: self.browser(who) for who in WHO}
         self.engine = self.app.extensions["spar.db"].engine
 
@@ -273,7 +295,7 @@ def test_page_access(world, page, who):
         response = browser.get(path)
     else:
         response = browser.post(path, page.data)
-    body = response.get_data().decode("utf-8", "replace")  # a PDF is read as text too
+    body = response.get_data().decode(errors="replace")  # a PDF is not UTF-8
     if expected == SIGN_IN:
         assert response.status_code == 302, (response.status_code, body[:500])
         assert response.headers["Location"].startswith("/connexion?next=")

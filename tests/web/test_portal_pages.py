@@ -95,12 +95,12 @@ def test_a_firm_says_it_is_interested_then_withdraws(signed_in, portal, uow, who
     page = text(firm.get(url))
     assert "Vous avez signalé votre intérêt" in page and "Nous livrons en vélo-cargo." in page
     assert "Vous êtes intéressé" in text(firm.get("/programme"))
-    seen = programme.interests(uow(), who("buyer"), portal["first"]).items
+    seen = programme.interests(uow(), who("buyer"), portal["first"])["items"]
     assert [(i["siret"], i["message"]) for i in seen] == [(who("supplier").siret,
                                                            "Nous livrons en vélo-cargo.")]
     assert firm.post(f"{url}/interet/retirer", form_page=url).status_code == 302
     assert "Votre intérêt est retiré" in text(firm.get(url))
-    assert programme.interests(uow(), who("buyer"), portal["first"]).total == 0
+    assert programme.interests(uow(), who("buyer"), portal["first"])["total"] == 0
 
 
 def test_a_bad_interest_is_refused_beside_its_field_and_kept(signed_in, portal):
@@ -233,7 +233,7 @@ def test_a_firm_fills_its_profile_private_by_default(signed_in, portal, uow, who
     for _ in range(2):  # saved again unchanged, the profile keeps one version
         response = firm.post("/entreprise/profil", filled, form_page="/entreprise/profil")
         assert response.status_code == 302, text(response)
-    assert profiles.history(uow(), who("supplier")).total == 1
+    assert profiles.history(uow(), who("supplier"))["total"] == 1
     saved = profiles.get_profile(uow(), who("supplier"))
     assert saved["visibility"] == "private" and saved["standing_answers"]["co2e_kg"] == 1.5
     assert saved["skills"] == ["papeterie", "reprographie"]
@@ -386,4 +386,4 @@ def test_a_profile_saved_unchanged_from_its_page_keeps_its_version(signed_in, po
         "categories": "supplies", "skills": "papeterie", "answers.co2e_kg": "2",
         "answers.labels.shown": "1", "visibility": "visible"}, form_page="/entreprise/profil")
     assert response.status_code == 302, text(response)
-    assert profiles.history(uow(), who("supplier")).total == 1
+    assert profiles.history(uow(), who("supplier"))["total"] == 1

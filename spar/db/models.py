@@ -411,6 +411,8 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid running it
     created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    #: The person who started it through the pages (no token then): they alone follow it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

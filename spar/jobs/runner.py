@@ -14,7 +14,7 @@ import os
 import threading
 import time
 
-from ..services import jobs, tokens
+from ..services import jobs
 from ..services.errors import ServiceError
 from ..services.unit_of_work import UnitOfWork
 from .kinds import KINDS
@@ -65,7 +65,7 @@ def execute(app, job_id: str, *, heartbeat: float = jobs.HEARTBEAT_SECONDS) -> s
     beat.start()
     started = time.monotonic()
     try:
-        principal = tokens.principal_of(new_uow(), job.created_by)
+        principal = jobs.starter(new_uow(), job)
         outcome = KINDS[job.kind](new_uow, principal, job.params, job.id)
         result = json.loads(json.dumps(outcome.result, default=_plain))
         final = "done" if jobs.finish(new_uow(), job.id, worker, result,

@@ -21,13 +21,14 @@ from typing import Any, Iterator
 
 from sqlalchemy import delete, func, select, update
 
-from ..db.models import Job, JobChunk, Lot, Offer, ReviewDecision
+from ..db.models import Job, JobChunk, Lot, Offer, Person, ReviewDecision
 from ..exports import ExportError, get_export
 from .consultations import find_lot, is_closed, owned, visible
 from .clock import paris_time
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, Unauthorized
 from .permissions import require
 from .principal import Principal
+from .tokens import person_principal, principal_of
 
 KINDS = ("scoring", "export", "training")
 #: Seconds per unit of work when no job of the kind has finished yet (measured on the
@@ -103,19 +104,43 @@ def create(uow, principal: Principal, kind: str, params: dict[str, Any], size: i
     with uow:
         job = Job(id="j-" + secrets.token_hex(10), kind=kind, params=params, state="queued",
                   progress=0.0, size=max(1, int(size)), attempts=0,
-                  created_by=principal.token_id, created_at=uow.now())
+                  created_by=principal.token_id,
+                  # a person in the pages has no token: the job is theirs
+                  person_id=principal.person_id if principal.token_id is None else None,
+                  created_at=uow.now())
         uow.session.add(job)
         uow.commit()
         return job
 
 
 # --------------------------------------------------------------------------- reading
+def started_by(job: Job, principal: Principal) -> bool:
+    """Whether ``principal`` started ``job``: with the token that asked for it, or, for a
+    job asked for through the pages, as the same person."""
+    if job.created_by is not None:
+        return principal.token_id == job.created_by
+    return job.person_id is not None and principal.person_id == job.person_id
+
+
 def _own_job(session, principal: Principal, job_id: str) -> Job:
     job = session.get(Job, job_id)
     # another caller's job does not even show that it exists
-    if job is None or principal.token_id is None or job.created_by != principal.token_id:
+    if job is None or not started_by(job, principal):
         raise NotFound(f"travail « {job_id} » introuvable")
     return job
+
+
+def starter(uow, job: Job) -> Principal:
+    """Who the job acts for, as they are now: the holder of the token that started it, or
+    the person who started it through the pages; Unauthorized if that token was revoked
+    or that person's account disabled since."""
+    if job.created_by is not None:
+        return principal_of(uow, job.created_by)
+    with uow:
+        person = uow.session.get(Person, job.person_id) if job.person_id else None
+        if person is None or person.disabled_at is not None:
+            raise Unauthorized("compte désactivé : le travail ne peut plus agir en son nom")
+        return person_principal(person)
 
 
 def result_url(job: Job) -> str | None:

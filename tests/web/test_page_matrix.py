@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from spar import create_app
 from spar.db.models import Base
-from spar.services import (accounts, consultations, criteria_sets, offers, profiles,
-                           programme, scorings, tokens)
+from spar.services import accounts, consultations, criteria_sets, jobs, marks, offers
+from spar.services import profiles, programme, scorings, tokens
 from spar.services.clock import FixedClock
 from spar.services.principal import OPERATOR
 from spar.services.unit_of_work import UnitOfWork
@@ -30,6 +30,10 @@ SIGN_IN = "sign in"  # a redirect to the sign-in page, coming back here after
 ELSEWHERE = "redirect"  # a redirect somewhere else (a signed-in person on the sign-in page)
 SET = "fournitures-test"
 OPEN, DRAFT = "2026-OUVERT-1", "2026-BROUILLON-1"
+#: Past its deadline with two offers, marked and scored: the evaluation pages' consultation.
+SCORED = "2026-NOTE-1"
+EVALUATION = f"/evaluation/{SCORED}"
+EVAL_LOT = f"{EVALUATION}/lots/1"
 SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "supplier", "supplier_b")
 
 
@@ -108,6 +112,22 @@ PAGES = [
     Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
     Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),
     Page("/administration/jetons", only(admin=200), "Créer le jeton"),
+    # the evaluation of a consultation past its deadline (its organisation's buyers and
+    # auditors; another organisation's buyer is told it does not exist)
+    Page(EVALUATION, only(buyer=200, auditor=200, other_buyer=404), "Évaluation : Notée"),
+    Page(f"/evaluation/{OPEN}", only(buyer=200, auditor=200, other_buyer=404),
+         "Les lots de la consultation", label="no offers"),
+    Page(EVAL_LOT, only(buyer=200, auditor=200, other_buyer=404), "Offres du lot 1"),
+    Page(f"{EVAL_LOT}/offres/{{scored_offer}}", only(buyer=200, auditor=200, other_buyer=404),
+         "Réponses de l'entreprise"),
+    Page(f"{EVAL_LOT}/classement", only(buyer=200, auditor=200, other_buyer=404),
+         "Classement</h1>"),
+    Page(f"{EVAL_LOT}/revue", only(buyer=200, auditor=200, other_buyer=404),
+         "Revue des offres du lot 1"),
+    Page(f"{EVAL_LOT}/robustesse", only(buyer=200, auditor=200, other_buyer=404),
+         "Poids effectifs et poids annoncés"),
+    Page(f"{EVAL_LOT}/travaux/{{job}}", only(buyer=200, other_buyer=404),
+         "Notation du lot 1"),
     # the forms' targets, with a valid CSRF token: refusals write nothing
     Page("/compte/jetons", only(**{who: 201 for who in SIGNED_IN}), method="POST",
          data={"name": "essai"}),
@@ -134,6 +154,14 @@ PAGES = [
          method="POST", label="past deadline"),
     Page("/acheteur/criteres", only(buyer=422, other_buyer=422), method="POST",
          data={"text": "spar: 1\n"}),
+    Page(f"{EVAL_LOT}/offres/{{scored_offer}}/note", only(buyer=422, other_buyer=404),
+         method="POST", data={"criterion": "technical", "marks.technical.mark": "2",
+                              "marks.technical.justification": ""}),
+    Page(f"{EVAL_LOT}/revue/{{scored_offer}}", only(buyer=422, other_buyer=404), method="POST",
+         data={"decisions.{scored_offer}.decision": "cleared",
+               "decisions.{scored_offer}.comment": ""}),
+    Page(f"/evaluation/{OPEN}/lots/1/notation", only(buyer=ELSEWHERE, other_buyer=404),
+         method="POST", label="no offers"),
     Page("/administration/organisations", only(admin=422), method="POST",
          data={"slug": "Pas Bon", "name": "x"}),
     Page("/administration/personnes/{person}/desactiver", only(admin=ELSEWHERE),
@@ -225,15 +253,32 @@ class World:
         receipt, _ = offers.submit(uow(), supplier, OPEN, {
             "lot": "1", "answers": {"price_eur": 10000, "co2e_kg": 1.5, "labels": ["FSC"]},
             "evidence": {"labels": ["FSC"]}})
+        consultations.create(uow(), buyer, {
+            "reference": SCORED, "title": "Notée", "criteria_set": SET, "criteria_version": 1,
+            "deadline": T0 + timedelta(days=1), "lots": [{"id": "1", "title": "Papeterie"}]})
+        consultations.publish(uow(), buyer, SCORED)
+        offer_ids = []
+        for name, price in (("supplier", 12000), ("supplier_b", 10000)):
+            company = tokens.person_principal(accounts.check_credentials(
+                uow(), email_of(name), PASSWORD))
+            scored_receipt, _ = offers.submit(uow(), company, SCORED, {
+                "lot": "1", "answers": {"price_eur": price, "co2e_kg": 2.0,
+                                        "labels": ["EU Ecolabel"]},
+                "evidence": {"labels": ["EU Ecolabel"]}})
+            offer_ids.append(scored_receipt["offer"])
         self.clock.advance(days=2)  # the draft can no longer be published: nothing changes
         scorings.run(uow(), buyer, OPEN, "1")
+        for offer_id, level in zip(offer_ids, (2, 4)):
+            marks.put_mark(uow(), buyer, offer_id, "technical", level, "Mémoire lu.")
+        scorings.run(uow(), buyer, SCORED, "1")
+        job = jobs.create(uow(), buyer, "scoring", {"reference": SCORED, "lot": "1"}, 2)
         _, self.invitation = accounts.invite(uow(), OPERATOR, role="auditor",
                                              email="invite-moi@exemple.fr",
                                              organisation="metro")
         token, _ = tokens.create_personal_token(uow(), buyer, "jeton de l'acheteur")
         self.names = {"invitation": self.invitation, "token": token.id,
                       "person": self.ids["admin"], "offer": receipt["offer"],
-                      **self.portal}
+                      "scored_offer": offer_ids[0], "job": job.id, **self.portal}
         self.browsers = {who: self.browser(who) for who in WHO}
         self.engine = self.app.extensions["spar.db"].engine
 
@@ -284,6 +329,11 @@ def world(database_url, tmp_path_factory):
     built.engine.dispose()
 
 
+def form_data(page: Page, world) -> dict:
+    """The form's fields, named with the world's ids (``decisions.{scored_offer}``)."""
+    return {key.format(**world.names): value for key, value in page.data.items()}
+
+
 @pytest.mark.parametrize(("page", "who"), CASES)
 def test_page_access(world, page, who):
     expected = page.expected[who]
@@ -294,7 +344,7 @@ def test_page_access(world, page, who):
     if page.method == "GET":
         response = browser.get(path)
     else:
-        response = browser.post(path, page.data)
+        response = browser.post(path, form_data(page, world))
     body = response.get_data().decode(errors="replace")  # a PDF is not UTF-8
     if expected == SIGN_IN:
         assert response.status_code == 302, (response.status_code, body[:500])
@@ -322,7 +372,7 @@ def test_every_form_needs_its_csrf_token(world):
         browser = world.browsers["admin" if "administration" in page.path else "buyer"]
         path = page.path.format(**world.names)
         before = world.snapshot()
-        response = browser.post(path, page.data, csrf=False)
+        response = browser.post(path, form_data(page, world), csrf=False)
         assert response.status_code == 400, (path, response.status_code)
         assert "Ce formulaire a expiré" in response.get_data(as_text=True)
         assert world.snapshot() == before, path

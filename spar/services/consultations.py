@@ -28,9 +28,13 @@ LOT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 STATES = ("draft", "open", "closed", "scored")
 
 
-def state_of(uow, consultation: Consultation, now: datetime) -> str:
-    """The consultation's state among :data:`STATES`."""
-    return state_given(consultation, now, lambda: uow.consultations.scored(consultation))
+def state_of(session, consultation: Consultation, now: datetime) -> str:
+    """The consultation's state among :data:`STATES`, read in ``session``."""
+    return _state_in(Consultations(session), consultation, now)
+
+
+def _state_in(consultations, consultation: Consultation, now: datetime) -> str:
+    return state_given(consultation, now, lambda: consultations.scored(consultation))
 
 
 def state_given(consultation: Consultation, now: datetime, scored: Callable[[], bool]
@@ -143,7 +147,7 @@ def create(uow, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
         uow.consultations.add(consultation)
         if data.get("programme_item") is not None:  # the planned purchase it carries out
             link_consultation(uow, principal, data["programme_item"], consultation)
-        view = describe(uow, consultation, now, principal)
+        view = _describe(uow.consultations, consultation, now, principal)
         audit.record(uow, principal, "consultation.create", target=f"consultation:{reference}",
                      consultation=reference, content=view)
         uow.commit()
@@ -165,7 +169,7 @@ def publish(uow, principal: Principal, reference: str) -> dict[str, Any]:
                      details={"criteria_sha256": consultation.criteria_set.sha256})
         told = on_publish(uow, principal, consultation)  # its planned item, interested firms
         uow.commit()
-        view = describe(uow, consultation, now, principal)
+        view = _describe(uow.consultations, consultation, now, principal)
     if told:
         deliver_soon(uow)
     return view
@@ -174,12 +178,18 @@ def publish(uow, principal: Principal, reference: str) -> dict[str, Any]:
 def get(uow, principal: Principal, reference: str) -> dict[str, Any]:
     with uow:
         consultation = check_visible(principal, uow.consultations.get(reference), reference)
-        return describe(uow, consultation, uow.now(), principal)
+        return _describe(uow.consultations, consultation, uow.now(), principal)
 
 
-def describe(uow, consultation: Consultation, now: datetime, principal: Principal
+def describe(session, consultation: Consultation, now: datetime, principal: Principal
              ) -> dict[str, Any]:
-    """What a caller sees of a consultation; offer counts only once offers are unsealed."""
+    """What a caller sees of a consultation; offer counts only once offers are unsealed
+    (read in ``session``)."""
+    return _describe(Consultations(session), consultation, now, principal)
+
+
+def _describe(consultations, consultation: Consultation, now: datetime, principal: Principal
+              ) -> dict[str, Any]:
     record = consultation.criteria_set
     out = {
         "reference": consultation.reference,
@@ -188,14 +198,14 @@ def describe(uow, consultation: Consultation, now: datetime, principal: Principa
         "criteria_set": {"id": record.set_id, "version": record.version, "sha256": record.sha256},
         "deadline": consultation.deadline.astimezone(timezone.utc).isoformat(),
         "deadline_paris": paris_time(consultation.deadline),
-        "state": state_of(uow, consultation, now),
+        "state": _state_in(consultations, consultation, now),
         "published_at": consultation.published_at.isoformat() if consultation.published_at
         else None,
         "lots": [{"id": lot.lot_id, "title": lot.title, "estimate": lot.estimate}
                  for lot in consultation.lots],
     }
     if principal.role in MEMBER_ROLES and is_closed(consultation, now):
-        counts = uow.consultations.current_offer_counts(consultation)
+        counts = consultations.current_offer_counts(consultation)
         for lot in out["lots"]:
             lot["offers"] = counts.get(lot["id"], 0)
     return out
@@ -256,4 +266,4 @@ def read_notice(uow, principal: Principal, reference: str) -> dict[str, Any]:
         if consultation is None or consultation.published_at is None and not is_member(
                 principal, consultation.organisation_id):
             raise _unknown(reference)
-        return notice(consultation, state_of(uow, consultation, uow.now()))
+        return notice(consultation, _state_in(uow.consultations, consultation, uow.now()))

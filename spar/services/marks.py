@@ -14,6 +14,7 @@ from .consultations import check_owned, is_closed
 from .criteria_sets import criteria_of
 from .errors import Invalid, NotFound, OfferSuperseded, OffersSealed
 from .principal import Principal
+from .repositories import Marks
 
 
 def find_offer(uow, principal: Principal, public_id: str,
@@ -52,10 +53,15 @@ def level_label(leaf, mark) -> str | None:
     return None
 
 
-def history(uow, offer: Offer, path: str) -> list[dict[str, Any]]:
+def history(session, offer: Offer, path: str) -> list[dict[str, Any]]:
+    """Every mark given to the offer on ``path``, oldest first, read in ``session``."""
+    return _history(Marks(session), offer, path)
+
+
+def _history(marks, offer: Offer, path: str) -> list[dict[str, Any]]:
     return [{"mark": m.mark, "justification": m.justification, "given_at": m.given_at.isoformat(),
              "given_by": m.given_by, "current": m.superseded_at is None}
-            for m in uow.marks.history(offer, path)]
+            for m in marks.history(offer, path)]
 
 
 def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
@@ -94,4 +100,4 @@ def put_mark(uow, principal: Principal, public_id: str, path: str, mark: float,
         uow.commit()
         return {"offer": public_id, "criterion": path, "mark": float(mark),
                 "level": level_label(leaf, mark), "justification": justification,
-                "given_at": now.isoformat(), "history": history(uow, offer, path)}
+                "given_at": now.isoformat(), "history": _history(uow.marks, offer, path)}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..db.models import AuditEntry, Consultation, Lot, Mark, Offer, Scoring
+from ..db.models import Consultation, Lot, Mark, Offer, Scoring
 from ..engine.answers import lot_from_offers
 from ..engine.errors import AnswersError
 from ..engine.scoring import IRREGULAR, score_lot

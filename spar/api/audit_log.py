@@ -12,6 +12,9 @@ from .auth import SECURED, principal, requires, uow
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX, within_calendar
 
+#: An action (``offer.submit``) or a family of actions (``offer``).
+ACTION = r"^[a-z_]{1,40}(\.[a-z_]{1,40})?$"
+
 blp = Blueprint("audit_log", __name__, url_prefix="/api/v1", description="Journal d'audit")
 
 
@@ -19,6 +22,11 @@ class AuditQuerySchema(PageQuerySchema):
     consultation = fields.String(validate=validate.Length(min=1, max=64))
     token_id = fields.Integer(validate=validate.Range(min=1, max=DB_INTEGER_MAX),
                               metadata={"description": "auteur (identifiant du jeton)"})
+    action = fields.String(
+        validate=validate.Regexp(ACTION, error="une action (offer.submit) ou une famille "
+                                 "d'actions (offer) : lettres minuscules et « _ »"),
+        metadata={"description": "une action (``offer.submit``) ou une famille d'actions "
+                  "(``offer`` : toutes les ``offer.…``)"})
     since = fields.AwareDateTime(validate=within_calendar,
                                  metadata={"description": "à partir de (ISO 8601, avec fuseau)"})
     until = fields.AwareDateTime(validate=within_calendar,

@@ -149,11 +149,17 @@ def check_kept(session, keys: Keyring, kept: dict[str, Any]) -> str | None:
 
 
 def entries(session, *, organisation_id: int | None = None, consultation: str | None = None,
-            token_id: int | None = None,
+            token_id: int | None = None, action: str | None = None,
             since: datetime | None = None, until: datetime | None = None,
             page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
-    """A page of entries, oldest first, and the total number matching the filters."""
+    """A page of entries, oldest first, and the total number matching the filters.
+
+    ``action`` is one action (``offer.submit``) or a family of them (``offer``: every
+    ``offer.…``)."""
     query = select(AuditEntry)
+    if action is not None:
+        query = query.where(AuditEntry.action == action if "." in action else
+                            AuditEntry.action.startswith(action + ".", autoescape=True))
     if organisation_id is not None:
         query = query.where(AuditEntry.organisation_id == organisation_id)
     if consultation is not None:

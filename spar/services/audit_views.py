@@ -18,15 +18,17 @@ def _allowed(principal: Principal) -> None:
     require(principal, "audit_log.read")
 
 
-def page(uow, principal: Principal, *, consultation=None, token_id=None, since=None,
-         until=None, page=1, per_page=50, verify=False, checkpoints=()) -> dict[str, Any]:
+def page(uow, principal: Principal, *, consultation=None, token_id=None, action=None,
+         since=None, until=None, page=1, per_page=50, verify=False, checkpoints=()
+         ) -> dict[str, Any]:
     """A page of entries: an auditor sees its organisation's, an admin everything; with
     ``verify``, the whole verification (:func:`verification`) under ``chain``."""
     _allowed(principal)
     organisation = principal.organisation_id if principal.role == "auditor" else None
     with uow:
         rows, total = audit.entries(uow.session, organisation_id=organisation,
-                                    consultation=consultation, token_id=token_id, since=since,
+                                    consultation=consultation, token_id=token_id, action=action,
+                                    since=since,
                                     until=until, page=page, per_page=per_page)
         entries = [audit.as_dict(e) for e in rows]
     chain = verification(uow, principal, checkpoints) if verify or checkpoints else None

@@ -22,6 +22,7 @@ PEOPLE = {
     "buyer": ("buyer", "metro", None, None),
     "auditor": ("auditor", "metro", None, None),
     "other_buyer": ("buyer", "autre", None, None),
+    "other_auditor": ("auditor", "autre", None, None),
     "supplier": ("supplier", None, SIRET_A, "Papeterie Alpha"),
     "supplier_b": ("supplier", None, SIRET_B, "Bureau Bêta"),
 }

@@ -34,7 +34,8 @@ OPEN, DRAFT = "2026-OUVERT-1", "2026-BROUILLON-1"
 SCORED = "2026-NOTE-1"
 EVALUATION = f"/evaluation/{SCORED}"
 EVAL_LOT = f"{EVALUATION}/lots/1"
-SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "supplier", "supplier_b")
+SIGNED_IN = ("admin", "buyer", "auditor", "other_buyer", "other_auditor", "supplier",
+             "supplier_b")
 
 
 def only(refused="forbidden", **allowed) -> dict[str, object]:
@@ -92,10 +93,10 @@ PAGES = [
     # exports (OPEN is past its deadline and scored): the organisation's readers every
     # format, a company its own letter only, and only when it sent an offer
     Page(f"/consultations/{OPEN}/exports/csv",
-         only(buyer=200, auditor=200, other_buyer=404, supplier=403, supplier_b=403),
+         only(buyer=200, auditor=200, other_buyer=404, other_auditor=404, supplier=403, supplier_b=403),
          "justification de l'acheteur"),
     Page(f"/consultations/{OPEN}/exports/letter",
-         only(buyer=422, auditor=422, other_buyer=404, supplier=200, supplier_b=404),
+         only(buyer=422, auditor=422, other_buyer=404, other_auditor=404, supplier=200, supplier_b=404),
          "%PDF", label="the supplier's"),
     # a company's offers: the supplier's own offer of OPEN, now closed and scored; the
     # other company must learn nothing of it
@@ -108,23 +109,34 @@ PAGES = [
     Page(f"/mes-resultats/{OPEN}", only(supplier=200, supplier_b=404), "Votre offre o-"),
     Page(f"/mes-resultats/{OPEN}/lettre.pdf", only(supplier=200, supplier_b=404), "%PDF"),
     Page(f"/mes-resultats/{DRAFT}", only(supplier=404, supplier_b=404), label="draft"),
+    Page("/controle", only(auditor=200, other_auditor=200), "Mon bureau de contrôle</h1>"),
+    Page("/controle?state=closed&page=2", only(auditor=200, other_auditor=200),
+         label="state, page"),
+    Page(f"/controle/consultations/{OPEN}", only(auditor=200, other_auditor=404),
+         "Consultation ouverte"),
+    Page(f"/controle/consultations/{DRAFT}", only(auditor=200, other_auditor=404),
+         "Brouillon de test", label="draft"),
+    Page("/controle/journal", only(auditor=200, other_auditor=200, admin=200),
+         "Vérifier le journal"),
+    Page("/controle/journal/point-de-controle", only(auditor=200, other_auditor=200,
+                                                     admin=200), '"signature"'),
     Page("/administration", only(admin=200), "Créer l'organisation"),
     Page("/administration/personnes", only(admin=200), email_of("supplier_b")),
     Page("/administration/invitations", only(admin=200), "invite-moi@exemple.fr"),
     Page("/administration/jetons", only(admin=200), "Créer le jeton"),
     # the evaluation of a consultation past its deadline (its organisation's buyers and
     # auditors; another organisation's buyer is told it does not exist)
-    Page(EVALUATION, only(buyer=200, auditor=200, other_buyer=404), "Évaluation : Notée"),
-    Page(f"/evaluation/{OPEN}", only(buyer=200, auditor=200, other_buyer=404),
+    Page(EVALUATION, only(buyer=200, auditor=200, other_buyer=404, other_auditor=404), "Évaluation : Notée"),
+    Page(f"/evaluation/{OPEN}", only(buyer=200, auditor=200, other_buyer=404, other_auditor=404),
          "Les lots de la consultation", label="no offers"),
-    Page(EVAL_LOT, only(buyer=200, auditor=200, other_buyer=404), "Offres du lot 1"),
-    Page(f"{EVAL_LOT}/offres/{{scored_offer}}", only(buyer=200, auditor=200, other_buyer=404),
+    Page(EVAL_LOT, only(buyer=200, auditor=200, other_buyer=404, other_auditor=404), "Offres du lot 1"),
+    Page(f"{EVAL_LOT}/offres/{{scored_offer}}", only(buyer=200, auditor=200, other_buyer=404, other_auditor=404),
          "Réponses de l'entreprise"),
-    Page(f"{EVAL_LOT}/classement", only(buyer=200, auditor=200, other_buyer=404),
+    Page(f"{EVAL_LOT}/classement", only(buyer=200, auditor=200, other_buyer=404, other_auditor=404),
          "Classement</h1>"),
-    Page(f"{EVAL_LOT}/revue", only(buyer=200, auditor=200, other_buyer=404),
+    Page(f"{EVAL_LOT}/revue", only(buyer=200, auditor=200, other_buyer=404, other_auditor=404),
          "Revue des offres du lot 1"),
-    Page(f"{EVAL_LOT}/robustesse", only(buyer=200, auditor=200, other_buyer=404),
+    Page(f"{EVAL_LOT}/robustesse", only(buyer=200, auditor=200, other_buyer=404, other_auditor=404),
          "Poids effectifs et poids annoncés"),
     Page(f"{EVAL_LOT}/travaux/{{job}}", only(buyer=200, other_buyer=404),
          "Notation du lot 1"),
@@ -162,6 +174,11 @@ PAGES = [
                "decisions.{scored_offer}.comment": ""}),
     Page(f"/evaluation/{OPEN}/lots/1/notation", only(buyer=ELSEWHERE, other_buyer=404),
          method="POST", label="no offers"),
+    # the auditor's checks read and compare; they write nothing
+    Page(f"/controle/consultations/{OPEN}/reproductibilite",
+         only(auditor=200, other_auditor=404), "Reproductibilité", method="POST"),
+    Page("/controle/journal/verification", only(auditor=200, other_auditor=200, admin=200),
+         "Le journal est intact", method="POST"),
     Page("/administration/organisations", only(admin=422), method="POST",
          data={"slug": "Pas Bon", "name": "x"}),
     Page("/administration/personnes/{person}/desactiver", only(admin=ELSEWHERE),
@@ -397,7 +414,9 @@ def test_the_matrix_covers_every_page(world):
 def test_an_auditor_is_refused_every_write_but_its_own_account(world):
     # its own account, and the self-assessment, which stores nothing
     own = ("/compte", "/deconnexion", "/connexion", "/inscription", "/invitation/",
-           "/auto-evaluation/")
+           "/auto-evaluation/",
+           # its checks: POST forms for long work, they change nothing (test_auditor_pages)
+           "/controle/")
     for page in PAGES:
         if page.method == "POST" and not page.path.startswith(own):
             assert page.expected["auditor"] in (403, SIGN_IN), page.path

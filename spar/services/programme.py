@@ -100,10 +100,11 @@ def get(uow, principal: Principal, item_id: int) -> dict[str, Any]:
 
 def list_items(uow, principal: Principal, *, category: str | None = None,
                month: str | None = None, organisation: str | None = None,
-               status: str | None = None, page: int = 1, per_page: int = 20
-               ) -> dict[str, Any]:
+               status: str | None = None, own: bool = False, page: int = 1,
+               per_page: int = 20) -> dict[str, Any]:
     """The programme, soonest first. Without ``status``, the planned and published items
-    (a cancelled one is asked for with ``status=cancelled``)."""
+    (a cancelled one is asked for with ``status=cancelled``); ``own``: only the caller's
+    organisation's (its buyers' editor)."""
     errors = {}
     if category is not None and category not in CATEGORIES:
         errors["category"] = [f"catégorie inconnue ; possibles : {', '.join(CATEGORIES)}"]
@@ -117,7 +118,8 @@ def list_items(uow, principal: Principal, *, category: str | None = None,
     with uow:
         found = uow.programme_items.search(
             statuses=(status,) if status else ("planned", "published"), category=category,
-            month=month, organisation=organisation, page=page, per_page=per_page)
+            month=month, organisation=organisation, page=page, per_page=per_page,
+            organisation_id=principal.organisation_id if own else None)
         return found.map(lambda item: describe(uow, item, principal)).to_dict()
 
 

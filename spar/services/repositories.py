@@ -228,8 +228,10 @@ class ProgrammeItems(_Repository):
             ProgrammeItem.consultation_id == consultation.id)).scalar_one_or_none()
 
     def search(self, *, statuses: tuple[str, ...], category: str | None, month: str | None,
-               organisation: str | None, page: int, per_page: int) -> Page[ProgrammeItem]:
-        """One page of items, soonest expected publication first."""
+               organisation: str | None, page: int, per_page: int,
+               organisation_id: int | None = None) -> Page[ProgrammeItem]:
+        """One page of items, soonest expected publication first (of the organisation
+        ``organisation`` — a slug — or ``organisation_id`` when given)."""
         query = select(ProgrammeItem).where(ProgrammeItem.status.in_(statuses))
         if category:
             query = query.where(ProgrammeItem.category == category)
@@ -237,6 +239,8 @@ class ProgrammeItems(_Repository):
             query = query.where(ProgrammeItem.expected_publication == month)
         if organisation:
             query = query.join(Organisation).where(Organisation.slug == organisation)
+        if organisation_id is not None:
+            query = query.where(ProgrammeItem.organisation_id == organisation_id)
         query = query.order_by(ProgrammeItem.expected_publication, ProgrammeItem.id)
         return _page(self.session, query, page, per_page)
 

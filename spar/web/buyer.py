@@ -44,6 +44,7 @@ CONSULTATION_LABELS = {
     "reference": _l("Référence"), "title": _l("Intitulé"),
     "criteria": _l("Jeu de critères"), "deadline_date": _l("Date limite : jour"),
     "deadline_time": _l("Date limite : heure (Paris)"), "lots": _l("Lots"),
+    "programme_item": _l("Achat prévu réalisé"),
 }
 
 
@@ -84,10 +85,14 @@ def _request_body(form: Form) -> dict:
     deadline = values.get("deadline_date", "").strip()
     if deadline:
         deadline += "T" + (values.get("deadline_time", "").strip() or "12:00")
-    return {"reference": values.get("reference", "").strip(),
+    body = {"reference": values.get("reference", "").strip(),
             "title": values.get("title", "").strip(), "criteria_set": criteria_id,
             "criteria_version": int(version) if version.isdigit() else version,
             "deadline": deadline, "lots": [entry for _k, entry in lots]}
+    item = str(values.get("programme_item") or "").strip()
+    if item:  # the planned purchase this consultation carries out (SPEC §8)
+        body["programme_item"] = int(item) if item.isdigit() else item
+    return body
 
 
 def _renamed(form: Form) -> dict[str, str]:
@@ -106,7 +111,9 @@ def new_consultation():
     sets = criteria_sets.list_sets(uow())
     if request.method == "GET":
         form = _consultation_form({"lot_rows": LOT_ROWS, "deadline_time": "12:00",
-                                   "criteria": request.args.get("criteria", "")})
+                                   "criteria": request.args.get("criteria", ""),
+                                   "title": request.args.get("title", "")[:300],
+                                   "programme_item": request.args.get("programme_item", "")})
         return render_template("buyer/new_consultation.html", form=form, sets=sets)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     values["lot_rows"] = _lot_rows(request.form)

@@ -1,10 +1,11 @@
-"""The page number a list page was asked for (``?page=``), within bounds."""
+"""The page number a list page was asked for (``?page=``), within bounds, and a page
+of a list as the templates read it."""
 
 from __future__ import annotations
 
 from flask import request
 
-from ..services.pagination import MAX_PAGE
+from ..services.pagination import MAX_PAGE, Page
 
 
 def page_number() -> int:
@@ -14,3 +15,9 @@ def page_number() -> int:
     except ValueError:
         return 1
     return min(max(page, 1), MAX_PAGE)
+
+
+def as_page(found: dict) -> Page:
+    """A service's page of a list (``{items, page, per_page, total}``) as a :class:`Page`,
+    whose ``pages``, ``first_index`` and ``last_index`` the list templates read."""
+    return Page(found["items"], found["page"], found["per_page"], found["total"])

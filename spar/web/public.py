@@ -34,10 +34,13 @@ def local_target(target: str | None, default: str) -> str:
 
 @bp.get("/")
 def home():
-    """What spar is for, the consultations open now, where to start."""
+    """What spar is for, the consultations open now, the purchasing programme (SPEC §8),
+    where to start."""
+    from .programme import home_programme
+
     open_now = consultations.list_consultations(uow(), principal(), state="open",
                                                 per_page=HOME_OPEN)
-    return render_template("public/home.html", open_now=open_now)
+    return render_template("public/home.html", open_now=open_now, planned=home_programme())
 
 
 @bp.get("/consultations", endpoint="consultations")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from spar import create_app
 from spar.db.models import Base
 from spar.services import accounts, consultations, criteria_sets, jobs, marks, offers
-from spar.services import scorings, tokens
+from spar.services import profiles, programme, scorings, tokens
 from spar.services.clock import FixedClock
 from spar.services.principal import OPERATOR
 from spar.services.unit_of_work import UnitOfWork
@@ -64,6 +64,8 @@ class Page:
 
 
 ORG_READERS = dict(buyer=200, auditor=200)
+INTEREST_MESSAGE = "Intéressés, message de la matrice"
+VISIBLE_FIRM, PRIVATE_FIRM = "Alpha visible SARL", "Bêta secrète SARL"
 PAGES = [
     Page("/", everyone(), "Consultations ouvertes"),
     Page("/consultations", everyone(), "Consultation ouverte"),
@@ -186,6 +188,44 @@ PAGES = [
     Page("/administration/invitations/999999/annuler", only(admin=404), method="POST"),
     Page("/administration/jetons", only(admin=422), method="POST", data={"role": "buyer"}),
     Page("/administration/jetons/999999/revoquer", only(admin=404), method="POST"),
+    # the SME portal (SPEC §8): the programme, a firm's own pages, buyer sourcing
+    Page("/programme", everyone(), "Papier recyclé du matrice"),
+    Page("/programme/{item}", everyone(), "Papier recyclé du matrice"),
+    Page("/programme/999999", everyone(404)),
+    Page("/acheteur/programme", only(buyer=200, other_buyer=200),
+         "Programme de mon organisation</h1>"),
+    Page("/acheteur/programme/nouveau", only(buyer=200, other_buyer=200),
+         "Publier dans le programme"),
+    Page("/acheteur/programme/{item}", only(buyer=200, auditor=200), INTEREST_MESSAGE),
+    Page("/acheteur/programme/{item}/modifier", only(buyer=200), "Enregistrer les modifications"),
+    Page("/acheteur/programme/{item}/entreprises", only(buyer=200, auditor=200),
+         VISIBLE_FIRM),
+    Page("/acheteur/entreprises", only(buyer=200, other_buyer=200), VISIBLE_FIRM),
+    Page("/entreprise", only(supplier=200, supplier_b=200), "Mes avis"),
+    Page("/entreprise/profil", only(supplier=200, supplier_b=200), "Enregistrer mon profil"),
+    Page("/entreprise/profil/historique", only(supplier=200, supplier_b=200),
+         "Historique du profil</h1>"),
+    Page("/entreprise/avis", only(supplier=200, supplier_b=200), "Mes avis</h1>"),
+    Page("/entreprise/achats-correspondants", only(supplier=200, supplier_b=200),
+         "Achats prévus qui me correspondent</h1>"),
+    Page("/indicateurs?year=2027", only(buyer=200, auditor=200, other_buyer=200,
+                                        other_auditor=200),
+         "Part des PME</h2>"),
+    Page("/indicateurs/2027.pdf", only(buyer=200, auditor=200, other_buyer=200,
+                                       other_auditor=200), "%PDF"),
+    Page("/programme/{item}/interet", only(supplier=422, supplier_b=422), method="POST",
+         data={"message": "x", "contact_email": "pas une adresse"}),
+    Page("/programme/{other_item}/interet/retirer", only(supplier=ELSEWHERE,
+                                                         supplier_b=ELSEWHERE),
+         method="POST", label="not interested"),
+    Page("/acheteur/programme/nouveau", only(buyer=422, other_buyer=422), method="POST",
+         data={"title": ""}),
+    Page("/acheteur/programme/{item}/modifier", only(buyer=422), method="POST",
+         data={"title": ""}),
+    Page("/acheteur/programme/{cancelled_item}/annuler", only(buyer=ELSEWHERE), method="POST",
+         label="already cancelled"),
+    Page("/entreprise/profil", only(supplier=422, supplier_b=422), method="POST",
+         data={"name": "", "departement": "999"}),
 ]
 
 CASES = [pytest.param(page, who, id=f"{page.method} {page.path}"
@@ -226,6 +266,7 @@ class World:
                 "lots": [{"id": "1", "title": "Lot unique"}]})
             if publish:
                 consultations.publish(uow(), buyer, reference)
+        self._portal(uow, buyer)
         supplier = tokens.person_principal(accounts.check_credentials(
             uow(), email_of("supplier"), PASSWORD))
         receipt, _ = offers.submit(uow(), supplier, OPEN, {
@@ -256,9 +297,32 @@ class World:
         token, _ = tokens.create_personal_token(uow(), buyer, "jeton de l'acheteur")
         self.names = {"invitation": self.invitation, "token": token.id,
                       "person": self.ids["admin"], "offer": receipt["offer"],
-                      "scored_offer": offer_ids[0], "job": job.id}
+                      "scored_offer": offer_ids[0], "job": job.id, **self.portal}
         self.browsers = {who: self.browser(who) for who in WHO}
         self.engine = self.app.extensions["spar.db"].engine
+
+    def _portal(self, uow, buyer) -> None:
+        """Two planned purchases and a cancelled one; ``supplier`` is interested in the
+        first and has a visible profile, ``supplier_b`` a private one."""
+        item = {"title": "Papier recyclé du matrice", "criteria_set": SET, "version": 1,
+                "expected_publication": "2027-06", "estimate_min": 1000.0,
+                "estimate_max": 2000.0}
+        self.portal = {name: programme.create(uow(), buyer, {**item, "title": title})["id"]
+                       for name, title in (("item", item["title"]),
+                                           ("other_item", "Autre achat"),
+                                           ("cancelled_item", "Achat annulé"))}
+        programme.cancel(uow(), buyer, self.portal["cancelled_item"])
+        firm = {"size": "small", "departement": "69", "categories": ["supplies"],
+                "skills": ["papeterie"], "standing_answers": {"co2e_kg": 2}}
+        for who, name, visibility in (("supplier", VISIBLE_FIRM, "visible"),
+                                      ("supplier_b", PRIVATE_FIRM, "private")):
+            principal = tokens.person_principal(accounts.check_credentials(
+                uow(), email_of(who), PASSWORD))
+            profiles.save_profile(uow(), principal, {**firm, "name": name,
+                                                     "visibility": visibility})
+            if who == "supplier":
+                programme.express_interest(uow(), principal, self.portal["item"],
+                                           {"message": INTEREST_MESSAGE})
 
     def browser(self, who: str) -> Browser:
         browser = Browser(self.app)
@@ -358,3 +422,16 @@ def test_an_auditor_is_refused_every_write_but_its_own_account(world):
     for page in PAGES:
         if page.method == "POST" and not page.path.startswith(own):
             assert page.expected["auditor"] in (403, SIGN_IN), page.path
+
+
+PORTAL_READS = [page for page in PAGES if page.method == "GET" and
+                page.path.startswith(("/programme", "/acheteur/programme", "/acheteur/entreprises"))]
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_a_private_profile_reaches_no_one_else(world, who):
+    """The private profile's name is on no programme or sourcing page, whoever asks (its
+    own firm sees it only on its own pages)."""
+    for page in PORTAL_READS:
+        body = world.browsers[who].get(page.path.format(**world.names)).get_data(as_text=True)
+        assert PRIVATE_FIRM not in body, (page.path, who)

@@ -254,12 +254,13 @@ class FakeProgrammeItems(FakeRepository):
         return next((i for i in self.uow.rows(ProgrammeItem)
                      if i.consultation is consultation), None)
 
-    def search(self, *, statuses, category, month, organisation, page, per_page
-               ) -> Page[ProgrammeItem]:
+    def search(self, *, statuses, category, month, organisation, page, per_page,
+               organisation_id=None) -> Page[ProgrammeItem]:
         found = [i for i in self.uow.rows(ProgrammeItem)
                  if i.status in statuses and (not category or i.category == category)
                  and (not month or i.expected_publication == month)
-                 and (not organisation or i.organisation.slug == organisation)]
+                 and (not organisation or i.organisation.slug == organisation)
+                 and (organisation_id is None or i.organisation_id == organisation_id)]
         found.sort(key=lambda i: (i.expected_publication, i.id))
         return _page(found, page, per_page)
 

@@ -107,7 +107,7 @@ def test_a_buyer_marks_scores_reads_the_ranking_and_decides_a_review(journey, se
                                                                      closing):
     trip = journey("acheteur-evaluation")
     page = trip.page
-    accept(page, invite(service, "buyer", "dominique@metro.fr"), "Dominique Achat")
+    accept(page, invite(service, "buyer", "dominique.evaluation@metro.fr"), "Dominique Achat")
     expect(page.get_by_role("heading", name="Mon bureau d'acheteur")).to_be_visible()
 
     # before the deadline the offers are sealed

@@ -91,7 +91,7 @@ def test_a_firm_finds_a_planned_purchase_and_is_told_when_it_opens(journey, serv
     page.get_by_label("Numéro SIRET de l'entreprise").fill(new_siret())
     page.get_by_label("Raison sociale").fill("Delta Papeterie Solidaire")
     page.get_by_label("Vos prénom et nom").fill("Léa Delta")
-    page.get_by_label("Adresse électronique").fill("lea@delta.fr")
+    page.get_by_label("Adresse électronique").fill("lea@portail-delta.fr")
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe, de nouveau").fill(PASSWORD)
     page.get_by_role("button", name="Créer le compte de mon entreprise").click()
@@ -141,7 +141,7 @@ def test_a_firm_finds_a_planned_purchase_and_is_told_when_it_opens(journey, serv
     # the buyer sees the firm, creates the consultation from the item and publishes it
     desk = journey("portail-acheteur-publie-achat-prevu")
     buyer = desk.page
-    accept(buyer, invite(service, "buyer", "dominique@metro.fr", "--org", "metro"),
+    accept(buyer, invite(service, "buyer", "dominique.programme@metro.fr", "--org", "metro"),
            "Dominique Achat")
     buyer.get_by_role("link", name="Mon programme", exact=True).click()
     desk.check("programme de mon organisation")

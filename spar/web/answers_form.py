@@ -121,6 +121,19 @@ def read(questions_: list[Question], data: MultiDict) -> dict[str, Any]:
     return {"answers": answers, "evidence": evidence, "assumptions": assumptions}
 
 
+def field_value(question: Question, value: Any) -> Any:
+    """A stored answer (a profile's standing answer) as its field shows it, exactly: a
+    list of labels, oui/non, a number with a decimal comma and every digit, so that
+    sending it back unchanged changes nothing."""
+    if question.kind == "labels":
+        return list(value or [])
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return "" if value is None else str(value)
+
+
 def redisplay(questions_: list[Question], data: MultiDict) -> dict[str, Any]:
     """What the form shows again: each field's typed value (lists for checkboxes)."""
     values: dict[str, Any] = {}

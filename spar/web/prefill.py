@@ -13,10 +13,9 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from ..engine.text import fr_short
 from ..services import profiles
 from ..services.errors import Forbidden, NotFound
-from .answers_form import Question
+from .answers_form import Question, field_value
 from .session import principal
 from .uow import uow
 
@@ -43,14 +42,11 @@ class Prefill:
 
 
 def _shown(question: Question, value: Any) -> Any:
-    """A stored standing answer as its field shows it (numbers the French way)."""
+    """A standing answer as its field shows it; of labels, those this form offers."""
+    shown = field_value(question, value)
     if question.kind == "labels":
-        return [name for name in (value or []) if name in question.names]
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return fr_short(value)
-    return "" if value is None else str(value)
+        return [name for name in shown if name in question.names]
+    return shown
 
 
 def from_profile(questions: list[Question], set_id: str, version: int) -> Prefill:

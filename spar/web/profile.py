@@ -92,17 +92,9 @@ def _values_of(profile: dict, questions) -> dict:
     answers = profile.get("standing_answers") or {}
     evidence = profile.get("standing_evidence") or {}
     for q in questions:
-        value = answers.get(q.input)
+        values[q.name] = answers_form.field_value(q, answers.get(q.input))
         if q.kind == "labels":
-            values[q.name] = list(value or [])
-            values[q.evidence_name] = list(evidence.get(q.input) or [])
-        elif q.kind == "boolean" and value is not None:
-            values[q.name] = "oui" if value else "non"
-        elif isinstance(value, float):
-            values[q.name] = (str(int(value)) if value.is_integer() else
-                              str(value).replace(".", ","))
-        else:
-            values[q.name] = "" if value is None else str(value)
+            values[q.evidence_name] = answers_form.field_value(q, evidence.get(q.input))
     return values
 
 

@@ -226,3 +226,20 @@ def chromium():
 
     with launch() as browser:
         yield browser
+
+
+@pytest.fixture
+def journey(chromium, service):
+    """``journey("name")``: a browser page on ``service`` that checks and photographs each
+    step under that name (:class:`.browser.Journey`); closed after the test."""
+    from .browser import Journey
+
+    made = []
+
+    def start(name: str) -> Journey:
+        made.append(Journey(chromium, name, service.url))
+        return made[-1]
+
+    yield start
+    for trip in made:
+        trip.close()

@@ -17,29 +17,15 @@ from spar.db import make_engine
 from spar.db.models import Offer
 from tests.api.conftest import CRITERIA_YAML
 
-from .browser import Journey
+from .steps import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "une phrase de passe assez longue"
 REFERENCE = "NAV-CONTROLE"
 #: A criteria set of its own: the other journeys' files upload theirs first, as new.
 CRITERIA = CRITERIA_YAML.replace("id: fournitures-test", "id: controle-navigateur")
 #: Enough for the offers to arrive before it on a busy machine, short enough to wait for.
 DEADLINE_IN = timedelta(seconds=8)
-
-
-@pytest.fixture
-def journey(chromium, service):
-    made = []
-
-    def start(name: str) -> Journey:
-        made.append(Journey(chromium, name, service.url))
-        return made[-1]
-
-    yield start
-    for trip in made:
-        trip.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,11 @@ from playwright.sync_api import expect
 
 from tests.api.conftest import CRITERIA_YAML
 
-from .browser import Journey
+from .steps import accept, invite
 from .conftest import _gunicorns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "une phrase de passe assez longue"
 REFERENCE = "NAV-EVAL-1"
 #: Time to submit the offers and let the buyer sign in before the deadline.
 DEADLINE_IN = timedelta(seconds=20)
@@ -38,32 +37,6 @@ def service(tmp_path_factory):
                         workers=2) as (running,):
             patch.delitem(os.environ, "SPAR_JOB_SCORING_THRESHOLD")
             yield running
-
-
-@pytest.fixture
-def journey(chromium, service):
-    made = []
-
-    def start(name: str) -> Journey:
-        made.append(Journey(chromium, name, service.url))
-        return made[-1]
-
-    yield start
-    for trip in made:
-        trip.close()
-
-
-def invite(service, role: str, email: str) -> str:
-    return service.spar("user", "invite", "--role", role, "--email", email, "--org",
-                        "metro").strip().splitlines()[-1]
-
-
-def accept(page, link: str, name: str) -> None:
-    page.goto(link)
-    page.get_by_label("Vos prénom et nom").fill(name)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Mot de passe, de nouveau").fill(PASSWORD)
-    page.get_by_role("button", name="Activer mon compte").click()
 
 
 def offer(price: float, co2: float, name: str) -> dict:
@@ -107,7 +80,8 @@ def test_a_buyer_marks_scores_reads_the_ranking_and_decides_a_review(journey, se
                                                                      closing):
     trip = journey("acheteur-evaluation")
     page = trip.page
-    accept(page, invite(service, "buyer", "dominique.evaluation@metro.fr"), "Dominique Achat")
+    accept(page, invite(service, "buyer", "dominique.evaluation@metro.fr", "--org", "metro"),
+           "Dominique Achat")
     expect(page.get_by_role("heading", name="Mon bureau d'acheteur")).to_be_visible()
 
     # before the deadline the offers are sealed
@@ -207,7 +181,8 @@ def test_an_auditor_reads_the_evaluation_without_a_form(journey, service, closin
     assert ranking.status_code == 200, ranking.text
     trip = journey("controleur-evaluation")
     page = trip.page
-    accept(page, invite(service, "auditor", "claude@metro.fr"), "Claude Contrôle")
+    accept(page, invite(service, "auditor", "claude@metro.fr", "--org", "metro"),
+           "Claude Contrôle")
     for path, name in ((f"/evaluation/{REFERENCE}", "consultation"),
                        (f"{reference_lot}/classement", "classement"),
                        (f"{reference_lot}/revue", "revue")):

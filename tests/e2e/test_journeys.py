@@ -13,48 +13,15 @@ from playwright.sync_api import expect
 
 from tests.api.conftest import CRITERIA_YAML
 
-from .browser import Journey
+from .steps import PASSWORD, accept, field, invite, tab_to
 from .conftest import SIRET_C
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "une phrase de passe assez longue"
 BAD_CRITERIA = CRITERIA_YAML.replace("id: fournitures-test", "id: parcours-navigateur").replace(
     "weight: 40, input: price_eur", "weight: 0, input: price_eur").replace(
     "method: linear", "method: lineaire")
 GOOD_CRITERIA = CRITERIA_YAML.replace("id: fournitures-test", "id: parcours-navigateur")
-
-
-@pytest.fixture
-def journey(request, chromium, service):
-    made = []
-
-    def start(name: str) -> Journey:
-        made.append(Journey(chromium, name, service.url))
-        return made[-1]
-
-    yield start
-    for journey in made:
-        journey.close()
-
-
-def invite(service, role: str, email: str, *options: str) -> str:
-    """``spar user invite``'s link (its last line)."""
-    return service.spar("user", "invite", "--role", role, "--email", email,
-                        *options).strip().splitlines()[-1]
-
-
-def field(page, label: str):
-    """The field whose label starts with ``label`` (optional ones add « (facultatif) »)."""
-    return page.get_by_label(re.compile("^" + re.escape(label))).first
-
-
-def accept(page, link: str, name: str) -> None:
-    page.goto(link)
-    page.get_by_label("Vos prénom et nom").fill(name)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Mot de passe, de nouveau").fill(PASSWORD)
-    page.get_by_role("button", name="Activer mon compte").click()
 
 
 def sign_in(page, email: str) -> None:
@@ -133,16 +100,6 @@ def test_a_company_registers_with_its_siret_and_self_assesses(journey, published
     trip.check("auto-évaluation refusée")
 
 
-def _tab_to(page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
-                         selector):
-            return
-    raise AssertionError(f"{selector} jamais atteint au clavier")
-
-
 def test_the_self_assessment_can_be_done_with_the_keyboard_alone(journey, published):
     trip = journey("entreprise-clavier-seul")
     page = trip.page
@@ -150,15 +107,15 @@ def test_the_self_assessment_can_be_done_with_the_keyboard_alone(journey, publis
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     page.keyboard.press("Enter")
-    _tab_to(page, '[name="answers.price_eur"]')
+    tab_to(page, '[name="answers.price_eur"]')
     page.keyboard.type("9 800")
-    _tab_to(page, '[name="answers.co2e_kg"]')
+    tab_to(page, '[name="answers.co2e_kg"]')
     page.keyboard.type("1,2")
-    _tab_to(page, '[name="answers.labels"][value="EU Ecolabel"]')
+    tab_to(page, '[name="answers.labels"][value="EU Ecolabel"]')
     page.keyboard.press("Space")
-    _tab_to(page, '[name="evidence.labels"][value="EU Ecolabel"]')
+    tab_to(page, '[name="evidence.labels"][value="EU Ecolabel"]')
     page.keyboard.press("Space")
-    _tab_to(page, 'button[type="submit"]:not(.button-link)')
+    tab_to(page, 'button[type="submit"]:not(.button-link)')
     expect(page.get_by_role("button", name="Évaluer mon offre")).to_be_focused()
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # the focus is visible

@@ -16,8 +16,7 @@ from stdnum import luhn
 
 from tests.api.conftest import CRITERIA_YAML
 
-from .browser import Journey
-from .test_journeys import PASSWORD, accept, field, invite
+from .steps import PASSWORD, accept, field, invite
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -36,19 +35,6 @@ def month_ahead(months: int) -> str:
     now = datetime.now(PARIS)
     index = now.year * 12 + now.month - 1 + months
     return f"{index // 12}-{index % 12 + 1:02d}"
-
-
-@pytest.fixture
-def journey(chromium, service):
-    made = []
-
-    def start(name: str) -> Journey:
-        made.append(Journey(chromium, name, service.url))
-        return made[-1]
-
-    yield start
-    for trip in made:
-        trip.close()
 
 
 @pytest.fixture(scope="module")

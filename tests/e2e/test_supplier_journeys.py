@@ -16,29 +16,15 @@ from playwright.sync_api import expect
 
 from tests.api.conftest import CRITERIA_YAML
 
-from .browser import Journey
+from .steps import PASSWORD, field, tab_to
 from .conftest import SIRET_A, SIRET_B
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "une phrase de passe assez longue"
 #: Companies of these journeys alone (the other journeys use SIRET_A…C).
 SIRET_DEPOT = "44306184100047"
 SIRET_CLAVIER = "81202356200018"
 SIRET_ABSENTE = "53000089200014"
-
-
-@pytest.fixture
-def journey(chromium, service):
-    made = []
-
-    def start(name: str) -> Journey:
-        made.append(Journey(chromium, name, service.url))
-        return made[-1]
-
-    yield start
-    for trip in made:
-        trip.close()
 
 
 def _criteria(service) -> None:
@@ -62,11 +48,6 @@ def _consultation(service, reference: str, deadline: datetime, title: str) -> st
 def open_consultation(service):
     return _consultation(service, "NAV-DEPOT", datetime.now(timezone.utc).replace(
         microsecond=0) + timedelta(days=20), "Fournitures de bureau des écoles")
-
-
-def field(page, label: str):
-    """The field whose label starts with ``label`` (optional ones add « (facultatif) »)."""
-    return page.get_by_label(re.compile("^" + re.escape(label))).first
 
 
 def register(page, siret: str, company: str, email: str) -> None:
@@ -166,41 +147,31 @@ def test_a_company_self_assesses_submits_and_replaces_its_offer(journey, open_co
     trip.check("mes offres")
 
 
-def _tab_to(page, selector: str, limit: int = 150) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
-                         selector):
-            return
-    raise AssertionError(f"{selector} jamais atteint au clavier")
-
-
 def test_an_offer_can_be_submitted_with_the_keyboard_alone(journey, open_consultation):
     trip = journey("entreprise-depot-clavier")
     page = trip.page
     register(page, SIRET_CLAVIER, "Epsilon Papiers", "noe@epsilon.fr")
     page.goto(f"/consultations/{open_consultation}")
-    _tab_to(page, 'a[href$="/offre"]')
+    tab_to(page, 'a[href$="/offre"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Déposer une offre")
-    _tab_to(page, '[name="lot"][value="1"]')
+    tab_to(page, '[name="lot"][value="1"]')
     page.keyboard.press("Space")
-    _tab_to(page, '[name="answers.price_eur"]')
+    tab_to(page, '[name="answers.price_eur"]')
     page.keyboard.type("9 800")
-    _tab_to(page, '[name="answers.co2e_kg"]')
+    tab_to(page, '[name="answers.co2e_kg"]')
     page.keyboard.type("1,2")
-    _tab_to(page, '[name="answers.labels"][value="EU Ecolabel"]')
+    tab_to(page, '[name="answers.labels"][value="EU Ecolabel"]')
     page.keyboard.press("Space")
-    _tab_to(page, '[name="evidence.labels"][value="EU Ecolabel"]')
+    tab_to(page, '[name="evidence.labels"][value="EU Ecolabel"]')
     page.keyboard.press("Space")
-    _tab_to(page, 'button[value="check"]')
+    tab_to(page, 'button[value="check"]')
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # the focus is visible
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Vérifier mon offre avant de la déposer")
-    _tab_to(page, 'button[value="confirm"]')
+    tab_to(page, 'button[value="confirm"]')
     expect(page.get_by_role("button", name="Confirmer le dépôt")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Accusé de réception")).to_be_visible()

@@ -85,10 +85,10 @@ def load_rows(duration: float) -> list[str]:
         return [_row("POST /api/v1/self-assessment", "—", missing, "")]
     args = load_bench.parser().parse_args(["--duration", str(duration)])
     baseline, spar = load_bench.run(args)
-    share = spar["rate"] / baseline["rate"]
+    share = spar["rps"] / baseline["rps"]
     return [
-        _row("POST /api/v1/self-assessment, 20 critères", f"{spar['rate']:.0f} req/s",
-             f"Flask « hello world » {baseline['rate']:.0f} req/s → {share:.0%}", "≥ 50 %"),
+        _row("POST /api/v1/self-assessment, 20 critères", f"{spar['rps']:.0f} req/s",
+             f"Flask « hello world » {baseline['rps']:.0f} req/s → {share:.0%}", "≥ 50 %"),
         _row("  latence p99", f"{spar['p99']:.1f} ms", f"hello world {baseline['p99']:.1f} ms",
              "< 50 ms"),
     ] + [line for line in load_bench.report(baseline, spar, args) if "ATTENTION" in line]

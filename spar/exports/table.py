@@ -9,7 +9,6 @@ arrays of characters, so a lot of 100,000 offers costs a few numpy operations.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import IO, Any, Iterator, Sequence
 
@@ -202,16 +201,22 @@ class _Heads:
         total = self._totals[i]
         name = self._names[i]
         # one line each, whatever line breaks a supplier typed in its name
-        head = " ".join(self._ids[i].split()) + (" — " + " ".join(name.split()) if name else "")
-        if not self._irregular[i] and not math.isnan(total):
-            head += f" — total {fr_number(total)}"
+        head = _one_line(self._ids[i]) + (" — " + _one_line(name) if name else "")
+        if not self._irregular[i] and total == total:  # not NaN
+            head += " — total " + fr_number(total)
         return head
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every run of spaces and line breaks made one space."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text  # the common case, and ten times cheaper than splitting
+    return " ".join(text.split())
+
+
 def _offer_with_reasons(out, head: str, reasons: list[dict[str, Any]]) -> None:
-    out("  " + _clip(head, 2) + "\n")
-    for reason in reasons:
-        out(_wrap(reason["message"], "      · ", "        "))
+    out("".join(["  ", _clip(head, 2), "\n",
+                 *(_wrap(reason["message"], "      · ", "        ") for reason in reasons)]))
 
 
 def _fit(text: str, width: int) -> str:
@@ -225,6 +230,8 @@ def _clip(text: str, indent: int = 0) -> str:
 def _wrap(text: str, first: str, rest: str) -> str:
     """``text`` wrapped at spaces to :data:`WIDTH` columns (textwrap is too slow for
     thousands of reasons); a word longer than a line is left whole."""
+    if len(first) + len(text) <= WIDTH:  # most reasons fit on one line
+        return first + text + "\n"
     lines, indent = [], first
     while len(indent) + len(text) > WIDTH:
         room = WIDTH - len(indent)

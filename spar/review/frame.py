@@ -140,16 +140,21 @@ def _first_by_input(leaves: Sequence[Leaf]) -> dict[str, Leaf]:
 def _supplier_codes(suppliers: Sequence[Mapping[str, Any] | None], n: int) -> np.ndarray:
     """Same SIRET (else same name) → same code; an offer of unknown supplier stands alone."""
     keys: dict[str, int] = {}
-    codes = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        s = suppliers[i] if i < len(suppliers) else None
+    codes = [0] * n
+    for i, s in enumerate(suppliers[:n]):
         key = None
-        if isinstance(s, Mapping):
+        # dicts first: the abstract Mapping check costs more than the rest of the loop
+        if type(s) is dict or isinstance(s, Mapping):
             siret = str(s.get("siret") or "").replace(" ", "")
-            name = str(s.get("name") or "").strip().casefold()
-            key = f"siret:{siret}" if siret else (f"name:{name}" if name else None)
+            if siret:
+                key = "siret:" + siret
+            else:
+                name = str(s.get("name") or "").strip().casefold()
+                key = "name:" + name if name else None
         codes[i] = keys.setdefault(key if key is not None else f"offer:{i}", len(keys))
-    return codes
+    for i in range(len(suppliers), n):
+        codes[i] = keys.setdefault(f"offer:{i}", len(keys))
+    return np.array(codes, dtype=np.int64)
 
 
 def _self_mark_matrix(result: LotResult, leaves: Sequence[Leaf], self_marks: SelfMarks | None

@@ -85,3 +85,17 @@ def test_half_cents_round_as_python_does():
     values = [0.125, 1.005, 2.675, 0.285, 1.115, 1234.565]
     shown = table._number_codes(np.array(values), 12).view("U12")[:, 0].tolist()
     assert [s.strip() for s in shown] == [fr_number(x) for x in values]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\u00a0\u202f\u2028\x1c\x85é")))
+def test_one_line_is_every_whitespace_run_made_one_space(text):
+    assert table._one_line(text) == " ".join(text.split())
+
+
+@given(st.text(alphabet=st.sampled_from("mot %:»é "), max_size=140))
+def test_a_reason_that_fits_is_one_line_and_any_other_is_wrapped(text):
+    wrapped = table._wrap(text, "      · ", "        ")
+    if len("      · ") + len(text) <= table.WIDTH:
+        assert wrapped == "      · " + text + "\n"
+    lines = wrapped.splitlines()
+    assert all(len(line) <= table.WIDTH or " " not in line.strip() for line in lines)

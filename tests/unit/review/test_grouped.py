@@ -86,3 +86,21 @@ def test_robust_z_scale_has_a_relative_floor():
     z = robust_z(values, np.zeros(5, dtype=np.int64), 1, min_count=4, relative_floor=0.1)
     # median 101, MAD 1 → scale 1.48, under 10 % of the median (10.1)
     assert z[-1] == pytest.approx(19.0 / 10.1)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_one_lot_gives_bit_for_bit_what_the_per_lot_sort_gives(seed):
+    # one lot takes partitions instead of sorts: the same order statistics, the same bits
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    values = np.round(rng.lognormal(3, 1, n), int(rng.integers(0, 3)))  # ties, some MAD 0
+    values[rng.random(n) < 0.2] = np.nan
+    if seed % 4 == 0:
+        values[: n // 2 + 1] = 7.0  # most offers equal: the mean deviation stands in
+    codes = np.zeros(n, dtype=np.int64)
+    one = robust_z(values, codes, 1, 4, floor=0.01, relative_floor=0.001)
+    # two lots, the second empty, go through Sorted
+    two = robust_z(values, codes, 2, 4, floor=0.01, relative_floor=0.001)
+    np.testing.assert_array_equal(one, two)
+    from spar.review.grouped import median
+    np.testing.assert_array_equal(median(values, codes, 1), median(values, codes, 2)[:1])

@@ -93,16 +93,22 @@ class LotReview:
         }
 
 
-def _model_reason(score: float, threshold: float, budget: float, version: str,
-                  top: list[dict[str, Any]]) -> dict[str, Any]:
-    factors = ", ".join(f"{t['label']} ({fr_number(t['value'], 2)})" for t in top)
-    return {
-        "code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
-        "model_version": version, "top_features": top,
-        "message": (f"Score du modèle de revue {fr_number(score, 2)} au-dessus du seuil "
-                    f"{fr_number(threshold, 2)} (budget de revue {fr_percent(budget, 0)})"
-                    + (f" ; facteurs principaux : {factors}" if factors else "")),
-    }
+def _model_reason(threshold: float, budget: float, version: str
+                  ) -> Callable[[float, list[dict[str, Any]]], dict[str, Any]]:
+    """How to word the model's reason for one offer (its score and its top features)."""
+    # the same for every offer of the lot: written once, not for each of thousands
+    over = (f" au-dessus du seuil {fr_number(threshold, 2)} (budget de revue "
+            f"{fr_percent(budget, 0)})")
+
+    def word(score: float, top: list[dict[str, Any]]) -> dict[str, Any]:
+        factors = ", ".join(f"{t['label']} ({fr_number(t['value'], 2)})" for t in top)
+        return {
+            "code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
+            "model_version": version, "top_features": top,
+            "message": (f"Score du modèle de revue {fr_number(score, 2)}{over}"
+                        + (f" ; facteurs principaux : {factors}" if factors else "")),
+        }
+    return word
 
 
 def _sample_reason(rate: float) -> Callable[[int], dict[str, Any]]:
@@ -156,8 +162,8 @@ def review_lot(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL
         rows = np.flatnonzero(over)
         for i, top in zip(rows, model.explain(features.matrix, rows)):
             explained[i] = top
-        reasons.add(over, lambda i: _model_reason(float(scores[i]), threshold, budget,
-                                                  model.version, explained[i]))
+        model_reason = _model_reason(threshold, budget, model.version)
+        reasons.add(over, lambda i: model_reason(float(scores[i]), explained[i]))
         decision |= over
         version, explanations = model.version, tuple(explained)
 

@@ -90,6 +90,15 @@ def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     offers fast.  NaN and None both stand for "no answer".
     """
     index: dict[Any, int] = {}
+    try:  # every answer a plain hashable value, as a CSV gives them: one dict pass in C
+        codes = [index.setdefault(value, len(index)) for value in raw]
+    except TypeError:  # a list or an object: the careful pass below
+        pass
+    else:
+        # NaN is no answer, like None, and is not equal to itself: the careful pass
+        if not any(type(u) is float and u != u for u in index):
+            return list(index), np.array(codes, dtype=np.int64)
+    index = {}
     uniques: list[Any] = []
     codes = np.empty(len(raw), dtype=np.int64)
     for i, value in enumerate(raw):

@@ -25,11 +25,15 @@ from array import array
 from collections.abc import Sequence
 from functools import cached_property
 from json.decoder import scanstring
-from typing import Any, Iterator
+from typing import Any, Generator, Iterator
 
 #: JSON's whitespace, as the standard decoder skips it.
 _SPACE = re.compile(r"[ \t\n\r]*")
 _decode = json.JSONDecoder().raw_decode
+#: Decodes what the walk over the offers only looks through: it needs where each offer
+#: ends and its id, not its numbers, and turning digits into floats is a third of the
+#: decoding (the syntax is checked all the same; each number becomes its length).
+_skim = json.JSONDecoder(parse_float=len, parse_int=len).raw_decode
 
 
 class StoredDocumentError(ValueError):
@@ -52,9 +56,9 @@ def _space(text: str, position: int) -> int:
     return _SPACE.match(text, position).end()
 
 
-def _value(text: str, position: int) -> tuple[Any, int]:
+def _value(text: str, position: int, decode=_decode) -> tuple[Any, int]:
     try:
-        return _decode(text, position)
+        return decode(text, position)
     except json.JSONDecodeError as exc:
         raise StoredDocumentError(text, exc.pos, exc.msg) from None
 
@@ -100,34 +104,46 @@ class StoredOffers(Sequence):
         return f"<StoredOffers: {len(self)} offres>"
 
 
+def _elements(text: str, position: int, decode=_decode
+              ) -> Generator[tuple[int, Any], None, int]:
+    """Each element of the array opening at ``position`` with where it starts, decoded in
+    turn by ``decode``; returns where the array ends."""
+    position = _space(text, position + 1)
+    if text.startswith("]", position):
+        return position + 1
+    count = 0
+    while True:
+        element, end = _value(text, position, decode)
+        count += 1
+        if not isinstance(element, dict) or "id" not in element:
+            raise StoredDocumentError(text, position, f"offre n° {count} sans "
+                                      "identifiant (un objet avec « id » attendu)")
+        yield position, element
+        position = _space(text, end)
+        if _expect(text, position, ",]", "« , » ou « ] »") == "]":
+            return position + 1
+        position = _space(text, position + 1)
+
+
 def _offers(text: str, position: int) -> tuple[StoredOffers, int]:
     """The array opening at ``position``, walked once; and where it ends."""
     starts = array("q")
     ids: list[Any] = []
-    position = _space(text, position + 1)
-    if text.startswith("]", position):
-        return StoredOffers(text, starts, ids), position + 1
+    elements = _elements(text, position, _skim)
     while True:
-        starts.append(position)
-        offer, end = _value(text, position)
-        if not isinstance(offer, dict) or "id" not in offer:
-            raise StoredDocumentError(text, position, f"offre n° {len(ids) + 1} sans "
-                                      "identifiant (un objet avec « id » attendu)")
-        ids.append(offer["id"])
-        position = _space(text, end)
-        if _expect(text, position, ",]", "« , » ou « ] »") == "]":
-            return StoredOffers(text, starts, ids), position + 1
-        position = _space(text, position + 1)
+        try:
+            start, offer = next(elements)
+        except StopIteration as done:
+            return StoredOffers(text, starts, ids), done.value
+        starts.append(start)
+        oid = offer["id"]
+        # a number was skimmed to its length: that offer is decoded for its id
+        ids.append(oid if isinstance(oid, str) else _decode(text, start)[0]["id"])
 
 
-def read_stored(text: str, array_key: str = "offers") -> dict[str, Any]:
-    """The JSON object ``text``, its members decoded in order, but the array under
-    ``array_key`` (each element an object with an ``id``) read as :class:`StoredOffers`.
-
-    Equal to ``json.loads(text)`` member for member (with the offers as a sequence).
-    StoredDocumentError, with the position, for anything else than such an object.
-    """
-    document: dict[str, Any] = {}
+def _members(text: str) -> Iterator[tuple[str, int]]:
+    """The name of each member of the object ``text`` and where its value starts; the
+    caller reads the value and sends back where it ends."""
     position = _space(text, 0)
     _expect(text, position, "{", "« { »")
     position = _space(text, position + 1)
@@ -142,12 +158,8 @@ def read_stored(text: str, array_key: str = "offers") -> dict[str, Any]:
                 raise StoredDocumentError(text, exc.pos, exc.msg) from None
             position = _space(text, position)
             _expect(text, position, ":", "« : »")
-            position = _space(text, position + 1)
-            if key == array_key and text.startswith("[", position):
-                document[key], position = _offers(text, position)
-            else:
-                document[key], position = _value(text, position)
-            position = _space(text, position)
+            end = yield key, _space(text, position + 1)
+            position = _space(text, end)
             if _expect(text, position, ",}", "« , » ou « } »") == "}":
                 position += 1
                 break
@@ -155,4 +167,40 @@ def read_stored(text: str, array_key: str = "offers") -> dict[str, Any]:
     position = _space(text, position)
     if position != len(text):
         raise StoredDocumentError(text, position, "texte en trop après le document")
-    return document
+
+
+def read_stored(text: str, array_key: str = "offers") -> dict[str, Any]:
+    """The JSON object ``text``, its members decoded in order, but the array under
+    ``array_key`` (each element an object with an ``id``) read as :class:`StoredOffers`.
+
+    Equal to ``json.loads(text)`` member for member (with the offers as a sequence).
+    StoredDocumentError, with the position, for anything else than such an object.
+    """
+    document: dict[str, Any] = {}
+    members = _members(text)
+    try:
+        key, position = next(members)
+        while True:
+            if key == array_key and text.startswith("[", position):
+                document[key], position = _offers(text, position)
+            else:
+                document[key], position = _value(text, position)
+            key, position = members.send(position)
+    except StopIteration:
+        return document
+
+
+def iter_offers(text: str, array_key: str = "offers") -> Iterator[Any]:
+    """The elements of the array under ``array_key`` of the JSON object ``text``, each
+    decoded as it is reached, for a reader that goes over them once and needs nothing
+    else: nothing is read past the array. Nothing if the document has no such array."""
+    members = _members(text)
+    try:
+        key, position = next(members)
+        while not (key == array_key and text.startswith("[", position)):
+            key, position = members.send(_value(text, position)[1])
+    except StopIteration:
+        return
+    elements = _elements(text, position)
+    for _, element in elements:
+        yield element

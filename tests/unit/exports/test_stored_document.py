@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spar.exports.stored_document import StoredDocumentError, StoredOffers, read_stored
+from spar.exports.stored_document import (StoredDocumentError, StoredOffers, iter_offers,
+                                          read_stored)
 
 TRICKY_OFFERS = [
     {"id": "O1", "note": "guillemet \" barre \\ / et \u00e9t\u00e9 \u2014 \U0001f600",
@@ -41,6 +42,27 @@ def test_reads_what_json_loads_reads(dumps):
     text = dumps(_document(TRICKY_OFFERS))
     assert _read(text) == json.loads(text)
     assert list(read_stored(text)) == list(json.loads(text))  # members in the same order
+
+
+@pytest.mark.parametrize("dumps", [json.dumps, lambda d: json.dumps(d, indent=1)])
+def test_offers_read_in_one_pass_are_the_stored_offers(dumps):
+    text = dumps(_document(TRICKY_OFFERS))
+    assert list(iter_offers(text)) == json.loads(text)["offers"]
+
+
+def test_offers_read_in_one_pass_come_before_the_end_is_read():
+    text = json.dumps(_document(TRICKY_OFFERS))
+    cut = text[:text.index('{"id": "O3"') + 20]  # the third offer is cut short
+    offers = iter_offers(cut)
+    assert [next(offers)["id"], next(offers)["id"]] == ["O1", 2]
+    with pytest.raises(StoredDocumentError, match="tronqué"):
+        next(offers)
+
+
+def test_no_offers_to_read_in_one_pass():
+    assert list(iter_offers('{"a": [1], "offers": null}')) == []
+    assert list(iter_offers('{"a": {"offers": [{"id": 1}]}}')) == []
+    assert list(iter_offers("{}")) == []
 
 
 def test_offers_read_by_position_and_by_id():

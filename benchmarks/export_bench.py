@@ -1,24 +1,33 @@
-"""Export benchmark: time and peak memory of the streaming exports for large lots.
+"""Export benchmark: time and peak memory of an export request of a large lot, from the
+stored scoring's text to the last byte.
 
-Each (size, format) is measured in a fresh subprocess, so peaks do not mix: the
-child builds, scores and stores (as plain JSON data, the way the service reads it back)
-a lot of ``size`` offers × 20 criteria, notes its resident memory, resets the kernel's
-peak counter when it can (``/proc/self/clear_refs``), then drains the export of that
-stored scoring into a temporary file and reports the time, the bytes written, the peak
-RSS of the export alone and the process's ``ru_maxrss``. "Flat memory" means the
-export's own peak barely moves from 10,000 to 100,000 offers while its output grows
-tenfold. ("RSS avant" includes the stored result itself: about 2 GB for 100,000 offers.)
+For each size, a first child scores a lot of ``size`` offers × 20 criteria and writes
+what the service stores (``result.json``, ``inputs.json``: the text SQLAlchemy writes).
+Each (size, format) is then measured in a fresh child that has never held the scoring's
+objects (memory the allocator keeps after freeing them would hide a peak): it notes its
+resident memory, resets the kernel's peak counter (``/proc/self/clear_refs``), reads the
+stored text and decodes it as the service does — whole, or its offers one at a time for
+the formats whose ``offers_read_once`` is set (:mod:`spar.exports.stored_document`) —
+then drains the export into a temporary file. Columns: the request's time, the part spent
+reading and decoding the stored documents ("décodage"), the export's; the peak of the
+whole request over the memory before it ("pic requête", the figure that matters), the
+memory held once the documents are read ("lecture"), the export's own peak over that
+("pic export", what the earlier runs below measured) and ``ru_maxrss`` (after the last
+reset, i.e. the export phase). "Flat memory": the request holds the stored text and one
+offer at a time, not every offer's objects (about 2 GB for 100,000 offers).
 
-In the same run, beside each figure: the same export by an older checkout of spar
-(``--against DIR``, e.g. ``git archive e132736 | tar -x -C /tmp/spar-before``), and
-the targets of issue 12: the CSV export within 2× ``spar score --format csv`` of the
-same lot (the real command, default options, on that lot written as a French CSV),
-the XLSX within 60 s. "décodage" is the time json.loads took to read the stored
-document back (what the service pays before any export; paused collector, see
-:mod:`spar.collector`, where the checkout has it).
+In the same run, beside each figure: the same request on an older checkout of spar
+(``--against DIR``, e.g. ``git archive main spar | tar -x -C /tmp/spar-before``), which
+decodes the stored documents whole. ``--score-command`` also times ``spar score --format
+csv`` on the same lot, for issue 12's CSV target (the export within 2× of it).
 
 Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
-[--formats csv xlsx json] [--against /tmp/spar-before]``.
+[--formats csv xlsx json] [--against /tmp/spar-before] [--score-command]``.
+
+FIGURES
+
+Earlier runs, which measured the export from a result already decoded (the writers
+before and after they streamed; the decoding of the stored document apart):
 
 Measured on the shared 2-core development machine, heavily loaded by other work
 (load average 11 to 14, so every time is several times what an idle machine gives:

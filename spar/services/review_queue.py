@@ -24,7 +24,6 @@ from .consultations import find_lot, visible
 from .errors import Forbidden, NotFound
 from .pagination import DEFAULT_PER_PAGE, Page, page_of_list
 from .principal import Principal
-from .repositories import Scorings
 
 #: The grounds of a review, by priority; a reason's ``code`` → its ground.
 GROUNDS = ("abnormally_low", "model", "audit_sample")
@@ -145,7 +144,7 @@ def review_queue(uow, principal: Principal, reference: str, lot_id: str, *, page
     with uow:
         consultation = visible(uow.session, principal, reference)
         lot = find_lot(consultation, lot_id)
-        stored = Scorings(uow.session).latest_as_text(lot, with_inputs=False)
+        stored = uow.scorings.latest_as_text(lot, with_inputs=False)
         if stored is None:
             raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
         scoring, text, _ = stored

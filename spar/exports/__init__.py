@@ -47,11 +47,11 @@ class Export:
     required: tuple[str, ...] = ()
     #: keyword options it accepts besides (None means the default)
     optional: tuple[str, ...] = ()
-    #: the render goes over each lot's offers once or twice, in order: they may be read
-    #: from the stored text one at a time (:mod:`.stored_document`), so the memory does
-    #: not grow with the lot. A render that goes over them many times (the RAO, OCDS's
+    #: the render goes over each lot's offers once, in order: they may be read from the
+    #: stored text one at a time (:mod:`.stored_document`), so the memory does not grow
+    #: with the lot. A render that goes over them several times (the RAO, OCDS's
     #: statistics, a letter looking for its offer) gets them decoded whole, as each pass
-    #: from the text would cost as much as decoding them all.
+    #: from the text would cost about as much as decoding them all.
     offers_read_once: bool = False
 
     @property

@@ -3,7 +3,7 @@ per lot, the latest stored scoring — its result as stored, the buyer's marks s
 its inputs and the buyer's review decisions. Nothing is scored again (SPEC §4.1).
 
 The stored documents are read as text and their offers decoded one at a time
-(:mod:`spar.exports.stored_document`) for the formats that go over them once or twice:
+(:mod:`spar.exports.stored_document`) for the formats that go over them once:
 decoded whole, a 100,000-offer result is 2 GB of objects held for the whole download."""
 
 from __future__ import annotations

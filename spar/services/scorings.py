@@ -104,7 +104,7 @@ def decisions(session, scoring: Scoring, offer_ids: Iterable[str] | None = None
     """The buyer's stored review decisions on the offers of a scoring, the latest per offer:
     ``{offer id: {"decision", "comment", "by", "at"}}``. ``offer_ids``: the ids of the
     scoring's offers when the caller has them (read from ``scoring.inputs`` otherwise)."""
-    offer_ids = set(o["id"] for o in scoring.inputs["offers"]) if offer_ids is None \
+    offer_ids = {o["id"] for o in scoring.inputs["offers"]} if offer_ids is None \
         else set(offer_ids)
     rows = session.execute(select(ReviewDecision, Offer.public_id).join(
         Offer, ReviewDecision.offer_id == Offer.id).where(

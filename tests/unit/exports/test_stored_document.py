@@ -42,6 +42,8 @@ def test_reads_what_json_loads_reads(dumps):
     text = dumps(_document(TRICKY_OFFERS))
     assert _read(text) == json.loads(text)
     assert list(read_stored(text)) == list(json.loads(text))  # members in the same order
+    # the same types too (1 is not 1.0, -0.0 is not 0.0), so the same SHA-256
+    assert json.dumps(_read(text)) == json.dumps(json.loads(text))
 
 
 @pytest.mark.parametrize("dumps", [json.dumps, lambda d: json.dumps(d, indent=1)])
@@ -134,4 +136,4 @@ _json = st.recursive(st.none() | st.booleans() | st.integers() | st.text()
 def test_any_document_reads_as_json_loads_reads_it(offers, members, ascii_only):
     offers = [{**offer, "id": k} for k, offer in enumerate(offers)]
     text = json.dumps({**members, "offers": offers}, ensure_ascii=ascii_only)
-    assert _read(text) == json.loads(text)
+    assert json.dumps(_read(text)) == json.dumps(json.loads(text))

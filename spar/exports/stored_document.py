@@ -136,7 +136,7 @@ def _offers(text: str, position: int) -> tuple[StoredOffers, int]:
         ids.append(offer["id"])
 
 
-def _members(text: str) -> Iterator[tuple[str, int]]:
+def _members(text: str) -> Generator[tuple[str, int], int, None]:
     """The name of each member of the object ``text`` and where its value starts; the
     caller reads the value and sends back where it ends."""
     position = _space(text, 0)

@@ -1,24 +1,68 @@
-"""Export benchmark: time and peak memory of the streaming exports for large lots.
+"""Export benchmark: time and peak memory of an export request of a large lot, from the
+stored scoring's text to the last byte.
 
-Each (size, format) is measured in a fresh subprocess, so peaks do not mix: the
-child builds, scores and stores (as plain JSON data, the way the service reads it back)
-a lot of ``size`` offers × 20 criteria, notes its resident memory, resets the kernel's
-peak counter when it can (``/proc/self/clear_refs``), then drains the export of that
-stored scoring into a temporary file and reports the time, the bytes written, the peak
-RSS of the export alone and the process's ``ru_maxrss``. "Flat memory" means the
-export's own peak barely moves from 10,000 to 100,000 offers while its output grows
-tenfold. ("RSS avant" includes the stored result itself: about 2 GB for 100,000 offers.)
+For each size, a first child scores a lot of ``size`` offers × 20 criteria and writes
+what the service stores (``result.json``, ``inputs.json``: the text SQLAlchemy writes).
+Each (size, format) is then measured in a fresh child that has never held the scoring's
+objects (memory the allocator keeps after freeing them would hide a peak): it notes its
+resident memory, resets the kernel's peak counter (``/proc/self/clear_refs``), reads the
+stored text and decodes it as the service does — whole, or its offers one at a time for
+the formats whose ``offers_read_once`` is set (:mod:`spar.exports.stored_document`) —
+then drains the export into a temporary file. Columns: the request's time, the part spent
+reading and decoding the stored documents ("décodage"), the export's; the peak of the
+whole request over the memory before it ("pic requête", the figure that matters), the
+memory held once the documents are read ("lecture"), the export's own peak over that
+("pic export", what the earlier runs below measured) and ``ru_maxrss`` (after the last
+reset, i.e. the export phase). "Flat memory": the request holds the stored text and one
+offer at a time, not every offer's objects (about 2 GB for 100,000 offers).
 
-In the same run, beside each figure: the same export by an older checkout of spar
-(``--against DIR``, e.g. ``git archive e132736 | tar -x -C /tmp/spar-before``), and
-the targets of issue 12: the CSV export within 2× ``spar score --format csv`` of the
-same lot (the real command, default options, on that lot written as a French CSV),
-the XLSX within 60 s. "décodage" is the time json.loads took to read the stored
-document back (what the service pays before any export; paused collector, see
-:mod:`spar.collector`, where the checkout has it).
+In the same run, beside each figure: the same request on an older checkout of spar
+(``--against DIR``, e.g. ``git archive main spar | tar -x -C /tmp/spar-before``), which
+decodes the stored documents whole. ``--score-command`` also times ``spar score --format
+csv`` on the same lot, for issue 12's CSV target (the export within 2× of it).
 
 Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
-[--formats csv xlsx json] [--against /tmp/spar-before]``.
+[--formats csv xlsx json] [--against /tmp/spar-before] [--score-command]``.
+
+Measured on the shared 2-core development machine (load average 2.5 to 3.5, other work
+running: compare the lines of one run, not runs), "avant" = main before the stored
+scoring was read from its text, "après" = the offers read one at a time (the walk that
+decodes them once keeps them as marshal bytes); prices uniform over 8,000–15,000 €
+(17 % of the offers flagged as abnormally low); ``--sizes 10000 100000 --formats csv
+xlsx json --against /tmp/spar-before``::
+
+              format   offres requête s  décodage  export  Mo écrits  pic requête     lecture  pic export   ru_maxrss
+    avant     csv       10000      3.1      1.15    1.94       37.8    278.9 Mio   212.7 Mio     1.0 Mio   244.3 Mio
+    après     csv       10000     4.18      1.45    2.73       37.8    128.1 Mio    57.6 Mio     0.2 Mio    88.3 Mio
+    avant     xlsx      10000     5.24      1.22    4.02       27.2    275.9 Mio   209.5 Mio     1.2 Mio   260.9 Mio
+    après     xlsx      10000     7.08      1.18     5.9       27.2    125.3 Mio    54.3 Mio     0.0 Mio   104.6 Mio
+    avant     json      10000     3.49      1.89     1.6       59.6    278.9 Mio   212.6 Mio     0.4 Mio   243.5 Mio
+    après     json      10000     3.64      1.37    2.27       59.6    128.2 Mio    57.5 Mio     0.0 Mio    88.0 Mio
+              document enregistré : 64.6 Mo de JSON
+    avant     csv      100000    31.93      14.0   17.93      380.1   2748.1 Mio  2091.3 Mio     0.0 Mio  2121.8 Mio
+    après     csv      100000    32.97     12.83   20.14      380.1   1237.8 Mio   533.9 Mio     0.2 Mio   564.7 Mio
+    avant     xlsx     100000    47.96     12.28   35.67      272.7   2745.3 Mio  2088.2 Mio     0.0 Mio  2138.5 Mio
+    après     xlsx     100000    51.76     11.83   39.93      272.7   1234.7 Mio   530.8 Mio     0.0 Mio   581.2 Mio
+    avant     json     100000    23.49      10.5   12.99      595.8   2748.0 Mio  2091.2 Mio     0.0 Mio  2121.7 Mio
+    après     json     100000    36.56     14.99   21.57      595.8   1237.5 Mio   533.9 Mio     0.0 Mio   564.5 Mio
+              document enregistré : 646.3 Mo de JSON
+
+    again, ``--sizes 100000 --formats json csv``:
+    avant     json     100000    25.84     12.27   13.57      595.8   2748.0 Mio  2091.3 Mio     0.0 Mio  2121.7 Mio
+    après     json     100000    30.09     12.35   17.74      595.8   1237.5 Mio   533.9 Mio     0.0 Mio   564.4 Mio
+    avant     csv      100000    29.07     11.03   18.04      380.1   2748.1 Mio  2091.2 Mio     0.0 Mio  2121.8 Mio
+    après     csv      100000    30.79     12.57   18.23      380.1   1237.8 Mio   533.9 Mio     0.2 Mio   564.8 Mio
+
+The request's peak is now reading the stored text: the file's bytes and their text at once
+(2 × 646 MB; the database driver's buffer and its text likewise); then the request holds
+the offers' marshal bytes (about 420 MB for 100,000 offers) and one offer at a time,
+where it held the decoded document (2 GB) for the whole download. The time is a few
+percent more for the CSV and the workbook, about 15 % for the JSON: each offer is
+decoded once by the walk and read back once more by the writer (about 20 µs per offer
+for marshal), where the whole document was decoded once.
+
+Earlier runs, which measured the export from a result already decoded (the writers
+before and after they streamed; the decoding of the stored document apart):
 
 Measured on the shared 2-core development machine, heavily loaded by other work
 (load average 11 to 14, so every time is several times what an idle machine gives:
@@ -76,8 +120,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LEAVES = 20
-#: How long decoding the stored document took, and its size (filled by consultation()).
-LOADED: dict[str, float] = {}
 
 
 def criteria_text() -> str:
@@ -106,37 +148,61 @@ def answers(crit, size: int) -> tuple[list[str], dict[str, np.ndarray]]:
     return ids, columns
 
 
-def consultation(size: int):
-    """A one-lot consultation of ``size`` offers with random answers, scored and stored:
-    the export reads the stored result, as the service's does."""
+def store(size: int, folder: Path) -> None:
+    """Score a lot of ``size`` offers and write what the service stores for it, as the text
+    it stores (``json.dumps``, as SQLAlchemy writes a JSON column): ``result.json`` and
+    ``inputs.json`` (the offers with their supplier and answers)."""
     from spar.criteria_file import load_criteria_text
     from spar.engine.answers import lot_from_columns
-    from spar.exports.bundle import ConsultationExport, LotExport
     from spar.pipeline import evaluate_lot
 
     crit = load_criteria_text(criteria_text(), "bench.yaml")
     assert len(crit.leaves) == LEAVES
     ids, columns = answers(crit, size)
     lot = lot_from_columns(crit, ids, columns, lot_id="1")
-    # what the service stores, read back as plain JSON data
-    try:  # the service decodes a stored scoring with the collector paused, when it can
+    (folder / "result.json").write_text(
+        json.dumps(evaluate_lot(crit, lot, review="none").document()), encoding="utf-8")
+    offers = [{"id": oid, "supplier": {"name": f"Entreprise {oid}", "siret": None,
+                                       "sme": k % 3 == 0},
+               "answers": {name: float(column[k]) for name, column in columns.items()},
+               "evidence": {}, "submitted_at": "2026-09-15T09:00:00+00:00"}
+              for k, oid in enumerate(ids)]
+    (folder / "inputs.json").write_text(json.dumps(
+        {"lot": "1", "estimate": None, "offers": offers, "marks": {}, "self_marks": {},
+         "review": {"seed": 7, "sample_rate": 0.0}, "warnings": []}), encoding="utf-8")
+
+
+def consultation(folder: Path, offers_read_once: bool):
+    """The consultation as the service hands it to an export, from the stored text: the
+    result decoded whole, or its offers as they are read (what the service does for a
+    format whose ``offers_read_once`` is set); the suppliers from the stored inputs."""
+    from spar.criteria_file import load_criteria_text
+    from spar.exports.bundle import ConsultationExport, LotExport
+
+    try:  # an older checkout (--against) has neither
         from spar.collector import paused
-    except ImportError:  # an older checkout (--against)
+    except ImportError:
         paused = contextlib.nullcontext
-    stored = json.dumps(evaluate_lot(crit, lot, review="none").document())
-    start = time.perf_counter()
-    with paused():
-        result = json.loads(stored)  # what reading the stored scoring back costs the service
-    LOADED["seconds"], LOADED["mb"] = time.perf_counter() - start, len(stored) / 1e6
-    del stored
-    suppliers = {oid: {"name": f"Entreprise {oid}", "siret": None, "sme": k % 3 == 0}
-                 for k, oid in enumerate(ids)}
-    now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
-    return ConsultationExport(
-        reference="BENCH", title="Banc d'essai", buyer="Métropole", category="supplies",
-        deadline=now, published_at=now, criteria=crit,
-        lots=[LotExport("1", "Lot unique", scoring_id="bench", scored_at=now, result=result,
-                        suppliers=suppliers)])
+    try:
+        from spar.exports.stored_document import read_stored
+    except ImportError:
+        read_stored = None
+    crit = load_criteria_text(criteria_text(), "bench.yaml")
+    result_text = (folder / "result.json").read_text(encoding="utf-8")
+    inputs_text = (folder / "inputs.json").read_text(encoding="utf-8")
+    with paused():  # as the service decodes a stored scoring, when the checkout can
+        lazy = read_stored is not None
+        result = read_stored(result_text) if lazy and offers_read_once \
+            else json.loads(result_text)
+        inputs = read_stored(inputs_text) if lazy else json.loads(inputs_text)
+        del result_text, inputs_text
+        suppliers = {o["id"]: dict(o.get("supplier") or {}) for o in inputs["offers"]}
+        now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
+        return ConsultationExport(
+            reference="BENCH", title="Banc d'essai", buyer="Métropole", category="supplies",
+            deadline=now, published_at=now, criteria=crit,
+            lots=[LotExport("1", "Lot unique", scoring_id="bench", scored_at=now,
+                            result=result, suppliers=suppliers)])
 
 
 def _rss_kib(field: str) -> int:
@@ -154,28 +220,40 @@ def _reset_peak() -> bool:
     return True
 
 
-def child(size: int, fmt: str) -> dict:
-    """Measure one export in this process; the dict is printed as JSON for the parent."""
+def child(folder: Path, fmt: str) -> dict:
+    """Measure one export request in this process, from the stored text in ``folder`` to
+    the last byte; the dict is printed as JSON for the parent."""
     from spar.exports import EXPORTS
 
-    c = consultation(size)
-    _ = EXPORTS[fmt].render  # its libraries (openpyxl, reportlab) load before the measure
+    export = EXPORTS[fmt]
+    _ = export.render  # its libraries (openpyxl, reportlab) load before the measure
     gc.collect()
     before = _rss_kib("VmRSS")
     reset = _reset_peak()
     start = time.perf_counter()
+    c = consultation(folder, getattr(export, "offers_read_once", False))
+    loaded = time.perf_counter()
+    read_peak = _rss_kib("VmHWM")
+    after_read = _rss_kib("VmRSS")
+    _reset_peak()
     written = 0
     with tempfile.TemporaryFile() as out:
-        for chunk in EXPORTS[fmt](c):
+        for chunk in export(c):
             out.write(chunk)
             written += len(chunk)
-    seconds = time.perf_counter() - start
+    end = time.perf_counter()
     peak = _rss_kib("VmHWM")
-    return {"size": size, "format": fmt, "seconds": round(seconds, 2), "bytes": written,
+    size = len(c.lots[0].entries)
+    return {"size": size, "format": fmt, "seconds": round(end - loaded, 2),
+            "request_seconds": round(end - start, 2), "bytes": written,
             "rss_before_mib": round(before / 1024, 1),
-            "export_peak_mib": round((peak - before) / 1024, 1) if reset else None,
+            "rss_read_mib": round((after_read - before) / 1024, 1),
+            "export_peak_mib": round((peak - after_read) / 1024, 1) if reset else None,
+            "request_peak_mib": round((max(read_peak, peak) - before) / 1024, 1)
+            if reset else None,
             "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "load_seconds": round(LOADED["seconds"], 2), "stored_mb": round(LOADED["mb"], 1)}
+            "load_seconds": round(loaded - start, 2),
+            "stored_mb": round((folder / "result.json").stat().st_size / 1e6, 1)}
 
 
 def score_command_seconds(size: int, tmp: Path) -> float:
@@ -198,9 +276,9 @@ def score_command_seconds(size: int, tmp: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(size: int, fmt: str, root: Path | None = None) -> dict:
+def measure(folder: Path, fmt: str, root: Path | None = None) -> dict:
     """One export measured in a fresh interpreter, on this checkout or on ``root``."""
-    command = [sys.executable, __file__, "--child", str(size), fmt]
+    command = [sys.executable, __file__, "--child", str(folder), fmt]
     if root is not None:
         command += ["--root", str(root)]
     out = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -208,10 +286,12 @@ def measure(size: int, fmt: str, root: Path | None = None) -> dict:
 
 
 def line(label: str, r: dict) -> str:
-    peak = "n/a" if r["export_peak_mib"] is None else f"{r['export_peak_mib']} Mio"
-    return (f"{label:9} {r['format']:6} {r['size']:>8} {r['size'] * LEAVES:>9} "
-            f"{r['seconds']:>7} {r['bytes'] / 1e6:>10.1f} {r['rss_before_mib']:>6} Mio "
-            f"{peak:>11} {r['ru_maxrss_mib']:>6} Mio {r['load_seconds']:>9}")
+    def mib(key: str) -> str:
+        return "n/a" if r[key] is None else f"{r[key]} Mio"
+    return (f"{label:9} {r['format']:6} {r['size']:>8} {r['request_seconds']:>8} "
+            f"{r['load_seconds']:>9} {r['seconds']:>7} {r['bytes'] / 1e6:>10.1f} "
+            f"{mib('request_peak_mib'):>12} {mib('rss_read_mib'):>11} "
+            f"{mib('export_peak_mib'):>11} {r['ru_maxrss_mib']:>7} Mio")
 
 
 def main() -> None:
@@ -220,30 +300,45 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
     parser.add_argument("--against", type=Path,
                         help="a checkout of an older spar, measured beside this one")
-    parser.add_argument("--child", nargs=2, metavar=("SIZE", "FORMAT"), help=argparse.SUPPRESS)
+    parser.add_argument("--score-command", action="store_true",
+                        help="also time `spar score --format csv` on each lot (issue 12's "
+                             "CSV target)")
+    parser.add_argument("--child", nargs=2, metavar=("FOLDER", "FORMAT"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--store", nargs=2, metavar=("SIZE", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
+    if args.child or args.store:
         if args.root:
             sys.path.insert(0, args.root)
-        print(json.dumps(child(int(args.child[0]), args.child[1])))
+        if args.store:
+            store(int(args.store[0]), Path(args.store[1]))
+        else:
+            print(json.dumps(child(Path(args.child[0]), args.child[1])))
         return
-    print(f"{'':9} {'format':6} {'offres':>8} {'lignes':>9} {'s':>7} {'Mo écrits':>10} "
-          f"{'RSS avant':>10} {'pic export':>11} {'ru_maxrss':>10} {'décodage':>9}")
+    print(f"{'':9} {'format':6} {'offres':>8} {'requête s':>8} {'décodage':>9} {'export':>7} "
+          f"{'Mo écrits':>10} {'pic requête':>12} {'lecture':>11} {'pic export':>11} "
+          f"{'ru_maxrss':>11}")
     with tempfile.TemporaryDirectory(prefix="spar-export-bench-") as tmp:
-        command = {size: score_command_seconds(size, Path(tmp))
-                   for size in args.sizes if "csv" in args.formats}
-        for fmt in args.formats:
-            for size in args.sizes:
+        for size in args.sizes:
+            folder = Path(tmp) / str(size)
+            folder.mkdir()
+            # scored and written in a child of its own, so that no measured process has
+            # held the scoring's objects (freed memory that the allocator keeps would
+            # hide the decoding's peak)
+            subprocess.run([sys.executable, __file__, "--store", str(size), str(folder)],
+                           check=True)
+            command = score_command_seconds(size, Path(tmp)) \
+                if args.score_command and "csv" in args.formats else None
+            for fmt in args.formats:
                 if args.against is not None:
-                    print(line("avant", measure(size, fmt, args.against)), flush=True)
-                r = measure(size, fmt)
+                    print(line("avant", measure(folder, fmt, args.against)), flush=True)
+                r = measure(folder, fmt)
                 print(line("après", r), flush=True)
-                if fmt == "csv":
-                    print(f"{'':9} spar score --format csv du même lot : {command[size]:.2f} s ;"
-                          f" export {r['seconds'] / command[size]:.2f}× (cible ≤ 2×)")
-                elif fmt == "xlsx":
-                    print(f"{'':9} cible ≤ 60 s pour 100 000 offres")
+                if command is not None and fmt == "csv":
+                    print(f"{'':9} spar score --format csv du même lot : {command:.2f} s ;"
+                          f" export {r['seconds'] / command:.2f}× (cible ≤ 2×)")
+            print(f"{'':9} document enregistré : {r['stored_mb']} Mo de JSON", flush=True)
 
 
 if __name__ == "__main__":

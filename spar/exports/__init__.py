@@ -47,6 +47,12 @@ class Export:
     required: tuple[str, ...] = ()
     #: keyword options it accepts besides (None means the default)
     optional: tuple[str, ...] = ()
+    #: the render goes over each lot's offers once, in order: they may be read from the
+    #: stored text one at a time (:mod:`.stored_document`), so the memory does not grow
+    #: with the lot. A render that goes over them several times (the RAO, OCDS's
+    #: statistics, a letter looking for its offer) gets them decoded whole, as each pass
+    #: from the text would cost about as much as decoding them all.
+    offers_read_once: bool = False
 
     @property
     def render(self) -> Callable[..., bytes | Iterable[bytes]]:
@@ -74,14 +80,16 @@ class Export:
 
 EXPORTS: dict[str, Export] = {e.format: e for e in (
     Export("csv", "breakdown_csv:breakdown_csv", "text/csv; charset=utf-8", "csv",
-           "detail-notes", "détail des notes, une ligne par offre et par critère"),
+           "detail-notes", "détail des notes, une ligne par offre et par critère",
+           offers_read_once=True),
     Export("xlsx", "breakdown_xlsx:breakdown_xlsx",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "notes",
-           "classeur : classement, critères et détail des notes"),
+           "classeur : classement, critères et détail des notes", offers_read_once=True),
     Export("pdf", "rao_pdf:rao_pdf", "application/pdf", "pdf", "rao",
            "rapport d'analyse des offres (RAO)"),
     Export("json", "scoring_json:scoring_json", "application/json", "json", "notation",
-           "résultats de notation enregistrés (SPEC §4) avec les critères"),
+           "résultats de notation enregistrés (SPEC §4) avec les critères",
+           offers_read_once=True),
     Export("ocds", "ocds:ocds_release_package", "application/json", "json", "ocds",
            "paquet de publication OCDS 1.1 (lots, offres, critères d'attribution)",
            optional=("ocid_prefix", "package_uri")),

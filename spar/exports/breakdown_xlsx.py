@@ -20,7 +20,7 @@ from spar.engine.criteria import PILLAR_LABELS, PILLARS, CriteriaSet, Group
 from spar.engine.scoring import IRREGULAR
 
 from .breakdown_csv import PROGRESS_EVERY
-from .bundle import ConsultationExport, LotExport, abnormally_low, flagged, notes
+from .bundle import ConsultationExport, Entry, LotExport, abnormally_low, flagged, notes
 from .detail_rows import COLUMNS, OFFER_KEYS, detail_rows, justification
 from .french import (CATEGORY_LABELS, NOT_SCORED, STATUS_LABELS, answer_text, decision_text,
                      method_text, paris, requirement_text)
@@ -100,30 +100,30 @@ _SUMMARY = ("lot", "rang", "offre", "fournisseur", "SIRET", "PME", "statut", "to
 _SUMMARY_FORMATS = (None,) * 7 + (POINTS,) * (1 + len(PILLARS)) + (None,) * 5
 
 
-def _summary_rows(sheet, lot: LotExport) -> None:
-    if not lot.scored:
+def _summary_row(sheet, lot: LotExport, entry: Entry | None) -> None:
+    """The offer's row of *Classement*; for an unscored lot (no entry), a row saying so."""
+    if entry is None:
         sheet.append([lot.lot_id, None, None, None, None, None, NOT_SCORED])
         return
-    for entry in lot.entries:
-        supplier = lot.supplier(entry)
-        irregular = entry["status"] == IRREGULAR
-        decision = lot.decision(entry)
-        low = bool(abnormally_low(entry))
-        reasons = [r["message"] for r in entry.get("reasons") or []]
-        observed = [r["message"] for r in notes(entry)]
-        sme = supplier["sme"]
-        pillars = entry.get("pillars") or {}
-        sheet.append([
-            lot.lot_id, entry["rank"], entry["id"], supplier["name"], supplier["siret"],
-            None if sme is None else ("oui" if sme else "non"),
-            STATUS_LABELS[entry["status"]],
-            None if irregular else entry["total"],
-            *(None if irregular else pillars.get(p) for p in PILLARS),
-            "oui" if flagged(entry) else None, "oui" if low else None,
-            decision_text(decision["decision"], low) if decision else None,
-            " ; ".join(reasons) if reasons else None,
-            " ; ".join(observed) if observed else None,
-        ], _SUMMARY_FORMATS)
+    supplier = lot.supplier(entry)
+    irregular = entry["status"] == IRREGULAR
+    decision = lot.decision(entry)
+    low = bool(abnormally_low(entry))
+    reasons = [r["message"] for r in entry.get("reasons") or []]
+    observed = [r["message"] for r in notes(entry)]
+    sme = supplier["sme"]
+    pillars = entry.get("pillars") or {}
+    sheet.append([
+        lot.lot_id, entry["rank"], entry["id"], supplier["name"], supplier["siret"],
+        None if sme is None else ("oui" if sme else "non"),
+        STATUS_LABELS[entry["status"]],
+        None if irregular else entry["total"],
+        *(None if irregular else pillars.get(p) for p in PILLARS),
+        "oui" if flagged(entry) else None, "oui" if low else None,
+        decision_text(decision["decision"], low) if decision else None,
+        " ; ".join(reasons) if reasons else None,
+        " ; ".join(observed) if observed else None,
+    ], _SUMMARY_FORMATS)
 
 
 _CRITERIA_FORMATS = (None,) * 4 + (SHARE,) + (None,) * 4 + (SHARE,)
@@ -175,13 +175,14 @@ def _formats(keys: tuple[str, ...]) -> tuple[str | None, ...]:
 
 
 def _write_detail(wb: StreamingWorkbook, reference: str | None, lots: Iterable[LotExport],
-                  progress: Callable[[int], None] | None) -> None:
+                  progress: Callable[[int], None] | None,
+                  each_offer: Callable[[LotExport, Entry | None], None]) -> None:
     widths = [_DETAIL_WIDTHS.get(k, 12) for k in COLUMNS]
     head_formats, tail_formats, own_formats = _formats(_HEAD), _formats(_TAIL), _formats(_OWN)
     sheet = None
     part = count = 0
     fixed: dict[Any, str] = {}  # criterion path → the XML of its cells
-    for offer, leaves, marks in detail_rows(reference, lots):
+    for offer, leaves, marks in detail_rows(reference, lots, each_offer):
         status = offer.get("status")
         head = tail = None
         for leaf in leaves:
@@ -225,12 +226,13 @@ def workbook_chunks(identity: tuple[str, list[tuple[str, Any, str | None]]],
         with StreamingWorkbook(out, title=f"{reference or criteria.title} : détail des notes",
                                language="fr-FR") as wb:
             _identity_sheet(wb, *identity)
+            # the ranking is filled in the detail's pass over the offers, set aside until
+            # the end: offers read from the stored text are decoded again by each pass
             summary = wb.sheet("Classement", _SUMMARY, (6, 6, 10, 28, 16, 6, 12, 10, 12, 12,
-                                                        12, 12, 10, 10, 30, 60, 60))
-            for lot in lots:
-                _summary_rows(summary, lot)
+                                                        12, 12, 10, 10, 30, 60, 60), aside=True)
             _write_criteria(wb, criteria)
-            _write_detail(wb, reference, lots, progress)
+            _write_detail(wb, reference, lots, progress,
+                          lambda lot, entry: _summary_row(summary, lot, entry))
         out.seek(0)
         while chunk := out.read(_CHUNK):
             yield chunk

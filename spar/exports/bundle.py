@@ -11,7 +11,9 @@ Shapes of the per-lot mappings, all keyed by offer id:
 
 ``result``     SPEC §4's result document: ``{"criteria", "engine", "lot", "points",
                "warnings", "offers": [entry…], "sensitivity"}``; ``offers`` is any
-               sequence of entries in rank order (a list, or entries built as read)
+               sequence of entries in rank order (a list, entries built as read, or
+               entries decoded from the stored text as read:
+               :class:`~spar.exports.stored_document.StoredOffers`)
 ``suppliers``  ``{offer_id: {"name": str, "siret": str | None, "sme": bool | None}}``
 ``marks``      ``{offer_id: {criterion_path: {"mark", "justification", "by", "at"}}}``
 ``reviews``    ``{offer_id: {"decision": "cleared" | "rejected" | "needs_information",
@@ -153,6 +155,11 @@ class LotExport:
     @cached_property
     def offer_index(self) -> dict[str, int]:
         """Offer id → its position in :attr:`entries` (empty when not scored)."""
+        # offers read from the stored text noted their ids when first read: going over
+        # them for their ids would decode every offer once more
+        known = getattr(self.entries, "positions", None)
+        if known is not None:
+            return known
         return {str(entry["id"]): k for k, entry in enumerate(self.entries)}
 
     def supplier(self, entry: Entry) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .bundle import LotExport
+from .bundle import Entry, LotExport
 from .french import NOT_SCORED
 
 #: Row key → column header, in column order.
@@ -32,7 +32,8 @@ COLUMNS = {
 OFFER_KEYS = ("consultation", "lot", "offer", "supplier", "siret", "status", "rank", "total")
 
 
-def detail_rows(reference: str | None, lots: Iterable[LotExport]
+def detail_rows(reference: str | None, lots: Iterable[LotExport],
+                each_offer: Callable[[LotExport, Entry | None], None] | None = None
                 ) -> Iterator[tuple[dict[str, Any], Iterable[Mapping[str, Any]],
                                     Mapping[str, Mapping[str, Any]]]]:
     """Per offer of every scored lot, in rank order: its own cells, its leaves, its marks.
@@ -43,13 +44,21 @@ def detail_rows(reference: str | None, lots: Iterable[LotExport]
     path (whose ``justification`` fills that column). An unscored lot gives one
     offer-less line saying so. Values stay raw (numbers, codes); each format writes
     them its own way.
+
+    ``each_offer``, when given, is called with each lot and offer entry before its rows
+    (with None for an unscored lot): a writer that fills another sheet from the same
+    pass, as each pass over offers read from the stored text decodes them again.
     """
     for lot in lots:
         if lot.result is None:
+            if each_offer is not None:
+                each_offer(lot, None)
             yield {"consultation": reference, "lot": lot.lot_id}, (
                 {"explanation": NOT_SCORED},), {}
             continue
         for entry in lot.entries:
+            if each_offer is not None:
+                each_offer(lot, entry)
             supplier = lot.supplier(entry)
             offer = {"consultation": reference, "lot": lot.lot_id, "offer": entry["id"],
                      "supplier": supplier["name"], "siret": supplier["siret"],

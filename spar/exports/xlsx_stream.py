@@ -14,6 +14,8 @@ Excel serials by openpyxl's own conversion), so a reader sees the same cells.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import zipfile
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -144,9 +146,13 @@ class Sheet:
         self._pending.clear()
         self._stream.close()
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Write what is pending and the end of the sheet."""
         self._flush()
         self._write("</sheetData></worksheet>")
+
+    def close(self) -> None:
+        self.finish()
         self._stream.close()
 
 
@@ -163,6 +169,8 @@ class StreamingWorkbook:
         self._formats: dict[str, int] = {}  # number format → its cellXfs index
         self._layouts: dict[tuple, tuple] = {}
         self._sheet: Sheet | None = None
+        #: sheets written aside (their part name, the sheet, its temporary file)
+        self._aside: list[tuple[str, Sheet, IO[bytes]]] = []
 
     def layout(self, first: int, count: int, formats: Sequence[str | None] | None
                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -185,14 +193,25 @@ class StreamingWorkbook:
         index = self._formats.setdefault(number_format, len(self._formats) + 2)
         return f' s="{index}"'
 
-    def sheet(self, title: str, headers: Sequence[str], widths: Iterable[float]) -> Sheet:
-        """A new sheet with a bold header row (frozen) and the given column widths."""
+    def sheet(self, title: str, headers: Sequence[str], widths: Iterable[float],
+              aside: bool = False) -> Sheet:
+        """A new sheet with a bold header row (frozen) and the given column widths.
+
+        ``aside``: the sheet stays open while the next ones are written, in a temporary
+        file that goes into the archive when the workbook closes (the archive takes one
+        part at a time), so one pass over rows may fill it and another sheet.
+        """
+        self._names.append(title)
+        part = f"xl/worksheets/sheet{len(self._names)}.xml"
+        if aside:
+            stream = tempfile.TemporaryFile()
+            sheet = Sheet(self, stream, list(headers), widths)
+            self._aside.append((part, sheet, stream))
+            return sheet
         if self._sheet is not None:
             self._sheet.close()
-        self._names.append(title)
-        stream = self._zip.open(f"xl/worksheets/sheet{len(self._names)}.xml", "w",
-                                force_zip64=True)
-        self._sheet = Sheet(self, stream, list(headers), widths)
+        self._sheet = Sheet(self, self._zip.open(part, "w", force_zip64=True),
+                            list(headers), widths)
         return self._sheet
 
     def __enter__(self) -> "StreamingWorkbook":
@@ -206,6 +225,8 @@ class StreamingWorkbook:
         if self._sheet is not None:
             self._sheet.abandon()
             self._sheet = None
+        for _, sheet, _ in self._aside:
+            sheet.abandon()
         self._zip.close()
 
     def close(self) -> None:
@@ -213,6 +234,13 @@ class StreamingWorkbook:
         if self._sheet is not None:
             self._sheet.close()
             self._sheet = None
+        for part, sheet, stream in self._aside:
+            sheet.finish()
+            stream.seek(0)
+            with self._zip.open(part, "w", force_zip64=True) as target:
+                shutil.copyfileobj(stream, target, 1 << 20)
+            stream.close()
+        self._aside.clear()
         count = len(self._names)
         sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" '
                          f'ContentType="{_CT}spreadsheetml.worksheet+xml"/>'

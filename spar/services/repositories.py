@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import Text, cast, exists, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from sqlalchemy.exc import IntegrityError
 
@@ -193,6 +193,23 @@ class Scorings(_Repository):
     def latest(self, lot: Lot) -> Scoring | None:
         return self.session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
                                     .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
+
+    def latest_as_text(self, lot: Lot, with_inputs: bool = True
+                       ) -> tuple[Scoring, str, str | None] | None:
+        """The latest scoring with its result (and its inputs, or None) as the text
+        stored, undecoded; the row's own ``result`` and ``inputs`` are left unloaded
+        (reading them decodes them whole).
+
+        The text is the document as written: SQLite keeps it, and PostgreSQL's ``json``
+        (not ``jsonb``) gives back its input verbatim when cast to text — read as
+        ``json``, the driver would decode it.
+        """
+        inputs = cast(Scoring.inputs, Text) if with_inputs else None
+        row = self.session.execute(
+            select(Scoring, cast(Scoring.result, Text), inputs)
+            .options(defer(Scoring.result), defer(Scoring.inputs))
+            .where(Scoring.lot_id == lot.id).order_by(Scoring.id.desc()).limit(1)).first()
+        return None if row is None else (row[0], row[1], row[2])
 
 
 class ReviewDecisions(_Repository):

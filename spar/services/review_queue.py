@@ -13,16 +13,17 @@ law and the budget ask first:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import select
 
+from ..collector import paused
 from ..db.models import Offer, ReviewDecision, Scoring
+from ..exports.stored_document import iter_offers
 from .consultations import find_lot, visible
 from .errors import Forbidden, NotFound
 from .pagination import DEFAULT_PER_PAGE, Page, page_of_list
 from .principal import Principal
-from .scorings import latest
 
 #: The grounds of a review, by priority; a reason's ``code`` → its ground.
 GROUNDS = ("abnormally_low", "model", "audit_sample")
@@ -100,11 +101,13 @@ def _decisions(session, scoring: Scoring) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def queue_of(session, scoring: Scoring) -> list[dict[str, Any]]:
-    """The whole queue of a stored scoring, in priority order."""
+def queue_of(session, scoring: Scoring, offers: Iterable[dict[str, Any]] | None = None
+             ) -> list[dict[str, Any]]:
+    """The whole queue of a stored scoring, in priority order. ``offers``: the stored
+    offers when the caller reads them otherwise than from ``scoring.result``."""
     decided = _decisions(session, scoring)
     entries = []
-    for position, entry in enumerate(scoring.result["offers"]):
+    for position, entry in enumerate(scoring.result["offers"] if offers is None else offers):
         review = entry.get("review") or {}
         if not review.get("flagged"):
             continue
@@ -141,7 +144,12 @@ def review_queue(uow, principal: Principal, reference: str, lot_id: str, *, page
     with uow:
         consultation = visible(uow.session, principal, reference)
         lot = find_lot(consultation, lot_id)
-        scoring = latest(uow.session, lot)
-        if scoring is None:
+        stored = uow.scorings.latest_as_text(lot, with_inputs=False)
+        if stored is None:
             raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
-        return page_of_list(queue_of(uow.session, scoring), page, per_page)
+        scoring, text, _ = stored
+        # one pass over the offers keeps the flagged ones: decoded one at a time from the
+        # text, not all of them at once (2 GB for 100,000 offers)
+        with paused():
+            queue = queue_of(uow.session, scoring, iter_offers(text))
+        return page_of_list(queue, page, per_page)

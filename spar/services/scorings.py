@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import select
 
@@ -99,10 +99,13 @@ def latest(session, lot: Lot) -> Scoring | None:
     return Scorings(session).latest(lot)
 
 
-def decisions(session, scoring: Scoring) -> dict[str, dict[str, Any]]:
+def decisions(session, scoring: Scoring, offer_ids: Iterable[str] | None = None
+              ) -> dict[str, dict[str, Any]]:
     """The buyer's stored review decisions on the offers of a scoring, the latest per offer:
-    ``{offer id: {"decision", "comment", "by", "at"}}``."""
-    offer_ids = {o["id"] for o in scoring.inputs["offers"]}
+    ``{offer id: {"decision", "comment", "by", "at"}}``. ``offer_ids``: the ids of the
+    scoring's offers when the caller has them (read from ``scoring.inputs`` otherwise)."""
+    offer_ids = {o["id"] for o in scoring.inputs["offers"]} if offer_ids is None \
+        else set(offer_ids)
     rows = session.execute(select(ReviewDecision, Offer.public_id).join(
         Offer, ReviewDecision.offer_id == Offer.id).where(
         ReviewDecision.scoring_id == scoring.id).order_by(ReviewDecision.id)).all()

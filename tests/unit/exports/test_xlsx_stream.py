@@ -55,3 +55,31 @@ def test_sheets_are_streamed_into_the_archive():
 def test_what_a_cell_cannot_hold_is_refused(value):
     with pytest.raises(TypeError):
         _written(lambda book: book.sheet("S", ("x",), ()).append([value]))
+
+
+def test_a_sheet_set_aside_is_filled_while_the_next_is_written():
+    def build(book):
+        book.sheet("Avant", ("x",), ()).append(["début"])
+        aside = book.sheet("À côté", ("offre",), (10,), aside=True)
+        detail = book.sheet("Détail", ("offre", "ligne"), ())
+        for k in range(3):
+            aside.append([f"o{k}"])
+            detail.append([f"o{k}", 1])
+            detail.append([f"o{k}", 2])
+
+    book = load_workbook(io.BytesIO(_written(build)))
+    assert book.sheetnames == ["Avant", "À côté", "Détail"]  # in the order opened
+    assert [r for r in book["À côté"].iter_rows(values_only=True)] == [
+        ("offre",), ("o0",), ("o1",), ("o2",)]
+    assert len(list(book["Détail"].iter_rows())) == 7
+    assert book["À côté"].freeze_panes == "A2"
+
+
+def test_an_error_leaves_no_sheet_set_aside_open():
+    out = io.BytesIO()
+    with pytest.raises(RuntimeError):
+        with StreamingWorkbook(out) as book:
+            aside = book.sheet("À côté", ("x",), (), aside=True)
+            aside.append([1])
+            raise RuntimeError("arrêt")
+    assert aside._stream.closed

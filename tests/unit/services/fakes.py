@@ -11,6 +11,7 @@ case that still reaches past its repositories fails loudly here.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from itertools import count
 from typing import Any, Iterable
@@ -228,6 +229,15 @@ class FakeScorings(FakeRepository):
     def latest(self, lot: Lot) -> Scoring | None:
         mine = [s for s in self.uow.rows(Scoring) if s.lot is lot]
         return max(mine, key=lambda s: s.id) if mine else None
+
+    def latest_as_text(self, lot: Lot, with_inputs: bool = True
+                       ) -> tuple[Scoring, str, str | None] | None:
+        scoring = self.latest(lot)
+        if scoring is None:
+            return None
+        # the text SQLAlchemy writes for a JSON column
+        return (scoring, json.dumps(scoring.result),
+                json.dumps(scoring.inputs) if with_inputs else None)
 
 
 class FakeReviewDecisions(FakeRepository):

@@ -1,0 +1,139 @@
+"""A stored document read one offer at a time gives what json.loads gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spar.exports.stored_document import (StoredDocumentError, StoredOffers, iter_offers,
+                                          read_stored)
+
+TRICKY_OFFERS = [
+    {"id": "O1", "note": "guillemet \" barre \\ / et \u00e9t\u00e9 \u2014 \U0001f600",
+     "breakdown": [{"criterion": "a.b", "value": [1, [2, [3, []]], {}], "points": -0.0}]},
+    {"id": 2, "text": "] , } { [ \"offers\": [", "nested": {"offers": [{"id": "x"}]}},
+    {"id": "O3", "numbers": [1e16, 2.5e-05, 0.30000000000000004, 1e300, -1, 0]},
+    {"id": "O4", "empty": {}, "none": None, "yes": True, "no": False, "tab": "\t\n"},
+]
+
+
+def _document(offers, **members):
+    return {"criteria": {"id": "c", "sha256": "0" * 64}, "engine": "1.0.0",
+            "warnings": ["a", "b"], "offers": offers, "sensitivity": {"x": [1, 2]},
+            "parameters": {"price": {"ratio": 0.8}}, **members}
+
+
+def _read(text):
+    document = read_stored(text)
+    return {**document, "offers": list(document["offers"])}
+
+
+@pytest.mark.parametrize("dumps", [
+    json.dumps,                                                       # SQLite, PostgreSQL json
+    lambda d: json.dumps(d, ensure_ascii=False),
+    lambda d: json.dumps(d, separators=(",", ":")),
+    lambda d: json.dumps(d, indent=2),
+    lambda d: " \n\t" + json.dumps(d, separators=(" ,\r\n", " :\t ")) + "\n ",
+], ids=["default", "unicode", "compact", "indented", "odd-whitespace"])
+def test_reads_what_json_loads_reads(dumps):
+    text = dumps(_document(TRICKY_OFFERS))
+    assert _read(text) == json.loads(text)
+    assert list(read_stored(text)) == list(json.loads(text))  # members in the same order
+    # the same types too (1 is not 1.0, -0.0 is not 0.0), so the same SHA-256
+    assert json.dumps(_read(text)) == json.dumps(json.loads(text))
+
+
+@pytest.mark.parametrize("dumps", [json.dumps, lambda d: json.dumps(d, indent=1)])
+def test_offers_read_in_one_pass_are_the_stored_offers(dumps):
+    text = dumps(_document(TRICKY_OFFERS))
+    assert list(iter_offers(text)) == json.loads(text)["offers"]
+
+
+def test_offers_read_in_one_pass_come_before_the_end_is_read():
+    text = json.dumps(_document(TRICKY_OFFERS))
+    cut = text[:text.index('{"id": "O3"') + 20]  # the third offer is cut short
+    offers = iter_offers(cut)
+    assert [next(offers)["id"], next(offers)["id"]] == ["O1", 2]
+    with pytest.raises(StoredDocumentError, match="tronqué"):
+        next(offers)
+
+
+def test_no_offers_to_read_in_one_pass():
+    assert list(iter_offers('{"a": [1], "offers": null}')) == []
+    assert list(iter_offers('{"a": {"offers": [{"id": 1}]}}')) == []
+    assert list(iter_offers("{}")) == []
+
+
+def test_offers_read_by_position_and_by_id():
+    offers = read_stored(json.dumps(_document(TRICKY_OFFERS)))["offers"]
+    assert isinstance(offers, StoredOffers)
+    assert len(offers) == 4
+    assert offers[1] == TRICKY_OFFERS[1] and offers[-1] == TRICKY_OFFERS[-1]
+    assert offers.ids == ["O1", 2, "O3", "O4"]
+    assert offers.positions == {"O1": 0, "2": 1, "O3": 2, "O4": 3}
+    assert list(offers) == list(offers) == TRICKY_OFFERS  # every pass reads them again
+
+
+def test_each_offer_is_decoded_anew_so_none_is_kept():
+    offers = read_stored(json.dumps(_document(TRICKY_OFFERS)))["offers"]
+    first = next(iter(offers))
+    first["id"] = "changed"
+    assert offers[0]["id"] == "O1"
+
+
+def test_empty_and_missing_offers():
+    assert _read('{"offers": []}') == {"offers": []}
+    assert _read('{"offers" : [ ] }') == {"offers": []}
+    assert read_stored("{}") == {}
+    assert read_stored('{"offers": null}') == {"offers": None}
+
+
+def test_another_array_can_be_read_lazily():
+    text = json.dumps({"offers": [1, 2], "rows": [{"id": "r"}]})
+    document = read_stored(text, array_key="rows")
+    assert document["offers"] == [1, 2] and list(document["rows"]) == [{"id": "r"}]
+
+
+@pytest.mark.parametrize("cut", [1, 50, 300, -200, -40, -1])
+def test_a_truncated_document_says_where_it_stops(cut):
+    text = json.dumps(_document(TRICKY_OFFERS))
+    with pytest.raises(StoredDocumentError, match=r"caractère \d+ sur \d+\) : .*tronqué \?$"):
+        read_stored(text[:cut])
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("[]", "« { » attendu"),
+    ('{"offers": [{"id": 1} {"id": 2}]}', "« , » ou « ] » attendu"),
+    ('{"offers": [{"id": 1}, 2]}', "offre n° 2 sans identifiant"),
+    ('{"offers": [{"name": "a"}]}', "offre n° 1 sans identifiant"),
+    ('{"a": 1} x', "texte en trop"),
+    ('{"a" 1}', "« : » attendu"),
+    ('{a: 1}', "nom de membre entre guillemets"),
+])
+def test_a_damaged_document_is_refused_with_its_position(text, problem):
+    with pytest.raises(StoredDocumentError, match=problem) as caught:
+        read_stored(text)
+    assert "ligne 1 colonne" in str(caught.value)
+
+
+def test_the_position_of_an_error_is_counted_in_lines():
+    with pytest.raises(StoredDocumentError, match="ligne 3 colonne 14"):
+        read_stored('{\n "offers": [\n    {"id": 1,}]}')
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text()
+                     | st.floats(allow_nan=False, allow_infinity=False),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=12)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), _json, max_size=4), max_size=5),
+       st.dictionaries(st.text(max_size=6).filter(lambda k: k != "offers"), _json, max_size=3),
+       st.booleans())
+def test_any_document_reads_as_json_loads_reads_it(offers, members, ascii_only):
+    offers = [{**offer, "id": k} for k, offer in enumerate(offers)]
+    text = json.dumps({**members, "offers": offers}, ensure_ascii=ascii_only)
+    assert json.dumps(_read(text)) == json.dumps(json.loads(text))

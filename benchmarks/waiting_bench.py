@@ -1,7 +1,7 @@
 """Where people wait (issue 12): every row measured beside its baseline, in one run.
 
 Run: ``.venv/bin/python benchmarks/waiting_bench.py [--rows 100000] [--repeat 3]
-[--duration 10] [--skip-load-test]``
+[--duration 10] [--skip-load-test] [--export-size 100000] [--skip-exports]``
 
 1. The review of 100,000 offers — one lot read from the French CSV of
    ``score_bench.py``, the way ``spar score`` sees it, and 100,000 offers in about
@@ -14,9 +14,15 @@ Run: ``.venv/bin/python benchmarks/waiting_bench.py [--rows 100000] [--repeat 3]
    JSON POST, both under ``gunicorn -k gthread -w 2 --threads 4`` and loaded by wrk
    (16 connections, answers varied per request); see ``self_assessment_load_bench.py``. Needs
    Debian's ``wrk`` (``apt-get install wrk``); skipped with a note when it is missing.
+4. The exports of a stored 100,000-offer lot (``--export-size``), each request from the
+   stored scoring's text to the last byte in a fresh interpreter: the CSV beside ``spar
+   score --format csv`` of the same lot, the XLSX against its 60 s, and the request's peak
+   memory beside the stored document's size (the document decoded whole held about three
+   times that for the whole download); see ``export_bench.py``. ``--skip-exports`` leaves
+   them out (they take a few minutes).
 
-The details of each row come from ``review_bench.py``, ``score_bench.py`` and
-``self_assessment_load_bench.py``, which print more. The machine's load average is printed first:
+The details of each row come from ``review_bench.py``, ``score_bench.py``,
+``self_assessment_load_bench.py`` and ``export_bench.py``, which print more. The machine's load average is printed first:
 on a shared machine, figures taken under load are slower, both sides alike.
 """
 
@@ -30,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import export_bench  # noqa: E402
 import self_assessment_load_bench as load_bench  # noqa: E402
 import review_bench  # noqa: E402
 import score_bench  # noqa: E402
@@ -94,12 +101,43 @@ def load_rows(duration: float) -> list[str]:
     ] + [line for line in load_bench.report(baseline, spar, args) if "ATTENTION" in line]
 
 
+def export_rows(size: int) -> list[str]:
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="spar-wait-export-") as tmp:
+        folder = Path(tmp) / str(size)
+        folder.mkdir()
+        # stored by a child of its own: no measured process has held the scoring's objects
+        subprocess.run([sys.executable, export_bench.__file__, "--store", str(size),
+                        str(folder)], check=True)
+        command = export_bench.score_command_seconds(size, Path(tmp))
+        csv, xlsx = (export_bench.measure(folder, fmt) for fmt in ("csv", "xlsx"))
+    stored = csv["stored_mb"]
+    rows = [
+        _row(f"export CSV, lot enregistré de {csv['size']} offres", f"{csv['request_seconds']:.1f} s",
+             f"spar score --format csv {command:.1f} s → "
+             f"{csv['request_seconds'] / command:.2f}×", "≤ 2×"),
+        _row(f"export XLSX, {xlsx['size']} offres", f"{xlsx['request_seconds']:.1f} s",
+             f"{xlsx['bytes'] / 1e6:.0f} Mo écrits", "≤ 60 s"),
+    ]
+    for r in (csv, xlsx):
+        peak = r["request_peak_mib"]
+        rows.append(_row(f"  mémoire de la requête {r['format'].upper()} (pic)",
+                         "—" if peak is None else f"{peak:.0f} Mio",
+                         f"document enregistré {stored:.0f} Mo ; tenu pendant l'export "
+                         f"{r['rss_read_mib']:.0f} Mio", "plate"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="secondes de wrk par serveur")
     parser.add_argument("--skip-load-test", action="store_true")
+    parser.add_argument("--export-size", type=int, default=100_000,
+                        help="offres du lot enregistré dont on mesure les exports")
+    parser.add_argument("--skip-exports", action="store_true")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cœurs, charge moyenne au départ "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} ; meilleur de {args.repeat} essais")
@@ -108,6 +146,8 @@ def main() -> None:
     lines += score_rows(args.rows, args.repeat)
     if not args.skip_load_test:
         lines += load_rows(args.duration)
+    if not args.skip_exports:
+        lines += export_rows(args.export_size)
     print("\n".join(lines))
 
 

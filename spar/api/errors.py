@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from flask import current_app, jsonify, request
 from werkzeug.http import HTTP_STATUS_CODES
@@ -110,13 +111,18 @@ def _body_problems(document) -> dict[str, list[str]]:
     return {key.encode("utf-8", "replace").decode(): value for key, value in problems.items()}
 
 
+#: The escapes that write a NUL or a UTF-16 surrogate in a JSON string (or an escaped
+#: backslash followed by such text: then the document is walked, needlessly but safely).
+_STORABLE_AT_RISK = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\xed")
+
+
 def _plainly_storable(data: bytes) -> bool:
     """Whether :func:`_body_problems` can find nothing in the UTF-8 JSON body ``data``,
     seen from its bytes alone — true of nearly every body, and far cheaper to tell than
     walking the document: a NUL or a lone surrogate in a string (or a key) is written
-    as a ``\\u`` escape, or (a surrogate) as UTF-8 bytes starting ``ED``; and each
-    level of nesting opens a bracket."""
-    return (b"\\u" not in data and b"\xed" not in data
+    as a ``\\u0000`` or ``\\uD800``–``\\uDFFF`` escape, or (a surrogate) as UTF-8 bytes
+    starting ``ED``; and each level of nesting opens a bracket."""
+    return (_STORABLE_AT_RISK.search(data) is None
             and data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH)
 
 

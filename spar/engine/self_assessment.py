@@ -214,7 +214,7 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
 
     scores = np.zeros((1, len(plan.leaves)))
     answered: list[_Answered] = []
-    assumed_best: list[str] = []
+    assumed_best: list[Leaf] = []  # relative leaves scored as if this offer were the best
     for j, lp in enumerate(plan.leaves):
         column = lot.columns[lp.leaf.input]
         score, stats = _score_one(lp, column, assumed)
@@ -223,7 +223,7 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
                           method_value(column, 0, lp.kind), score, stats)
         answered.append(facts)
         if lp.relative and lp.leaf.input not in assumed and not facts.missing:
-            assumed_best.append(lp.leaf.path)
+            assumed_best.append(lp.leaf)
 
     irregular, reasons = _irregular(criteria, lot)
     eliminated = _eliminated(criteria, weights, scores, ~irregular, reasons)
@@ -244,7 +244,7 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
 
     notes = []
     if assumed_best:
-        labels = ", ".join(f"{criteria.node(p).label} ({p})" for p in assumed_best)
+        labels = ", ".join(f"{leaf.label} ({leaf.path})" for leaf in assumed_best)
         notes.append("Critères notés comme si votre offre était la meilleure, faute "
                      f"d'hypothèse sur la concurrence : {labels}. Indiquez par exemple le "
                      "meilleur prix attendu (assumptions) pour une estimation plus prudente.")
@@ -254,7 +254,8 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     return SelfAssessment(
         criteria=criteria, status=status, total=float(points.sum()),
         pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
-        reasons=reasons[0], breakdown=breakdown, assumed_best=assumed_best, notes=notes,
+        reasons=reasons[0], breakdown=breakdown,
+        assumed_best=[leaf.path for leaf in assumed_best], notes=notes,
         hints=_hints(answered, assumed),
         what_if=None if gain is None else what_if(criteria, lot, weights, assumed, gain),
     )

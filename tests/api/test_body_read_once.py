@@ -20,7 +20,8 @@ DRAFT = {"criteria_set": "fournitures-test", "version": 1,
     {"a": "nul\x00"}, {"nul\x00key": 1}, {"a": ["\ud800"]}, {"\udfff": 1},
     {"a": "\\u0000 written out, not escaped"}, {"a": "tab\there"},
     [[[[[]]]]], {"deep": json.loads("[" * 70 + "]" * 70)},
-    {"brackets": "[[[[{{{{" * 20}, {"e": "\u00e9\u20ac"},
+    {"brackets": "[[[[{{{{" * 20}, {"e": "\u00e9\u20ac"}, {"pair": "\U0001F600"},
+    {"hangul": "\ud7a3\ud000"}, {"escaped backslash": "\\u0000 \\ud800"},
 ])
 def test_a_body_passed_by_its_bytes_has_no_problem_the_walk_would_find(document):
     for ensure_ascii in (True, False):
@@ -31,6 +32,7 @@ def test_a_body_passed_by_its_bytes_has_no_problem_the_walk_would_find(document)
 
 def test_nearly_every_body_passes_by_its_bytes():
     assert _plainly_storable(json.dumps(DRAFT, ensure_ascii=False).encode())
+    assert _plainly_storable(json.dumps({"fleet": "électrique €"}).encode())  # \u00e9
     assert not _plainly_storable(json.dumps({"a": "\x00"}).encode())
     assert not _plainly_storable(json.dumps(json.loads("[" * 70 + "]" * 70)).encode())
 

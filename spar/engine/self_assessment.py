@@ -289,7 +289,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built for every leaf of every request, and never changed
 class _Answered:
     """One leaf of one offer: its answer (``value`` as the method's ``explain`` reads it),
     its score and the statistics it was scored with."""
@@ -350,11 +350,13 @@ def _hints(answered: Sequence[_Answered], assumed: dict[str, np.ndarray]
     return out
 
 
+#: What the methods' ``targets`` read for an unanswered leaf, by kind of answer.
+_UNANSWERED = {"number": float("nan"), "mark": float("nan"), "boolean": None, "choice": None,
+               "labels": ((), ())}
+
+
 def _target_base(value, kind, missing):
-    if not missing:
-        return value
-    return {"number": float("nan"), "mark": float("nan"), "boolean": None,
-            "choice": None, "labels": ([], [])}[kind]
+    return _UNANSWERED[kind] if missing else value
 
 
 def _distance(value, target, kind) -> float:

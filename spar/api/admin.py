@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import tokens
 from ..services.clock import PARIS
 from ..services.principal import ROLES
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .schemas import DB_INTEGER_MAX, within_calendar
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administration")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import audit_views
 from ..services.pagination import Page
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX, within_calendar
 

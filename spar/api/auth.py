@@ -25,7 +25,8 @@ def principal() -> Principal:
     """The caller; anonymous without an Authorization header, 401 for a bad token."""
     if "principal" in g:
         return g.principal
-    header = request.headers.get("Authorization", "")
+    # the environ, as request.headers raises and catches an exception for an absent header
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
     if not header:
         g.principal = ANONYMOUS
         return ANONYMOUS

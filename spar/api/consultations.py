@@ -4,13 +4,13 @@ published, by suppliers."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..engine.criteria import CATEGORIES
 from ..services import consultations
 from ..services.clock import PARIS
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX, within_calendar
 

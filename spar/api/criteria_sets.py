@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..services import criteria_sets
 from ..services.errors import Invalid, ServiceError, UnsupportedMediaType
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .body import Blueprint
 from .errors import accepts
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import DB_INTEGER_MAX

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from flask import current_app, jsonify, request
 from werkzeug.http import HTTP_STATUS_CODES
@@ -14,6 +15,7 @@ from ..services import errors as service_errors
 from ..services.errors import ServiceError
 from ..services.health import unavailable_retry_after
 from ..services.integrity import constraint_of, refused_record
+from .body import parse_body
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +111,19 @@ def _body_problems(document) -> dict[str, list[str]]:
     return {key.encode("utf-8", "replace").decode(): value for key, value in problems.items()}
 
 
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} n'est pas du JSON")
+#: The escapes that write a NUL or a UTF-16 surrogate in a JSON string (or an escaped
+#: backslash followed by such text: then the document is walked, needlessly but safely).
+_STORABLE_AT_RISK = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\xed")
+
+
+def _plainly_storable(data: bytes) -> bool:
+    """Whether :func:`_body_problems` can find nothing in the UTF-8 JSON body ``data``,
+    seen from its bytes alone — true of nearly every body, and far cheaper to tell than
+    walking the document: a NUL or a lone surrogate in a string (or a key) is written
+    as a ``\\u0000`` or ``\\uD800``–``\\uDFFF`` escape, or (a surrogate) as UTF-8 bytes
+    starting ``ED``; and each level of nesting opens a bracket."""
+    return (_STORABLE_AT_RISK.search(data) is None
+            and data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH)
 
 
 def accepts(*media_types: str):
@@ -160,12 +173,13 @@ def refuse_unreadable_input():
     data = request.get_data() if request.is_json else b""
     if data.strip():  # an empty body is the views' to refuse or accept
         try:
-            document = json.loads(data, parse_constant=_refuse_constant)
+            document = parse_body(data)
         except (ValueError, RecursionError):
             return payload(400, "corps JSON illisible",
                            {"json": ["JSON invalide (NaN et Infinity refusés, imbrication "
                                      "limitée)"]})
-        body = _body_problems(document)
+        plain = json.detect_encoding(data) == "utf-8" and _plainly_storable(data)
+        body = {} if plain else _body_problems(document)
         if body:
             errors["json"] = body
     if errors:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..exports import EXPORTS
 from ..services import exports
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/consultations",
                 description="Exports : détail des notes, RAO, OCDS, lettres")

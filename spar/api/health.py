@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..services.health import readiness
 from .auth import OPTIONAL_AUTH, uow
+from .body import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="État du service")
 

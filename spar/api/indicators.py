@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import indicators
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 
 blp = Blueprint("indicators", __name__, url_prefix="/api/v1", description="Indicateurs SPAR")
 

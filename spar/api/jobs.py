@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..exports import EXPORTS
 from ..jobs import start
 from ..services import jobs
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .schemas import DB_INTEGER_MAX
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="Travaux de fond")

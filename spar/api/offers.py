@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import marks, offers
 from ..services.pagination import page_of_list
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_response, page_schema
 
 blp = Blueprint("offers", __name__, url_prefix="/api/v1", description="Offres et notes")

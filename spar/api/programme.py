@@ -5,11 +5,11 @@ visible profiles that match."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..services import matching, programme
 from .auth import OPTIONAL_AUTH, SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_schema
 from .portal_schemas import InterestSchema, ItemMatchSchema, ProgrammeItemSchema
 from .schemas import DB_INTEGER_MAX

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import review_queue, reviews
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_response, page_schema
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Revue des offres")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..jobs import start
 from ..services import jobs, reproducibility, scorings
 from ..services.pagination import page_of_list
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .jobs import JobSchema, accepted, prefers_async
 from .pagination import PageQuerySchema, page_response, page_schema
 from .schemas import ScoringResultSchema

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import self_assessment
 from .auth import OPTIONAL_AUTH, principal, uow
+from .body import Blueprint
 from .schemas import DB_INTEGER_MAX, BreakdownEntrySchema, CriteriaIdentitySchema
 
 blp = Blueprint("self_assessment", __name__, url_prefix="/api/v1",

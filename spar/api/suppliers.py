@@ -4,11 +4,11 @@ and its notices; the buyers' directory of visible profiles."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services import matching, notices, profiles
 from .auth import SECURED, principal, requires, uow
+from .body import Blueprint
 from .pagination import PageQuerySchema, page_schema
 from .portal_schemas import (ProfileSchema, ProfileVersionSchema, SupplierMatchSchema,
                              SupplierNoticeSchema)

@@ -6,6 +6,7 @@ marks), code -1 (choices) or ``present == False`` (labels).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,7 @@ def value_at(column: Column, i: int, kind: str) -> Any:
     """The answer of offer ``i`` as a plain JSON value (None when missing)."""
     if isinstance(column, np.ndarray):
         v = float(column[i])
-        if np.isnan(v):
+        if math.isnan(v):  # a Python float: math's test, a tenth of numpy's on a scalar
             return None
         if kind == "boolean":
             return bool(v)

@@ -112,6 +112,11 @@ class CriteriaSet:
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(n for n in self.nodes() if isinstance(n, Leaf))
 
+    @cached_property  # read at every scoring, each self-assessment's included
+    def gates(self) -> tuple[Node, ...]:
+        """The nodes with an eliminatory threshold (``eliminatory_below``), depth first."""
+        return tuple(n for n in self.nodes() if n.eliminatory_below is not None)
+
     @property
     def groups(self) -> tuple[Group, ...]:
         return tuple(n for n in self.nodes() if isinstance(n, Group))

@@ -164,7 +164,7 @@ class ProfileMatch:
                 assumed[leaf.input] = values[~np.isnan(values)]
         one = Lot((self.ids[i],), {name: take(col, np.array([i]))
                                    for name, col in result.lot.columns.items()})
-        found = answer_hints(self.criteria, one, result.weights, result.scores[i], assumed)
+        found = answer_hints(self.criteria, one, result.scores[i], assumed)
         return found[:limit]
 
 

@@ -187,7 +187,7 @@ def _bound_reason(leaf: Leaf, op: str, bound: float, column: np.ndarray, i: int
 
 def _eliminated(criteria: CriteriaSet, weights: Weights, scores: np.ndarray,
                 competing: np.ndarray, reasons: OfferReasons) -> np.ndarray:
-    gates = [n for n in criteria.nodes() if n.eliminatory_below is not None]
+    gates = criteria.gates
     mask = np.zeros(len(competing), dtype=bool)
     if not gates:
         return mask

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -31,6 +32,26 @@ OFFER_ID = "auto-évaluation"
 PLAN_LIMIT = 64
 
 
+#: Hint targets of one absolute leaf whose scores are kept (see :class:`_LeafPlan`).
+TARGET_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class _LeafPlan:
+    """What scoring one leaf of one offer needs that no answer changes."""
+
+    leaf: Leaf
+    method: ModuleType
+    kind: str
+    relative: bool
+    max_points: float
+    # Absolute methods only: hint target → its score. Their targets are drawn from the
+    # leaf's parameters (the best value, a threshold, a level, an option), so the same
+    # few come back for every offer, and an absolute score depends on nothing else.
+    # Filled as targets are met, by the method's own score; bounded all the same.
+    target_scores: dict[Any, float] = field(default_factory=dict, compare=False)
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What scoring one offer on a criteria set needs, computed once per set."""
@@ -40,6 +61,7 @@ class _Plan:
     max_points: np.ndarray
     relative_inputs: frozenset[str]
     buyer_marked: tuple[str, ...]  # labels of the criteria the buyer marks
+    leaves: tuple[_LeafPlan, ...]  # in the order of ``weights.leaves``
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -52,10 +74,14 @@ def _plan(criteria: CriteriaSet) -> _Plan:
     if plan is not None and plan.criteria is criteria:
         return plan
     weights = Weights.of(criteria)
-    plan = _Plan(criteria, weights, criteria.points * weights.leaf_share,
-                 frozenset(leaf.input for leaf in weights.leaves
-                           if get_method(leaf.method).RELATIVE),
-                 tuple(leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"))
+    max_points = criteria.points * weights.leaf_share
+    leaves = tuple(_LeafPlan(leaf, get_method(leaf.method), get_method(leaf.method).KIND,
+                             bool(get_method(leaf.method).RELATIVE), float(max_points[j]))
+                   for j, leaf in enumerate(weights.leaves))
+    plan = _Plan(criteria, weights, max_points,
+                 frozenset(lp.leaf.input for lp in leaves if lp.relative),
+                 tuple(leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"),
+                 leaves)
     with _PLANS_LOCK:
         if len(_PLANS) >= PLAN_LIMIT:
             _PLANS.pop(next(iter(_PLANS)))
@@ -95,10 +121,10 @@ class SelfAssessment:
         }
 
 
-def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
+def _assumed_values(plan: _Plan, assumptions: Mapping[str, Any] | None
                     ) -> dict[str, np.ndarray]:
     """Input → competing values the supplier expects; AssumptionsError names what is wrong."""
-    relative_inputs = _plan(criteria).relative_inputs
+    relative_inputs = plan.relative_inputs
     out: dict[str, np.ndarray] = {}
     for name, raw in (assumptions or {}).items():
         if name not in relative_inputs:
@@ -122,15 +148,14 @@ def _assumed_values(criteria: CriteriaSet, assumptions: Mapping[str, Any] | None
     return out
 
 
-def _stats(leaf: Leaf, column, assumed: dict[str, np.ndarray]) -> dict[str, float]:
-    method = get_method(leaf.method)
-    if not method.RELATIVE:
+def _stats(lp: _LeafPlan, column, assumed: dict[str, np.ndarray]) -> dict[str, float]:
+    if not lp.relative:
         return {}
     values = column
-    extra = assumed.get(leaf.input)
+    extra = assumed.get(lp.leaf.input)
     if extra is not None:
         values = np.concatenate([column, extra])
-    return method.statistics(values, np.ones(len(values), dtype=bool), leaf.params)
+    return lp.method.statistics(values, np.ones(len(values), dtype=bool), lp.leaf.params)
 
 
 def _column_with(column, targets: Sequence[Any]):
@@ -147,18 +172,28 @@ def _column_with(column, targets: Sequence[Any]):
     return np.array([float(t) for t in targets])
 
 
-def _target_scores(leaf: Leaf, column, targets: Sequence[Any], assumed) -> list[float]:
+def _target_scores(lp: _LeafPlan, column, targets: Sequence[Any], assumed) -> list[float]:
     """The leaf's score for each target answer, exactly as if it were the only answer."""
-    method = get_method(leaf.method)
-    if method.RELATIVE:  # the target moves the competition's statistics: one at a time
-        return [_score_one(leaf, _column_with(column, [t]), assumed)[0] for t in targets]
+    if lp.relative:  # the target moves the competition's statistics: one at a time
+        return [_score_one(lp, _column_with(column, [t]), assumed)[0] for t in targets]
+    known = lp.target_scores
+    try:
+        return [known[t] for t in targets]
+    except (KeyError, TypeError):  # a target not met yet, or one no table holds (labels)
+        pass
     # an absolute method scores every row alone: all targets as one column, one call
-    return method.score(_column_with(column, targets), leaf.params, {}).tolist()
+    found = lp.method.score(_column_with(column, targets), lp.leaf.params, {}).tolist()
+    if len(known) < TARGET_LIMIT:
+        try:
+            known.update(zip(targets, found))
+        except TypeError:
+            pass
+    return found
 
 
-def _score_one(leaf: Leaf, column, assumed) -> tuple[float, dict[str, float]]:
-    stats = _stats(leaf, column, assumed)
-    return float(get_method(leaf.method).score(column, leaf.params, stats)[0]), stats
+def _score_one(lp: _LeafPlan, column, assumed) -> tuple[float, dict[str, float]]:
+    stats = _stats(lp, column, assumed)
+    return float(lp.method.score(column, lp.leaf.params, stats)[0]), stats
 
 
 def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
@@ -173,20 +208,22 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     """
     lot: Lot = lot_from_offers(criteria, [{"id": OFFER_ID, "answers": answers,
                                            "evidence": evidence or {}}])
-    assumed = _assumed_values(criteria, assumptions)
     plan = _plan(criteria)
+    assumed = _assumed_values(plan, assumptions)
     weights, max_points = plan.weights, plan.max_points
 
-    scores = np.zeros((1, len(weights.leaves)))
-    stats_by_leaf: list[dict[str, float]] = []
-    assumed_best: list[str] = []
-    for j, leaf in enumerate(weights.leaves):
-        column = lot.columns[leaf.input]
-        scores[0, j], st = _score_one(leaf, column, assumed)
-        stats_by_leaf.append(st)
-        if get_method(leaf.method).RELATIVE and leaf.input not in assumed \
-                and not missing_mask(column)[0]:
-            assumed_best.append(leaf.path)
+    scores = np.zeros((1, len(plan.leaves)))
+    answered: list[_Answered] = []
+    assumed_best: list[Leaf] = []  # relative leaves scored as if this offer were the best
+    for j, lp in enumerate(plan.leaves):
+        column = lot.columns[lp.leaf.input]
+        score, stats = _score_one(lp, column, assumed)
+        scores[0, j] = score
+        facts = _Answered(lp, column, bool(missing_mask(column)[0]),
+                          method_value(column, 0, lp.kind), score, stats)
+        answered.append(facts)
+        if lp.relative and lp.leaf.input not in assumed and not facts.missing:
+            assumed_best.append(lp.leaf)
 
     irregular, reasons = _irregular(criteria, lot)
     eliminated = _eliminated(criteria, weights, scores, ~irregular, reasons)
@@ -195,24 +232,19 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     pillar_points = points @ weights.pillar_matrix
 
     breakdown = []
-    for j, leaf in enumerate(weights.leaves):
-        method = get_method(leaf.method)
-        column = lot.columns[leaf.input]
-        value = method_value(column, 0, method.KIND)
-        missing = bool(missing_mask(column)[0])
+    for a, leaf_points in zip(answered, points.tolist()):
+        leaf = a.plan.leaf
         breakdown.append({
             "criterion": leaf.path, "label": leaf.label, "pillar": leaf.pillar,
-            "input": leaf.input, "value": None if missing else _plain(value),
-            "score": float(scores[0, j]), "max_points": float(max_points[j]),
-            "points": float(points[j]),
-            "explanation": ("pas de réponse : 0.0000" if missing else
-                            method.explain(value, float(scores[0, j]), leaf.params,
-                                           stats_by_leaf[j])),
+            "input": leaf.input, "value": None if a.missing else _plain(a.value),
+            "score": a.score, "max_points": a.plan.max_points, "points": leaf_points,
+            "explanation": ("pas de réponse : 0.0000" if a.missing else
+                            a.plan.method.explain(a.value, a.score, leaf.params, a.stats)),
         })
 
     notes = []
     if assumed_best:
-        labels = ", ".join(f"{criteria.node(p).label} ({p})" for p in assumed_best)
+        labels = ", ".join(f"{leaf.label} ({leaf.path})" for leaf in assumed_best)
         notes.append("Critères notés comme si votre offre était la meilleure, faute "
                      f"d'hypothèse sur la concurrence : {labels}. Indiquez par exemple le "
                      "meilleur prix attendu (assumptions) pour une estimation plus prudente.")
@@ -222,8 +254,9 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     return SelfAssessment(
         criteria=criteria, status=status, total=float(points.sum()),
         pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
-        reasons=reasons[0], breakdown=breakdown, assumed_best=assumed_best, notes=notes,
-        hints=hints(criteria, lot, weights, scores[0], assumed, stats_by_leaf),
+        reasons=reasons[0], breakdown=breakdown,
+        assumed_best=[leaf.path for leaf in assumed_best], notes=notes,
+        hints=_hints(answered, assumed),
         what_if=None if gain is None else what_if(criteria, lot, weights, assumed, gain),
     )
 
@@ -256,53 +289,74 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def hints(criteria: CriteriaSet, lot: Lot, weights: Weights, scores: np.ndarray,
-          assumed: dict[str, np.ndarray],
-          stats_by_leaf: Sequence[dict[str, float]] | None = None) -> list[dict[str, Any]]:
+@dataclass(slots=True)  # not frozen: built for every leaf of every request, and never changed
+class _Answered:
+    """One leaf of one offer: its answer (``value`` as the method's ``explain`` reads it),
+    its score and the statistics it was scored with."""
+
+    plan: _LeafPlan
+    column: Any
+    missing: bool
+    value: Any
+    score: float
+    stats: dict[str, float]
+
+
+def hints(criteria: CriteriaSet, lot: Lot, scores: np.ndarray,
+          assumed: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """For each criterion, the answers that would gain points, the biggest gains first.
 
     Per criterion at most two: the nearest improvement and the best one. Gains are
-    exact for this criterion alone (the other criteria keep their scores).
-    ``stats_by_leaf``: each leaf's statistics of the current answer, when already known.
+    exact for this criterion alone (the other criteria keep their scores). ``lot``
+    holds one offer, ``scores`` its leaf scores.
     """
+    answered = []
+    for j, lp in enumerate(_plan(criteria).leaves):
+        column = lot.columns[lp.leaf.input]
+        answered.append(_Answered(lp, column, bool(missing_mask(column)[0]),
+                                  method_value(column, 0, lp.kind), float(scores[j]),
+                                  _stats(lp, column, assumed)))
+    return _hints(answered, assumed)
+
+
+def _hints(answered: Sequence[_Answered], assumed: dict[str, np.ndarray]
+           ) -> list[dict[str, Any]]:
     out = []
-    max_points = criteria.points * weights.leaf_share
-    for j, leaf in enumerate(weights.leaves):
-        method = get_method(leaf.method)
-        column = lot.columns[leaf.input]
-        missing = bool(missing_mask(column)[0])
-        value = method_value(column, 0, method.KIND)
-        if missing and method.KIND == "labels":
+    for a in answered:
+        lp, missing, value = a.plan, a.missing, a.value
+        leaf, method, kind = lp.leaf, lp.method, lp.kind
+        if missing and kind == "labels":
             value = ([], [])
-        stats = _stats(leaf, column, assumed) if stats_by_leaf is None else stats_by_leaf[j]
-        targets = method.targets(_target_base(value, method.KIND, missing), leaf.params, stats)
+        targets = method.targets(_target_base(value, kind, missing), leaf.params, a.stats)
         if not targets:
             continue
         candidates = []
-        for target, new_score in zip(targets, _target_scores(leaf, column, targets, assumed)):
-            gain = (new_score - scores[j]) * max_points[j]
+        for target, new_score in zip(targets, _target_scores(lp, a.column, targets, assumed)):
+            gain = (new_score - a.score) * lp.max_points
             if gain > 1e-9:
                 candidates.append((gain, target))
         if not candidates:
             continue
         best = max(candidates, key=lambda c: c[0])
-        nearest = min(candidates, key=lambda c: (_distance(value, c[1], method.KIND), -c[0]))
+        nearest = min(candidates, key=lambda c: (_distance(value, c[1], kind), -c[0]))
         for gain, target in ([nearest] if nearest is best else [nearest, best]):
             out.append({
                 "criterion": leaf.path, "label": leaf.label, "input": leaf.input,
                 "from": None if missing else _plain(value), "to": _plain(target),
                 "gain": float(gain),
-                "message": _message(leaf, method.KIND, None if missing else value, target, gain),
+                "message": _message(leaf, kind, None if missing else value, target, gain),
             })
     out.sort(key=lambda h: -h["gain"])
     return out
 
 
+#: What the methods' ``targets`` read for an unanswered leaf, by kind of answer.
+_UNANSWERED = {"number": float("nan"), "mark": float("nan"), "boolean": None, "choice": None,
+               "labels": ((), ())}
+
+
 def _target_base(value, kind, missing):
-    if not missing:
-        return value
-    return {"number": float("nan"), "mark": float("nan"), "boolean": None,
-            "choice": None, "labels": ([], [])}[kind]
+    return _UNANSWERED[kind] if missing else value
 
 
 def _distance(value, target, kind) -> float:

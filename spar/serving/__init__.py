@@ -25,3 +25,17 @@ def init_serving(app) -> None:
     app.after_request(metrics.observe)
     app.after_request(headers.add_security_headers)
     app.add_url_rule("/metrics", "metrics", metrics.metrics_view, methods=["GET"])
+
+
+def settle_worker() -> None:
+    """Once a serving process has built its app: leave what it built out of the garbage
+    collector's full passes.
+
+    The app, its libraries and its caches are some 125,000 objects that live as long as
+    the process; every full collection walked them all (90 ms at once, a request stalled
+    as long) to find nothing. Frozen, they are never walked again; what requests create
+    is collected as before.
+    """
+    import gc
+
+    gc.freeze()

@@ -13,24 +13,37 @@ from flask import current_app, request
 POLICY = ("default-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'self'; "
           "frame-ancestors 'none'; object-src 'none'")
 
+#: What every response carries, unless its view set the header itself.
+DEFAULTS = (
+    ("Content-Security-Policy", POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors for older browsers
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
 
 def _private(response) -> bool:
     """Whether a shared cache or the browser's disk must not keep this response: anything
     answered to a caller who identified itself (offers, rankings, exports, receipts, the
     audit log, tokens, jobs), anything answering a write (self-assessment answers), and
     any error."""
-    return (request.method not in ("GET", "HEAD") or "Authorization" in request.headers
-            or "Cookie" in request.headers or response.status_code >= 400)
+    # the WSGI environ rather than request.headers: asking the headers for one that is
+    # absent raises and catches an exception, and these are absent from most requests
+    environ = request.environ
+    return (request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ
+            or "HTTP_COOKIE" in environ or response.status_code >= 400)
 
 
 def add_security_headers(response):
     config = current_app.config
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for older browsers
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # the names present, read once: setdefault looks each one up by raising and catching
+    # an exception when it is absent, as these nearly always are
+    present = {name.lower() for name in headers.keys()}
+    for name, value in DEFAULTS:
+        if name.lower() not in present:
+            headers.add(name, value)
     if request.is_secure and config.get("HSTS_MAX_AGE"):
         # is_secure reads X-Forwarded-Proto once SPAR_PROXY_FIX trusts the proxy
         headers.setdefault("Strict-Transport-Security",

@@ -75,7 +75,9 @@ def logging_config(level: str = "INFO") -> dict:
 
 
 def start_request() -> None:
-    given = request.headers.get("X-Request-ID", "")
+    # the environ rather than request.headers, which raise and catch an exception for
+    # a header that is absent, as this one is unless a proxy sets it
+    given = request.environ.get("HTTP_X_REQUEST_ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
     g.request_started = time.perf_counter()
 

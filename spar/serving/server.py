@@ -26,8 +26,11 @@ class SparServer(BaseApplication):
 
     def load(self):
         from .. import create_app
+        from . import settle_worker
 
-        return create_app()
+        app = create_app()
+        settle_worker()
+        return app
 
 
 def serve(host: str, port: int) -> None:

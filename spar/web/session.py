@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
 from ..services import sessions
@@ -79,7 +80,20 @@ def session_expired() -> bool:
     return bool(g.get("session_expired"))
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, opened without building the signing serializer
+    when the request carries no session cookie (every API call, a first visit): the
+    session is new and empty then, exactly as Flask makes it, and the serializer it
+    would build at each request costs more than the rest of opening it."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app) -> None:
+    app.session_interface = CookieSessions()
     # Flask's defaults are set already: these replace them (SECURE comes from the config)
     app.config["SESSION_COOKIE_NAME"] = "spar_session"
     app.config["SESSION_COOKIE_HTTPONLY"] = True

@@ -73,3 +73,15 @@ def test_a_log_record_is_one_json_line_with_its_extras_and_a_redacted_traceback(
     assert "\n" not in line and entry["message"] == "échec x" and entry["job"] == "j-1"
     assert entry["error"] == "RuntimeError" and "4321" not in entry["traceback"]
     assert entry["level"] == "error" and entry["logger"] == "spar.test"
+
+
+def test_a_settled_worker_leaves_what_it_built_out_of_full_collections():
+    import gc
+
+    from spar.serving import settle_worker
+
+    try:
+        settle_worker()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test process goes on collecting as before

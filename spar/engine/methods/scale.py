@@ -53,8 +53,11 @@ def _table(params):
 
 
 def invalid(values, params):
-    marks = np.array(sorted(_table(params)))
-    known = np.isin(values, marks) | np.isnan(values)
+    marks = sorted(_table(params))
+    # a comparison per level, as np.isin itself does for so few, without its set-up
+    known = np.isnan(values)
+    for mark in marks:
+        known |= values == mark
     listed = ", ".join(fmt(m).removesuffix(".0") for m in marks)
     return ~known, f"note hors de l'échelle ; notes possibles : {listed}"
 

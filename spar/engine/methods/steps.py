@@ -51,15 +51,15 @@ def breakpoints(params) -> list[float]:
     return [float(s["at"]) for s in params["steps"]]
 
 
-def _arrays(params):
+def _steps(params) -> tuple[list[float], list[float]]:
+    """The thresholds and their scores, as plain floats: the comparisons and the lookup
+    below take them as they are, and a self-assessment reads them three times an offer."""
     steps = params["steps"]
-    ats = np.array([float(s["at"]) for s in steps])
-    scores = np.array([float(s["score"]) for s in steps])
-    return ats, scores
+    return [float(s["at"]) for s in steps], [float(s["score"]) for s in steps]
 
 
 def score(values, params, stats):
-    ats, scores = _arrays(params)
+    ats, scores = _steps(params)
     # count the steps passed, then look the score up: exact, and on the few steps
     # criteria have, faster than a binary search or masked writes
     if direction(params) < 0:
@@ -73,7 +73,7 @@ def score(values, params, stats):
 
 
 def explain(value, s, params, stats):
-    ats, _ = _arrays(params)
+    ats, _ = _steps(params)
     if direction(params) < 0:
         reached = [a for a in ats if value <= a]
         where = f"≤ {fmt(reached[0])}" if reached else f"> {fmt(ats[-1])}"
@@ -84,6 +84,6 @@ def explain(value, s, params, stats):
 
 
 def targets(value, params, stats):
-    ats, scores = _arrays(params)
+    ats, scores = _steps(params)
     own = float(score(np.array([value]), params, stats)[0])
     return [float(a) for a, sc in zip(ats, scores) if sc > own]

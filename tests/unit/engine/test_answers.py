@@ -167,3 +167,33 @@ def test_offer_without_id_is_named_by_its_position():
     crit = one_leaf("method: boolean")
     lot = lot_from_offers(crit, [{"answers": {"v": True}}, {"id": None, "answers": {}}])
     assert lot.offer_ids == ("#1", "#2")
+
+
+NUMBERS = [0, 1, -1, 7, 2 ** 53 + 1, 2 ** 62 + 3, 2 ** 63 - 1, -2 ** 63, 2 ** 63, 2 ** 64 + 5,
+           10 ** 400, 0.0, -0.0, 1.5, -2.25, 1e-310, 1e308, float("inf"), float("-inf"),
+           float("nan"), True, False, None, "12,5", " 3 ", "", "x", [1], {"a": 1},
+           np.float64(2.5), np.int64(3)]
+
+
+@pytest.mark.parametrize("raw", NUMBERS, ids=repr)
+def test_one_number_is_read_as_in_a_column_of_several(raw):
+    from spar.engine.answers import _number_column
+
+    alone, beside = [], []
+    one = _number_column([raw], ("a",), "v", alone)
+    # beside another plain number: the array path for numbers, the parser for the rest
+    two = _number_column([raw, 0.0], ("a", "b"), "v", beside)
+    assert one.dtype == two.dtype == np.float64 and one.shape == (1,)
+    assert one.tobytes() == two[:1].tobytes()  # to the bit, NaN and -0.0 included
+    assert alone == beside
+
+
+def test_a_mark_off_the_scale_is_found_as_np_isin_finds_it():
+    from spar.engine.methods import scale
+
+    params = {"levels": [{"mark": m, "label": str(m), "score": 0.5}
+                         for m in (0, 1, 2.5, -0.0, 4)]}
+    values = np.array([0, -0.0, 1, 1.0000001, 2.5, 3, 4, 5, np.nan, -1, np.inf])
+    bad, _ = scale.invalid(values, params)
+    marks = np.array([float(lv["mark"]) for lv in params["levels"]])
+    assert (bad == ~(np.isin(values, marks) | np.isnan(values))).all()

@@ -96,16 +96,23 @@ def _offer_view(offer: Offer, marks: dict[str, dict[str, Any]]) -> dict[str, Any
             "submitted_at": offer.submitted_at.isoformat(), "marks": marks}
 
 
+def _opened_lot(uow, principal: Principal, reference: str, lot_id: str):
+    """The consultation and its lot, once the deadline has opened the offers; Conflict while
+    they are sealed."""
+    consultation = visible(uow.session, principal, reference)
+    lot = find_lot(consultation, lot_id)
+    if not is_closed(consultation, uow.now()):
+        raise _sealed(consultation)
+    return consultation, lot
+
+
 def lot_offers(uow, principal: Principal, reference: str, lot_id: str, *, page: int = 1,
                per_page: int = DEFAULT_PER_PAGE) -> Page[dict[str, Any]]:
     """One page of the lot's current offers, in order of submission, with their marks;
     Conflict while they are sealed."""
     _reader(principal)
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot = find_lot(consultation, lot_id)
-        if not is_closed(consultation, uow.now()):
-            raise _sealed(consultation)
+        consultation, lot = _opened_lot(uow, principal, reference, lot_id)
         found = page_of_query(uow.session, select(Offer).where(
             Offer.lot_id == lot.id, Offer.superseded_at.is_(None)).order_by(Offer.id),
             page, per_page)
@@ -124,10 +131,7 @@ def offer_detail(uow, principal: Principal, reference: str, lot_id: str, offer_i
     the latest stored scoring (or None) and the review decisions taken on it."""
     _reader(principal)
     with uow:
-        consultation = visible(uow.session, principal, reference)
-        lot = find_lot(consultation, lot_id)
-        if not is_closed(consultation, uow.now()):
-            raise _sealed(consultation)
+        consultation, lot = _opened_lot(uow, principal, reference, lot_id)
         offer = uow.session.execute(select(Offer).where(
             Offer.lot_id == lot.id, Offer.public_id == offer_id)).scalar_one_or_none()
         if offer is None:

@@ -155,6 +155,16 @@ class Flow:
         return self.call("POST", f"/api/v1/consultations/{self.reference}/lots/{lot}/scoring",
                          "buyer", expect).get_json()
 
+    def two_offers_scored(self) -> "Flow":
+        """Open, two suppliers' offers (the cheaper one marked 4), closed and scored."""
+        self.open(days=5)
+        a = self.submit("supplier", 10_000)
+        self.submit("supplier_b", 12_000)
+        self.close()
+        self.mark(a["offer"], 4)
+        self.score()
+        return self
+
 
 @pytest.fixture
 def flow(client, callers, clock) -> Flow:

@@ -31,13 +31,7 @@ TRICKY = {"zero": -0.0, "big": 1e16, "tiny": 2.5e-05, "sum": 0.1 + 0.2, "huge": 
 
 @pytest.fixture
 def scored(flow):
-    flow.open(days=5)
-    a = flow.submit("supplier", 10_000)
-    flow.submit("supplier_b", 12_000)
-    flow.close()
-    flow.mark(a["offer"], 4)
-    flow.score()
-    return flow
+    return flow.two_offers_scored()
 
 
 def _store(uow, scoring_of) -> None:

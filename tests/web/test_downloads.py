@@ -14,13 +14,7 @@ from .conftest import text
 
 @pytest.fixture
 def scored(flow):
-    flow.open(days=5)
-    a = flow.submit("supplier", 10_000)
-    flow.submit("supplier_b", 12_000)
-    flow.close()
-    flow.mark(a["offer"], 4)
-    flow.score()
-    return flow
+    return flow.two_offers_scored()
 
 
 @pytest.mark.parametrize("fmt, media, start", [

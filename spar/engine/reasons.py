@@ -8,6 +8,24 @@ from typing import Any, Callable
 
 import numpy as np
 
+#: How the reasons of many offers are worded at once: ``words(rows)`` gives one reason per
+#: offer of ``rows``, in that order.
+Words = Callable[[list[int]], list[dict[str, Any]]]
+
+
+def by_batch(words: Words) -> Callable[[int], dict[str, Any]]:
+    """A wording of many offers at once, usable where one offer's wording is expected.
+
+    :meth:`OfferReasons.lists` calls ``words`` once for all the offers it reads, which
+    is what makes tens of thousands of sentences cheap (their numbers formatted
+    together, the lot's constant parts once); one offer read alone is ``words([i])``.
+    The wording is written once, so both ways give the same reason.
+    """
+    def one(i: int) -> dict[str, Any]:
+        return words([i])[0]
+    one.many = words  # type: ignore[attr-defined]
+    return one
+
 
 class OfferReasons(Sequence):
     """One list of reasons (dicts) per offer, each reason worded when it is first read.
@@ -65,6 +83,26 @@ class OfferReasons(Sequence):
         if not self._batches_of(i):
             return []
         return self[i]
+
+    def lists(self, rows: Sequence[int]) -> list[list[dict[str, Any]]]:
+        """The reasons of each offer of ``rows``, as :meth:`peek` gives them, worded batch
+        by batch rather than offer by offer: a batch made with :func:`by_batch` words all
+        its offers in one call. Offers with no reason get an empty list, not kept."""
+        fresh = np.fromiter((i for i in dict.fromkeys(rows) if i not in self._built),
+                            dtype=np.int64)
+        if len(fresh) and ((fresh < 0) | (fresh >= self._n)).any():
+            raise IndexError("offer index out of range")
+        new: dict[int, list[dict[str, Any]]] = {}
+        for mask, reason in self._batches:
+            hit = fresh[mask[fresh]].tolist()
+            if not hit:
+                continue
+            many = getattr(reason, "many", None)
+            for i, worded in zip(hit, many(hit) if many is not None else map(reason, hit)):
+                new.setdefault(i, []).append(worded)
+        self._built.update(new)
+        built = self._built
+        return [built[i] if i in built else [] for i in rows]
 
     def __getitem__(self, i):
         if isinstance(i, slice):

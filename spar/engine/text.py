@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 
 def fr_number(x: float, decimals: int = 2) -> str:
@@ -11,6 +12,17 @@ def fr_number(x: float, decimals: int = 2) -> str:
         return "—"
     s = f"{float(x):,.{decimals}f}"
     return s.replace(",", "\u202f").replace(".", ",")
+
+
+def fr_numbers(values: Iterable[float], decimals: int = 2) -> list[str]:
+    """``[fr_number(x, decimals) for x in values]``, cheaper for many numbers: the
+    separators of all of them are swapped in one pass (tens of thousands of reasons)."""
+    spec = f",.{decimals}f"
+    texts = ["—" if x is None or (isinstance(x, float) and x != x) else format(float(x), spec)
+             for x in values]
+    if not texts:
+        return texts
+    return "\n".join(texts).replace(",", "\u202f").replace(".", ",").split("\n")
 
 
 def fr_short(x: float) -> str:

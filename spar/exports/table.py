@@ -16,7 +16,7 @@ import numpy as np
 
 from spar.engine.criteria import PILLARS
 from spar.engine.scoring import ELIMINATED, IRREGULAR, RANKED, LotResult
-from spar.engine.text import fr_number
+from spar.engine.text import fr_number, fr_numbers
 
 WIDTH = 100
 STATUS_LABELS = {RANKED: "classée", ELIMINATED: "éliminée", IRREGULAR: "irrégulière"}
@@ -74,18 +74,15 @@ def write_table(evaluation, stream: IO[str]) -> None:
         members = order[result.status[order] == status].tolist()
         if members:
             out(f"\n{title} ({len(members)})\n")
-            for i in members:
-                _offer_with_reasons(out, heads.of(i), result.reasons[i])
+            _offers_with_reasons(out, heads, members, result.reasons.lists(members))
     flagged_order = order[flagged[order]].tolist()
     if flagged_order:
         out(f"\nOffres signalées pour examen ({len(flagged_order)})\n")
-        for i in flagged_order:
-            _offer_with_reasons(out, heads.of(i), review.decision_reasons(i))
+        _offers_with_reasons(out, heads, flagged_order, review.decision_lists(flagged_order))
     noted = order[review.notes.any()[order]].tolist()
     if noted:
         out(f"\nObservations, sans décision requise ({len(noted)})\n")
-        for i in noted:
-            _offer_with_reasons(out, heads.of(i), review.notes[i])
+        _offers_with_reasons(out, heads, noted, review.notes.lists(noted))
     if evaluation.warnings:
         out("\nAvertissements\n")
         for text in evaluation.warnings:
@@ -197,14 +194,25 @@ class _Heads:
         self._totals = result.totals.tolist()
         self._irregular = (result.status == IRREGULAR).tolist()
 
-    def of(self, i: int) -> str:
-        total = self._totals[i]
-        name = self._names[i]
+    def many(self, rows: list[int]) -> list[str]:
+        """The first lines of the offers ``rows``, in that order (totals formatted at once)."""
+        totals, irregular = self._totals, self._irregular
         # one line each, whatever line breaks a supplier typed in its name
-        head = _one_line(self._ids[i]) + (" — " + _one_line(name) if name else "")
-        if not self._irregular[i] and total == total:  # not NaN
-            head += " — total " + fr_number(total)
-        return head
+        ids = _one_lines([self._ids[i] for i in rows])
+        names = _one_lines([self._names[i] for i in rows])
+        shown = [not irregular[i] and totals[i] == totals[i] for i in rows]  # not NaN
+        texts = iter(fr_numbers([totals[i] for i, s in zip(rows, shown) if s]))
+        return [offer + (" — " + name if name else "") + (" — total " + next(texts) if s else "")
+                for offer, name, s in zip(ids, names, shown)]
+
+
+def _one_lines(texts: list[str]) -> list[str]:
+    """:func:`_one_line` of each text: all at once when none needs it, the common case."""
+    joined = "\x00".join(texts)
+    if ("".join(texts).isprintable() and "  " not in joined and "\x00 " not in joined
+            and " \x00" not in joined and joined[:1] != " " and joined[-1:] != " "):
+        return texts
+    return [_one_line(text) for text in texts]
 
 
 def _one_line(text: str) -> str:
@@ -214,9 +222,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _offer_with_reasons(out, head: str, reasons: list[dict[str, Any]]) -> None:
-    out("".join(["  ", _clip(head, 2), "\n",
-                 *(_wrap(reason["message"], "      · ", "        ") for reason in reasons)]))
+def _offers_with_reasons(out, heads: _Heads, rows: list[int],
+                         reasons: list[list[dict[str, Any]]]) -> None:
+    """Each offer's first line, then its reasons, a section written in one piece."""
+    lines: list[str] = []
+    add = lines.append
+    for head, offer_reasons in zip(heads.many(rows), reasons):
+        add("  " + _clip(head, 2) + "\n")
+        for reason in offer_reasons:
+            add(_wrap(reason["message"], "      · ", "        "))
+    out("".join(lines))
 
 
 def _fit(text: str, width: int) -> str:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from ..engine.reasons import OfferReasons
+from ..engine.reasons import OfferReasons, by_batch
 from ..engine.scoring import IRREGULAR, LotResult
-from ..engine.text import fr_number, fr_percent
+from ..engine.text import fr_number, fr_numbers, fr_percent
 from .artifact import default_model
 from .errors import ModelError
 from .features import Features, compute_features
@@ -74,6 +74,11 @@ class LotReview:
         """Why offer ``i`` needs a decision before the award (empty when it does not)."""
         return list(self.result.flags.peek(i)) + list(self.reasons.peek(i))
 
+    def decision_lists(self, rows: list[int]) -> list[list[dict[str, Any]]]:
+        """:meth:`decision_reasons` of each offer of ``rows``, worded batch by batch."""
+        return [flags + own for flags, own in zip(self.result.flags.lists(rows),
+                                                    self.reasons.lists(rows))]
+
     def section(self, i: int) -> dict[str, Any]:
         """Offer ``i``'s ``review`` object of SPEC §4."""
         score = None
@@ -93,22 +98,31 @@ class LotReview:
         }
 
 
-def _model_reason(threshold: float, budget: float, version: str
-                  ) -> Callable[[float, list[dict[str, Any]]], dict[str, Any]]:
-    """How to word the model's reason for one offer (its score and its top features)."""
+def _model_reasons(threshold: float, budget: float, version: str, scores: np.ndarray,
+                   explained: list[list[dict[str, Any]]]) -> Callable[[int], dict[str, Any]]:
+    """How to word the model's reason for offers over the threshold (their score and their
+    top features), many at once (see :func:`spar.engine.reasons.by_batch`)."""
     # the same for every offer of the lot: written once, not for each of thousands
     over = (f" au-dessus du seuil {fr_number(threshold, 2)} (budget de revue "
             f"{fr_percent(budget, 0)})")
 
-    def word(score: float, top: list[dict[str, Any]]) -> dict[str, Any]:
-        factors = ", ".join(f"{t['label']} ({fr_number(t['value'], 2)})" for t in top)
-        return {
-            "code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
-            "model_version": version, "top_features": top,
-            "message": (f"Score du modèle de revue {fr_number(score, 2)}{over}"
-                        + (f" ; facteurs principaux : {factors}" if factors else "")),
-        }
-    return word
+    def words(rows: list[int]) -> list[dict[str, Any]]:
+        values = scores[rows].tolist()
+        tops = [explained[i] for i in rows]
+        # every number of these sentences formatted at once, then read back in order
+        numbers = iter(fr_numbers([*values, *(t["value"] for top in tops for t in top)]))
+        score_texts = [next(numbers) for _ in values]
+        out = []
+        for score, score_text, top in zip(values, score_texts, tops):
+            factors = ", ".join(f"{t['label']} ({next(numbers)})" for t in top)
+            out.append({
+                "code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
+                "model_version": version, "top_features": top,
+                "message": (f"Score du modèle de revue {score_text}{over}"
+                            + (f" ; facteurs principaux : {factors}" if factors else "")),
+            })
+        return out
+    return by_batch(words)
 
 
 def _sample_reason(rate: float) -> Callable[[int], dict[str, Any]]:
@@ -162,8 +176,7 @@ def review_lot(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL
         rows = np.flatnonzero(over)
         for i, top in zip(rows, model.explain(features.matrix, rows)):
             explained[i] = top
-        model_reason = _model_reason(threshold, budget, model.version)
-        reasons.add(over, lambda i: model_reason(float(scores[i]), explained[i]))
+        reasons.add(over, _model_reasons(threshold, budget, model.version, scores, explained))
         decision |= over
         version, explanations = model.version, tuple(explained)
 

@@ -228,11 +228,10 @@ class ReviewModel:
         effect = self.predictor.effects(x, self.baseline)
         best = np.argsort(-effect, axis=1, kind="stable")[:, :top]
         names, labels = self.feature_names, FEATURE_LABELS
-        out = []
-        for r in range(len(rows)):
-            out.append([{"feature": names[k], "label": labels[names[k]], "value": float(x[r, k]),
-                         "effect": float(effect[r, k])} for k in best[r] if effect[r, k] > 0])
-        return out
+        # plain lists: indexing numpy arrays one number at a time cost more than the rest
+        return [[{"feature": names[k], "label": labels[names[k]], "value": values[k],
+                  "effect": effects[k]} for k in top_k if effects[k] > 0]
+                for values, effects, top_k in zip(x.tolist(), effect.tolist(), best.tolist())]
 
 
 def weighted_quantiles(scores: np.ndarray, weight: np.ndarray | None) -> np.ndarray:

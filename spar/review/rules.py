@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.text import fr_number, fr_percent, fr_short
+from ..engine.reasons import by_batch
+from ..engine.text import fr_number, fr_numbers, fr_percent, fr_short
 from .errors import ReviewInputError
 from .features import Features, impossible_shares
 from .frame import OfferFrame
@@ -181,22 +182,27 @@ def reason_batches(frame: OfferFrame, features: Features, hits: RuleHits,
     # may claim a label without its evidence, and a numpy call per offer cost 10 µs each
     unproven: dict[str, Any] = {}
 
-    def unevidenced(i: int) -> dict[str, Any]:
+    def unevidenced(rows: list[int]) -> list[dict[str, Any]]:
         if not unproven:
-            rows, cols = np.nonzero(frame.unevidenced)  # row by row, labels in order
+            at, cols = np.nonzero(frame.unevidenced)  # row by row, labels in order
             names: dict[int, list[str]] = {}
-            for row, col in zip(rows.tolist(), cols.tolist()):
+            for row, col in zip(at.tolist(), cols.tolist()):
                 names.setdefault(row, []).append(frame.label_names[col])
             unproven.update(names=names,
                             stakes=(frame.unevidenced_share * frame.points).tolist())
-        names = list(unproven["names"].get(i, ()))
-        stake = unproven["stakes"][i]
-        s = _plural(len(names))
-        return {"code": "unevidenced_label", "value": len(names), "threshold": 0, "labels": names,
-                "points_at_stake": stake,
-                "message": (f"Label{s} revendiqué{s} sans justificatif : {', '.join(names)} "
-                            f"({fr_number(stake)} point{_plural(stake)} en jeu)")}
-    batches.append((hits.unevidenced, unevidenced))
+        claimed, all_stakes = unproven["names"], unproven["stakes"]
+        stakes = [all_stakes[i] for i in rows]
+        out = []
+        for i, stake, stake_text in zip(rows, stakes, fr_numbers(stakes)):
+            names = list(claimed.get(i, ()))
+            s = _plural(len(names))
+            out.append({"code": "unevidenced_label", "value": len(names), "threshold": 0,
+                        "labels": names, "points_at_stake": stake,
+                        "message": (f"Label{s} revendiqué{s} sans justificatif : "
+                                    f"{', '.join(names)} ({stake_text} point{_plural(stake)} "
+                                    "en jeu)")})
+        return out
+    batches.append((hits.unevidenced, by_batch(unevidenced)))
 
     for k in range(frame.self_scores.shape[1]):
         def self_gap(i: int, k: int = k) -> dict[str, Any]:

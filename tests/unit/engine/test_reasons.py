@@ -6,9 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spar.engine.low_price import get_rule
-from spar.engine.reasons import OfferReasons
+from spar.engine.reasons import OfferReasons, by_batch
 from spar.engine.scoring import score_lot
 
 from .builders import criteria, one_leaf, score, values_lot
@@ -85,3 +87,39 @@ def test_peeking_at_offers_without_reasons_keeps_nothing():
     reasons.add(np.array([False, True, False]), lambda i: {"code": "x"})
     assert [reasons.peek(i) for i in range(3)] == [[], [{"code": "x"}], []]
     assert sorted(reasons._built) == [1]  # only the offer that has a reason was kept
+
+
+@given(st.lists(st.lists(st.booleans(), min_size=6, max_size=6), max_size=4),
+       st.lists(st.integers(0, 5), max_size=12), st.lists(st.integers(0, 5), max_size=3))
+def test_offers_read_together_are_the_offers_read_one_by_one(masks, rows, read_first):
+    """Batch by batch or offer by offer, each offer gets the same reasons in the same order,
+    whether its batch words one offer or many at once, and lists already kept are kept."""
+    def build() -> OfferReasons:
+        reasons = OfferReasons(6)
+        for b, mask in enumerate(masks):
+            one = (lambda i, b=b: {"batch": b, "offer": i})
+            many = by_batch(lambda rows, b=b: [{"batch": b, "offer": i} for i in rows])
+            reasons.add(np.array(mask), many if b % 2 else one)
+        return reasons
+    together, alone = build(), build()
+    for i in read_first:
+        together[i].append({"late": i})
+        alone[i].append({"late": i})
+    assert together.lists(rows) == [alone.peek(i) for i in rows]
+    assert all(together.lists([i])[0] is together[i] for i in rows if together.peek(i))
+
+
+def test_a_batch_worded_at_once_words_each_offer_once_and_one_offer_alone():
+    calls: list[list[int]] = []
+
+    def words(rows: list[int]) -> list[dict]:
+        calls.append(list(rows))
+        return [{"offer": i} for i in rows]
+    reasons = OfferReasons(5)
+    reasons.add(np.array([True, False, True, True, False]), by_batch(words))
+    assert reasons[3] == [{"offer": 3}] and calls == [[3]]
+    assert reasons.lists([4, 0, 2, 3, 0]) == [[], [{"offer": 0}], [{"offer": 2}],
+                                              [{"offer": 3}], [{"offer": 0}]]
+    assert calls == [[3], [0, 2]]  # the offers in the order first asked, 3 already worded
+    with pytest.raises(IndexError):
+        reasons.lists([5])

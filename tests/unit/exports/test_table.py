@@ -99,3 +99,9 @@ def test_a_reason_that_fits_is_one_line_and_any_other_is_wrapped(text):
         assert wrapped == "      · " + text + "\n"
     lines = wrapped.splitlines()
     assert all(len(line) <= table.WIDTH or " " not in line.strip() for line in lines)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\u00a0\x00é|"), max_size=6),
+                max_size=5))
+def test_lines_made_one_at_once_are_each_made_alone(texts):
+    assert table._one_lines(texts) == [table._one_line(t) for t in texts]

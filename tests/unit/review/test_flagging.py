@@ -115,3 +115,20 @@ def test_the_audit_sample_is_drawn_again_from_its_seed(score):
     again = review_lot(score(LOT), model=None, sample_rate=0.4, seed=11)
     assert first.sampled.tolist() == again.sampled.tolist()
     assert first.sampling_probability.tolist() == [1.0, 0.4, 0.4, 0.4, 0.4, 0.0]
+
+
+def test_reasons_worded_for_many_offers_at_once_are_those_worded_one_by_one(score, tiny_model):
+    """The table words tens of thousands of reasons batch by batch (the model's, the
+    unevidenced labels'): every one is the reason its offer gets when read alone."""
+    lot = LOT + [offer(f"L{k}", 9000 + 300 * k, labels=["EU Ecolabel"] * (k % 2 + 1))
+                 for k in range(6)]
+    result = score(lot)
+    rows = list(range(len(lot)))[::-1]
+
+    def reviewed():
+        return review_lot(result, model=tiny_model, settings=ReviewSettings(budget=0.3))
+    together, alone = reviewed(), reviewed()
+    assert together.decision_lists(rows) == [alone.decision_reasons(i) for i in rows]
+    assert together.notes.lists(rows) == [alone.notes[i] for i in rows]
+    codes = {r["code"] for i in rows for r in alone.decision_reasons(i) + alone.notes[i]}
+    assert {"model", "unevidenced_label"} <= codes

@@ -29,6 +29,17 @@ settings.register_profile("ci", max_examples=60, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject's): two workers more than cores. A good part of the suite
+    waits rather than computes (a deadline passing for real, gunicorn starting, a
+    browser), and while one worker waits the cores serve the others."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores + 2
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` or ``redis`` skip, saying why, unless SPAR_TEST_DATABASE_URL
     or SPAR_TEST_REDIS_URL names the server (CI sets both: there they must run)."""

@@ -3,7 +3,7 @@ lowest competing price, and the lower the better."""
 
 from __future__ import annotations
 
-from ._stats import extremes, not_positive
+from ._stats import extremes, extremes_one, not_positive
 
 
 def invalid(values, params):
@@ -12,6 +12,10 @@ def invalid(values, params):
 
 def statistics(values, competing, params):
     return extremes(values, competing)
+
+
+def statistics_one(values, params):
+    return extremes_one(values)
 
 
 def direction(params) -> int:

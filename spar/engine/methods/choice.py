@@ -40,6 +40,10 @@ def score(column, params, stats):
     return table[column.codes]
 
 
+def score_one(value, params, stats):
+    return 0.0 if value is None else float(params["options"].get(value, 0.0))
+
+
 def describe(params, unit):
     return "choix : " + ", ".join(f"{k} : {percent(v)}" for k, v in params["options"].items())
 

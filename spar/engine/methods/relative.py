@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, unit_interval
+from ._stats import divide_one, extremes, extremes_one, unit_interval, unit_interval_one
 from .base import direction_param, fmt, fmt_score, higher_or_lower
 
 NAME = "relative"
@@ -40,6 +40,10 @@ def statistics(values, competing, params):
     return extremes(values, competing)
 
 
+def statistics_one(values, params):
+    return extremes_one(values)
+
+
 def score(values, params, stats):
     with np.errstate(invalid="ignore", divide="ignore"):
         if direction(params) < 0:
@@ -49,6 +53,14 @@ def score(values, params, stats):
         else:
             s = values / stats["max"]
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    if direction(params) < 0:
+        return unit_interval_one(divide_one(stats["min"], value))
+    if stats["max"] == 0:
+        return 0.0
+    return unit_interval_one(divide_one(value, stats["max"]))
 
 
 def explain(value, s, params, stats):

@@ -75,6 +75,13 @@ def score(values, params, stats):
     return s
 
 
+def score_one(value, params, stats):
+    s = 0.0
+    for level in params["levels"]:
+        s += float(value == float(level["mark"])) * float(level["score"])
+    return s
+
+
 def explain(value, s, params, stats):
     level = _table(params).get(float(value))
     label = level["label"] if level else "?"

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .columns import ChoiceColumn, Column, LabelsColumn
+from .columns import ChoiceColumn, Column, LabelsColumn, answer_at
 from .criteria import CriteriaSet, Leaf
 from .errors import AnswerProblem, AnswersError, AnswerValueError
 from .methods import get_method
@@ -253,9 +253,13 @@ def check_columns(criteria: CriteriaSet, lot: Lot) -> list[AnswerProblem]:
         column = lot.columns.get(leaf.input)
         if column is None:  # the column itself was refused
             continue
-        bad, reason = method.invalid(column, leaf.params)
-        # one offer (a self-assessment): a test instead of numpy's search for the rows
-        for i in ((0,) if bad[0] else ()) if len(bad) == 1 else np.flatnonzero(bad):
+        if len(lot) == 1:  # a self-assessment: its one answer in plain floats, no numpy
+            reason = method.invalid_one(answer_at(column, 0), leaf.params)
+            rows = () if reason is None else (0,)
+        else:
+            bad, reason = method.invalid(column, leaf.params)
+            rows = np.flatnonzero(bad)
+        for i in rows:
             key = (i, leaf.input, reason)
             if key not in seen:
                 seen.add(key)

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import VERSION
 from .answers import Lot, lot_from_offers
-from .columns import LabelsColumn, missing_mask
+from .columns import LabelsColumn, answer_at, missing_mask
 from .criteria import PILLARS, CriteriaSet, Leaf
 from .errors import AnswerValueError, AssumptionsError
 from .explain import method_value
@@ -147,13 +147,13 @@ def _assumed_values(plan: _Plan, assumptions: Mapping[str, Any] | None
     return out
 
 
-def _own_answer(column, kind: str) -> Any:
-    """The offer's answer as ``score_one`` reads it: what its one-row column holds."""
+def _own_answer(column, kind: str) -> tuple[Any, bool]:
+    """The offer's answer as ``score_one`` reads it (what its one-row column holds), and
+    whether it is missing — read from the answer, not by a numpy call on the column."""
+    answer = answer_at(column, 0)
     if kind == "labels":
-        return method_value(column, 0, kind)
-    if kind == "choice":
-        return column.value_at(0)
-    return float(column[0])  # NaN when unanswered, 1.0 or 0.0 for a yes or a no
+        return answer, not column.present[0]
+    return answer, answer is None or answer != answer  # None: a choice; NaN: a number
 
 
 def _as_answer(target: Any, kind: str) -> Any:
@@ -192,12 +192,15 @@ def _target_scores(lp: _LeafPlan, column, targets: Sequence[Any],
     return [_score_alone(lp, _as_answer(t, lp.kind), competition)[0] for t in targets]
 
 
-def _score_own(lp: _LeafPlan, column, competition: Sequence[float]
-               ) -> tuple[float, dict[str, float]]:
-    """The leaf's score of the offer's answer and the statistics it was scored with."""
-    if not lp.alone:
-        return float(lp.method.score(column, lp.leaf.params, {})[0]), {}
-    return _score_alone(lp, _own_answer(column, lp.kind), competition)
+def _answered(lp: _LeafPlan, column, competition: Sequence[float]) -> _Answered:
+    """The leaf's facts for the offer: its answer, its score and the statistics it was
+    scored with."""
+    answer, missing = _own_answer(column, lp.kind)
+    if lp.alone:
+        score, stats = _score_alone(lp, answer, competition)
+    else:
+        score, stats = float(lp.method.score(column, lp.leaf.params, {})[0]), {}
+    return _Answered(lp, column, bool(missing), method_value(column, 0, lp.kind), score, stats)
 
 
 def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
@@ -222,10 +225,8 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     assumed_best: list[Leaf] = []  # relative leaves scored as if this offer were the best
     for j, lp in enumerate(plan.leaves):
         column = lot.columns[lp.leaf.input]
-        score, stats = _score_own(lp, column, competitions.get(lp.leaf.input, ()))
-        scores[0, j] = score
-        facts = _Answered(lp, column, bool(missing_mask(column)[0]),
-                          method_value(column, 0, lp.kind), score, stats)
+        facts = _answered(lp, column, competitions.get(lp.leaf.input, ()))
+        scores[0, j] = facts.score
         answered.append(facts)
         if lp.relative and lp.leaf.input not in assumed and not facts.missing:
             assumed_best.append(lp.leaf)
@@ -319,9 +320,9 @@ def hints(criteria: CriteriaSet, lot: Lot, scores: np.ndarray,
     competitions = _competitions(assumed)
     for j, lp in enumerate(_plan(criteria).leaves):
         column = lot.columns[lp.leaf.input]
-        answered.append(_Answered(lp, column, bool(missing_mask(column)[0]),
-                                  method_value(column, 0, lp.kind), float(scores[j]),
-                                  _score_own(lp, column, competitions.get(lp.leaf.input, ()))[1]))
+        facts = _answered(lp, column, competitions.get(lp.leaf.input, ()))
+        facts.score = float(scores[j])  # the lot's score, as the hints' base
+        answered.append(facts)
     return _hints(answered, competitions)
 
 

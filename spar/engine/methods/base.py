@@ -32,7 +32,9 @@ Optionally ``PRICE = True`` says it scores a price (its share is the policy's pr
 share, a company profile cannot answer it, the review reads its input as the price);
 ``check(params)`` returns problems between parameters, as ``(param, message)``;
 ``invalid(column, params)`` returns ``(mask, reason)`` for answers of the right kind
-that this method still cannot score (a price that is not positive);
+that this method still cannot score (a price that is not positive), and
+``invalid_one(value, params)`` the reason for one answer (as ``score_one`` reads it), or
+None;
 ``alone(params)`` says whether ``score_one`` holds for these parameters (true when absent);
 ``breakpoints(params)`` the answers where a staircase's score changes (what-if tries
 those rather than searching between them);

@@ -25,8 +25,17 @@ PARAMETERS = (
 def invalid(column, params):
     options = params["options"]
     unknown = np.array([c not in options for c in column.categories] + [False], dtype=bool)
+    return unknown[column.codes], _unknown(options)
+
+
+def invalid_one(value, params):
+    options = params["options"]
+    return None if value is None or value in options else _unknown(options)
+
+
+def _unknown(options) -> str:
     listed = ", ".join(f"« {o} »" for o in options)
-    return unknown[column.codes], f"réponse inconnue ; réponses possibles : {listed}"
+    return f"réponse inconnue ; réponses possibles : {listed}"
 
 
 def statistics(column, competing, params):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import direction, invalid, statistics, statistics_one, targets  # noqa: F401
+from ._price import (direction, invalid, invalid_one, statistics, statistics_one,  # noqa: F401
+                     targets)
 from ._stats import divide_one, unit_interval, unit_interval_one
 from .base import fmt, fmt_score
 

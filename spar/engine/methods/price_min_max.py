@@ -21,7 +21,8 @@ import numpy as np
 
 from ..text import fr_number, fr_percent
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import direction, invalid, statistics, statistics_one, targets  # noqa: F401
+from ._price import (direction, invalid, invalid_one, statistics, statistics_one,  # noqa: F401
+                     targets)
 from ._stats import divide_one, unit_interval, unit_interval_one
 from .base import fmt, fmt_score
 

@@ -29,11 +29,21 @@ def describe(params, unit):
 direction = higher_or_lower
 
 
+_NOT_POSITIVE = "doit être strictement positif (plus bas est meilleur)"
+_NEGATIVE = "ne peut pas être négatif"
+
+
 def invalid(values, params):
     with np.errstate(invalid="ignore"):
         if direction(params) < 0:
-            return values <= 0, "doit être strictement positif (plus bas est meilleur)"
-        return values < 0, "ne peut pas être négatif"
+            return values <= 0, _NOT_POSITIVE
+        return values < 0, _NEGATIVE
+
+
+def invalid_one(value, params):
+    if direction(params) < 0:
+        return _NOT_POSITIVE if value <= 0 else None
+    return _NEGATIVE if value < 0 else None
 
 
 def statistics(values, competing, params):

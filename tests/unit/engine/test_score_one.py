@@ -135,3 +135,39 @@ def test_every_method_scores_one_answer():
     assert all(callable(getattr(m, "score_one", None)) for m in METHODS.values())
     assert all(callable(getattr(m, "statistics_one", None)) for m in METHODS.values()
                if m.RELATIVE)
+
+
+def assert_refuses_alike(method, column, value, params):
+    bad, reason = method.invalid(column, params)
+    assert method.invalid_one(value, params) == (reason if bad[0] else None)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, m in METHODS.items()
+                                        if hasattr(m, "invalid") and m.KIND == "number"))
+@given(direction=st.sampled_from(["higher", "lower"]), value=numbers(0.0))
+def test_numbers_refused_alike(name, direction, value):
+    method = get_method(name)
+    assert_refuses_alike(method, np.array([value]), value, {"direction": direction})
+
+
+@given(options=st.dictionaries(st.text(min_size=1, max_size=3), scores_, min_size=1,
+                               max_size=4),
+       other=st.text(max_size=3), data=st.data())
+def test_choices_refused_alike(options, other, data):
+    value = data.draw(st.sampled_from([*options, other, None]))
+    column = ChoiceColumn(np.array([-1 if value is None else 0], dtype=np.int32),
+                          () if value is None else (value,))
+    assert_refuses_alike(get_method("choice"), column, value, {"options": options})
+
+
+@given(marks=st.lists(finite | awkward, min_size=1, max_size=6, unique=True), data=st.data())
+def test_marks_refused_alike(marks, data):
+    params = {"levels": [{"mark": m, "label": f"n{k}", "score": 0.5}
+                         for k, m in enumerate(marks)]}
+    value = data.draw(numbers(*marks))
+    assert_refuses_alike(get_method("scale"), np.array([value]), value, params)
+
+
+def test_every_method_that_refuses_answers_refuses_one():
+    assert all(callable(getattr(m, "invalid_one", None)) for m in METHODS.values()
+               if hasattr(m, "invalid"))

@@ -132,6 +132,18 @@ def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     return uniques, codes
 
 
+def _one_answer(item, read, ids, name, problems):
+    """The one offer's answer read by ``read``, as the columns' tables read each distinct
+    answer; None when missing or refused (the problem appended)."""
+    if is_missing(item):
+        return None
+    try:
+        return read(item)
+    except AnswerValueError as exc:
+        problems.append(AnswerProblem(ids[0], name, str(exc)))
+        return None
+
+
 def _report(problems, ids, codes: np.ndarray, bad: dict[int, str], name: str) -> None:
     """One problem per offer whose answer is one of the ``bad`` distinct answers."""
     if not bad:
@@ -141,6 +153,10 @@ def _report(problems, ids, codes: np.ndarray, bad: dict[int, str], name: str) ->
 
 
 def _boolean_column(raw, ids, name, problems) -> np.ndarray:
+    if len(raw) == 1:  # one offer (a self-assessment): its answer, without the table
+        value = _one_answer(raw[0], lambda item: 1.0 if parse_boolean(item) else 0.0,
+                            ids, name, problems)
+        return np.array([np.nan if value is None else value])
     uniques, codes = factorize(raw)
     table = np.full(len(uniques), np.nan)
     bad = {}
@@ -167,6 +183,11 @@ def _choice_text(item: Any, canonical: dict[str, str]) -> str:
 
 def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceColumn:
     canonical = {str(o).casefold(): str(o) for o in options}
+    if len(raw) == 1:  # one offer (a self-assessment): its answer, without the table
+        text = _one_answer(raw[0], lambda item: _choice_text(item, canonical), ids, name,
+                           problems)
+        return ChoiceColumn(np.array([-1 if text is None else 0], dtype=np.int32),
+                            () if text is None else (text,))
     uniques, codes = factorize(raw)
     categories: dict[str, int] = {}
     table = np.full(len(uniques) + 1, -1, dtype=np.int32)

@@ -27,9 +27,10 @@ def extremes_one(values: list[float]) -> dict[str, float]:
     if not answered:
         return {"min": float("nan"), "max": float("nan")}
     lo, hi = min(answered), max(answered)
-    if lo == 0.0 or hi == 0.0:
-        # 0.0 and -0.0 tie; which one numpy's reduction keeps depends on its loop (the
-        # first for a few values, not for many): it decides, as it does for the lot
+    if (lo == 0.0 or hi == 0.0) and len({math.copysign(1.0, v) for v in answered
+                                         if v == 0.0}) > 1:
+        # 0.0 and -0.0 both there tie; which one numpy's reduction keeps depends on its
+        # loop (the first for a few values, not for many): it decides, as for the lot
         return extremes(np.array(values, dtype=np.float64), np.ones(len(values), dtype=bool))
     return {"min": lo, "max": hi}
 

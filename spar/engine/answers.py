@@ -101,6 +101,8 @@ def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     each distinct answer once instead of once per offer is what keeps 100,000
     offers fast.  NaN and None both stand for "no answer".
     """
+    if len(raw) == 1:  # one offer (a self-assessment): its answer is the only one
+        return [raw[0]], np.zeros(1, dtype=np.int64)
     index: dict[Any, int] = {}
     try:  # every answer a plain hashable value, as a CSV gives them: one dict pass in C
         codes = [index.setdefault(value, len(index)) for value in raw]

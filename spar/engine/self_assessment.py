@@ -168,9 +168,16 @@ def _as_answer(target: Any, kind: str) -> Any:
 def _score_alone(lp: _LeafPlan, answer: Any, competition: Sequence[float]
                  ) -> tuple[float, dict[str, float]]:
     """The leaf's score of ``answer`` and its statistics, ``answer`` being the only offer
-    beside the ``competition`` the supplier assumes."""
+    beside the ``competition``: the few values a supplier assumes (plain floats), or the
+    many profiles of a matching (an array, for numpy's pass over them)."""
     params = lp.leaf.params
-    stats = lp.method.statistics_one([answer, *competition], params) if lp.relative else {}
+    if not lp.relative:
+        stats = {}
+    elif isinstance(competition, np.ndarray):
+        values = np.concatenate(([answer], competition))
+        stats = lp.method.statistics(values, np.ones(len(values), dtype=bool), params)
+    else:
+        stats = lp.method.statistics_one([answer, *competition], params)
     return lp.method.score_one(answer, params, stats), stats
 
 
@@ -192,15 +199,17 @@ def _target_scores(lp: _LeafPlan, column, targets: Sequence[Any],
     return [_score_alone(lp, _as_answer(t, lp.kind), competition)[0] for t in targets]
 
 
-def _answered(lp: _LeafPlan, column, competition: Sequence[float]) -> _Answered:
-    """The leaf's facts for the offer: its answer, its score and the statistics it was
-    scored with."""
+def _answered(lp: _LeafPlan, column, competition: Sequence[float],
+              score: float | None = None) -> _Answered:
+    """The leaf's facts for the offer: its answer, its score (``score`` when the offer
+    was scored in a lot) and the statistics it was scored with."""
     answer, missing = _own_answer(column, lp.kind)
     if lp.alone:
-        score, stats = _score_alone(lp, answer, competition)
+        own, stats = _score_alone(lp, answer, competition)
     else:
-        score, stats = float(lp.method.score(column, lp.leaf.params, {})[0]), {}
-    return _Answered(lp, column, bool(missing), method_value(column, 0, lp.kind), score, stats)
+        own, stats = float(lp.method.score(column, lp.leaf.params, {})[0]), {}
+    return _Answered(lp, column, bool(missing), method_value(column, 0, lp.kind),
+                     own if score is None else score, stats)
 
 
 def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
@@ -317,13 +326,11 @@ def hints(criteria: CriteriaSet, lot: Lot, scores: np.ndarray,
     holds one offer, ``scores`` its leaf scores.
     """
     answered = []
-    competitions = _competitions(assumed)
     for j, lp in enumerate(_plan(criteria).leaves):
         column = lot.columns[lp.leaf.input]
-        facts = _answered(lp, column, competitions.get(lp.leaf.input, ()))
-        facts.score = float(scores[j])  # the lot's score, as the hints' base
-        answered.append(facts)
-    return _hints(answered, competitions)
+        answered.append(_answered(lp, column, assumed.get(lp.leaf.input, ()),
+                                  float(scores[j])))
+    return _hints(answered, assumed)
 
 
 def _competitions(assumed: dict[str, np.ndarray]) -> dict[str, list[float]]:
@@ -331,8 +338,8 @@ def _competitions(assumed: dict[str, np.ndarray]) -> dict[str, list[float]]:
     return {name: values.tolist() for name, values in assumed.items()}
 
 
-def _hints(answered: Sequence[_Answered], competitions: dict[str, list[float]]
-           ) -> list[dict[str, Any]]:
+def _hints(answered: Sequence[_Answered],
+           competitions: Mapping[str, Sequence[float]]) -> list[dict[str, Any]]:
     out = []
     for a in answered:
         lp, missing, value = a.plan, a.missing, a.value

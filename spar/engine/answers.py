@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .columns import ChoiceColumn, Column, LabelsColumn
+from .columns import ChoiceColumn, Column, LabelsColumn, answer_at
 from .criteria import CriteriaSet, Leaf
 from .errors import AnswerProblem, AnswersError, AnswerValueError
 from .methods import get_method
@@ -101,6 +101,8 @@ def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     each distinct answer once instead of once per offer is what keeps 100,000
     offers fast.  NaN and None both stand for "no answer".
     """
+    if len(raw) == 1:  # one offer (a self-assessment): its answer is the only one
+        return [raw[0]], np.zeros(1, dtype=np.int64)
     index: dict[Any, int] = {}
     try:  # every answer a plain hashable value, as a CSV gives them: one dict pass in C
         codes = [index.setdefault(value, len(index)) for value in raw]
@@ -132,6 +134,18 @@ def factorize(raw: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     return uniques, codes
 
 
+def _one_answer(item, read, ids, name, problems):
+    """The one offer's answer read by ``read``, as the columns' tables read each distinct
+    answer; None when missing or refused (the problem appended)."""
+    if is_missing(item):
+        return None
+    try:
+        return read(item)
+    except AnswerValueError as exc:
+        problems.append(AnswerProblem(ids[0], name, str(exc)))
+        return None
+
+
 def _report(problems, ids, codes: np.ndarray, bad: dict[int, str], name: str) -> None:
     """One problem per offer whose answer is one of the ``bad`` distinct answers."""
     if not bad:
@@ -141,6 +155,10 @@ def _report(problems, ids, codes: np.ndarray, bad: dict[int, str], name: str) ->
 
 
 def _boolean_column(raw, ids, name, problems) -> np.ndarray:
+    if len(raw) == 1:  # one offer (a self-assessment): its answer, without the table
+        value = _one_answer(raw[0], lambda item: 1.0 if parse_boolean(item) else 0.0,
+                            ids, name, problems)
+        return np.array([np.nan if value is None else value])
     uniques, codes = factorize(raw)
     table = np.full(len(uniques), np.nan)
     bad = {}
@@ -167,6 +185,11 @@ def _choice_text(item: Any, canonical: dict[str, str]) -> str:
 
 def _choice_column(raw, ids, name, problems, options: Iterable[str]) -> ChoiceColumn:
     canonical = {str(o).casefold(): str(o) for o in options}
+    if len(raw) == 1:  # one offer (a self-assessment): its answer, without the table
+        text = _one_answer(raw[0], lambda item: _choice_text(item, canonical), ids, name,
+                           problems)
+        return ChoiceColumn(np.array([-1 if text is None else 0], dtype=np.int32),
+                            () if text is None else (text,))
     uniques, codes = factorize(raw)
     categories: dict[str, int] = {}
     table = np.full(len(uniques) + 1, -1, dtype=np.int32)
@@ -253,9 +276,13 @@ def check_columns(criteria: CriteriaSet, lot: Lot) -> list[AnswerProblem]:
         column = lot.columns.get(leaf.input)
         if column is None:  # the column itself was refused
             continue
-        bad, reason = method.invalid(column, leaf.params)
-        # one offer (a self-assessment): a test instead of numpy's search for the rows
-        for i in ((0,) if bad[0] else ()) if len(bad) == 1 else np.flatnonzero(bad):
+        if len(lot) == 1:  # a self-assessment: its one answer in plain floats, no numpy
+            reason = method.invalid_one(answer_at(column, 0), leaf.params)
+            rows = () if reason is None else (0,)
+        else:
+            bad, reason = method.invalid(column, leaf.params)
+            rows = np.flatnonzero(bad)
+        for i in rows:
             key = (i, leaf.input, reason)
             if key not in seen:
                 seen.add(key)

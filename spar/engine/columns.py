@@ -91,6 +91,17 @@ def value_at(column: Column, i: int, kind: str) -> Any:
     return column.value_at(i)
 
 
+def answer_at(column: Column, i: int) -> Any:
+    """The answer of offer ``i`` as a method's ``score_one`` and ``invalid_one`` read it:
+    what the column holds — a float, NaN when missing (numbers, marks, yes/no as 1.0 or
+    0.0), the option or None (choices), (claimed, evidenced) (labels)."""
+    if isinstance(column, np.ndarray):
+        return float(column[i])
+    if isinstance(column, LabelsColumn):
+        return (column.value_at(i) or [], column.evidence_at(i))
+    return column.value_at(i)
+
+
 def take(column: Column, index: np.ndarray) -> Column:
     """The rows of ``column`` at ``index``, in that order."""
     if isinstance(column, np.ndarray):

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import VERSION
 from .answers import Lot, lot_from_offers
-from .columns import ChoiceColumn, LabelsColumn, missing_mask
+from .columns import LabelsColumn, answer_at, missing_mask
 from .criteria import PILLARS, CriteriaSet, Leaf
 from .errors import AnswerValueError, AssumptionsError
 from .explain import method_value
@@ -32,10 +32,6 @@ OFFER_ID = "auto-évaluation"
 PLAN_LIMIT = 64
 
 
-#: Hint targets of one absolute leaf whose scores are kept (see :class:`_LeafPlan`).
-TARGET_LIMIT = 64
-
-
 @dataclass(frozen=True)
 class _LeafPlan:
     """What scoring one leaf of one offer needs that no answer changes."""
@@ -45,11 +41,10 @@ class _LeafPlan:
     kind: str
     relative: bool
     max_points: float
-    # Absolute methods only: hint target → its score. Their targets are drawn from the
-    # leaf's parameters (the best value, a threshold, a level, an option), so the same
-    # few come back for every offer, and an absolute score depends on nothing else.
-    # Filled as targets are met, by the method's own score; bounded all the same.
-    target_scores: dict[Any, float] = field(default_factory=dict, compare=False)
+    # whether the method scores one answer in plain floats (``score_one``), bit for bit
+    # as its column score: a few hundred numpy calls on one-row arrays were most of a
+    # self-assessment's time. Otherwise (labels summed) a one-row column is scored.
+    alone: bool
 
 
 @dataclass(frozen=True)
@@ -75,9 +70,13 @@ def _plan(criteria: CriteriaSet) -> _Plan:
         return plan
     weights = Weights.of(criteria)
     max_points = criteria.points * weights.leaf_share
-    leaves = tuple(_LeafPlan(leaf, get_method(leaf.method), get_method(leaf.method).KIND,
-                             bool(get_method(leaf.method).RELATIVE), float(max_points[j]))
-                   for j, leaf in enumerate(weights.leaves))
+    leaves = []
+    for j, leaf in enumerate(weights.leaves):
+        method = get_method(leaf.method)
+        leaves.append(_LeafPlan(leaf, method, method.KIND, bool(method.RELATIVE),
+                                float(max_points[j]),
+                                getattr(method, "alone", lambda params: True)(leaf.params)))
+    leaves = tuple(leaves)
     plan = _Plan(criteria, weights, max_points,
                  frozenset(lp.leaf.input for lp in leaves if lp.relative),
                  tuple(leaf.label for leaf in weights.leaves if leaf.assessed_by == "buyer"),
@@ -148,52 +147,69 @@ def _assumed_values(plan: _Plan, assumptions: Mapping[str, Any] | None
     return out
 
 
-def _stats(lp: _LeafPlan, column, assumed: dict[str, np.ndarray]) -> dict[str, float]:
+def _own_answer(column, kind: str) -> tuple[Any, bool]:
+    """The offer's answer as ``score_one`` reads it (what its one-row column holds), and
+    whether it is missing — read from the answer, not by a numpy call on the column."""
+    answer = answer_at(column, 0)
+    if kind == "labels":
+        return answer, not column.present[0]
+    return answer, answer is None or answer != answer  # None: a choice; NaN: a number
+
+
+def _as_answer(target: Any, kind: str) -> Any:
+    """A hint's target as ``score_one`` reads it (as a column would hold it)."""
+    if kind == "labels":
+        return target
+    if kind == "choice":
+        return str(target)
+    return float(target)
+
+
+def _score_alone(lp: _LeafPlan, answer: Any, competition: Sequence[float]
+                 ) -> tuple[float, dict[str, float]]:
+    """The leaf's score of ``answer`` and its statistics, ``answer`` being the only offer
+    beside the ``competition``: the few values a supplier assumes (plain floats), or the
+    many profiles of a matching (an array, for numpy's pass over them)."""
+    params = lp.leaf.params
     if not lp.relative:
-        return {}
-    values = column
-    extra = assumed.get(lp.leaf.input)
-    if extra is not None:
-        values = np.concatenate([column, extra])
-    return lp.method.statistics(values, np.ones(len(values), dtype=bool), lp.leaf.params)
+        stats = {}
+    elif isinstance(competition, np.ndarray):
+        values = np.concatenate(([answer], competition))
+        stats = lp.method.statistics(values, np.ones(len(values), dtype=bool), params)
+    else:
+        stats = lp.method.statistics_one([answer, *competition], params)
+    return lp.method.score_one(answer, params, stats), stats
 
 
-def _column_with(column, targets: Sequence[Any]):
+def _labels_with(column: LabelsColumn, targets: Sequence[Any]) -> LabelsColumn:
     """A column of one row per target, each holding it in place of the current answer."""
-    if isinstance(column, LabelsColumn):
-        names = tuple(dict.fromkeys(list(column.names) + [n for claimed, evidenced in targets
-                                                          for n in (*claimed, *evidenced)]))
-        return LabelsColumn(names, np.array([[n in t[0] for n in names] for t in targets]),
-                            np.array([[n in t[1] for n in names] for t in targets]),
-                            np.ones(len(targets), dtype=bool))
-    if isinstance(column, ChoiceColumn):
-        return ChoiceColumn(np.arange(len(targets), dtype=np.int32),
-                            tuple(str(t) for t in targets))
-    return np.array([float(t) for t in targets])
+    names = tuple(dict.fromkeys(list(column.names) + [n for claimed, evidenced in targets
+                                                      for n in (*claimed, *evidenced)]))
+    return LabelsColumn(names, np.array([[n in t[0] for n in names] for t in targets]),
+                        np.array([[n in t[1] for n in names] for t in targets]),
+                        np.ones(len(targets), dtype=bool))
 
 
-def _target_scores(lp: _LeafPlan, column, targets: Sequence[Any], assumed) -> list[float]:
+def _target_scores(lp: _LeafPlan, column, targets: Sequence[Any],
+                   competition: Sequence[float]) -> list[float]:
     """The leaf's score for each target answer, exactly as if it were the only answer."""
-    if lp.relative:  # the target moves the competition's statistics: one at a time
-        return [_score_one(lp, _column_with(column, [t]), assumed)[0] for t in targets]
-    known = lp.target_scores
-    try:
-        return [known[t] for t in targets]
-    except (KeyError, TypeError):  # a target not met yet, or one no table holds (labels)
-        pass
-    # an absolute method scores every row alone: all targets as one column, one call
-    found = lp.method.score(_column_with(column, targets), lp.leaf.params, {}).tolist()
-    if len(known) < TARGET_LIMIT:
-        try:
-            known.update(zip(targets, found))
-        except TypeError:
-            pass
-    return found
+    if not lp.alone:  # labels summed, and absolute: all targets as one column, one call
+        return lp.method.score(_labels_with(column, targets), lp.leaf.params, {}).tolist()
+    # a relative target moves the competition's statistics too
+    return [_score_alone(lp, _as_answer(t, lp.kind), competition)[0] for t in targets]
 
 
-def _score_one(lp: _LeafPlan, column, assumed) -> tuple[float, dict[str, float]]:
-    stats = _stats(lp, column, assumed)
-    return float(lp.method.score(column, lp.leaf.params, stats)[0]), stats
+def _answered(lp: _LeafPlan, column, competition: Sequence[float],
+              score: float | None = None) -> _Answered:
+    """The leaf's facts for the offer: its answer, its score (``score`` when the offer
+    was scored in a lot) and the statistics it was scored with."""
+    answer, missing = _own_answer(column, lp.kind)
+    if lp.alone:
+        own, stats = _score_alone(lp, answer, competition)
+    else:
+        own, stats = float(lp.method.score(column, lp.leaf.params, {})[0]), {}
+    return _Answered(lp, column, bool(missing), method_value(column, 0, lp.kind),
+                     own if score is None else score, stats)
 
 
 def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
@@ -210,6 +226,7 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
                                            "evidence": evidence or {}}])
     plan = _plan(criteria)
     assumed = _assumed_values(plan, assumptions)
+    competitions = _competitions(assumed)
     weights, max_points = plan.weights, plan.max_points
 
     scores = np.zeros((1, len(plan.leaves)))
@@ -217,10 +234,8 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
     assumed_best: list[Leaf] = []  # relative leaves scored as if this offer were the best
     for j, lp in enumerate(plan.leaves):
         column = lot.columns[lp.leaf.input]
-        score, stats = _score_one(lp, column, assumed)
-        scores[0, j] = score
-        facts = _Answered(lp, column, bool(missing_mask(column)[0]),
-                          method_value(column, 0, lp.kind), score, stats)
+        facts = _answered(lp, column, competitions.get(lp.leaf.input, ()))
+        scores[0, j] = facts.score
         answered.append(facts)
         if lp.relative and lp.leaf.input not in assumed and not facts.missing:
             assumed_best.append(lp.leaf)
@@ -256,7 +271,7 @@ def self_assess(criteria: CriteriaSet, answers: Mapping[str, Any],
         pillars={p: float(pillar_points[k]) for k, p in enumerate(PILLARS)},
         reasons=reasons[0], breakdown=breakdown,
         assumed_best=[leaf.path for leaf in assumed_best], notes=notes,
-        hints=_hints(answered, assumed),
+        hints=_hints(answered, competitions),
         what_if=None if gain is None else what_if(criteria, lot, weights, assumed, gain),
     )
 
@@ -313,14 +328,18 @@ def hints(criteria: CriteriaSet, lot: Lot, scores: np.ndarray,
     answered = []
     for j, lp in enumerate(_plan(criteria).leaves):
         column = lot.columns[lp.leaf.input]
-        answered.append(_Answered(lp, column, bool(missing_mask(column)[0]),
-                                  method_value(column, 0, lp.kind), float(scores[j]),
-                                  _stats(lp, column, assumed)))
+        answered.append(_answered(lp, column, assumed.get(lp.leaf.input, ()),
+                                  float(scores[j])))
     return _hints(answered, assumed)
 
 
-def _hints(answered: Sequence[_Answered], assumed: dict[str, np.ndarray]
-           ) -> list[dict[str, Any]]:
+def _competitions(assumed: dict[str, np.ndarray]) -> dict[str, list[float]]:
+    """The assumed competing values as plain floats, what ``statistics_one`` reads."""
+    return {name: values.tolist() for name, values in assumed.items()}
+
+
+def _hints(answered: Sequence[_Answered],
+           competitions: Mapping[str, Sequence[float]]) -> list[dict[str, Any]]:
     out = []
     for a in answered:
         lp, missing, value = a.plan, a.missing, a.value
@@ -331,7 +350,8 @@ def _hints(answered: Sequence[_Answered], assumed: dict[str, np.ndarray]
         if not targets:
             continue
         candidates = []
-        for target, new_score in zip(targets, _target_scores(lp, a.column, targets, assumed)):
+        for target, new_score in zip(targets, _target_scores(
+                lp, a.column, targets, competitions.get(leaf.input, ()))):
             gain = (new_score - a.score) * lp.max_points
             if gain > 1e-9:
                 candidates.append((gain, target))

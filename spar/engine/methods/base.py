@@ -15,6 +15,16 @@ A method module declares:
 ``statistics(column, competing, params)``  what it needs from the competition
                                    (``{}`` for absolute methods);
 ``score(column, params, stats)``   the score of every row, NaN-free, in [0, 1];
+``score_one(value, params, stats)``  the score of one answer, bit for bit what ``score``
+                                   gives it on a one-row column, in plain floats (a
+                                   self-assessment scores one offer, and numpy's calls
+                                   on one row cost more than the arithmetic); ``value``
+                                   as the column holds it: a float, NaN for no answer
+                                   (number, mark; boolean: 1.0, 0.0, a bool or None),
+                                   the option or None (choice), (claimed, evidenced)
+                                   (labels);
+``statistics_one(values, params)``  relative methods: ``statistics`` over plain floats,
+                                   every one competing;
 ``explain(value, score, params, stats)``   one line of arithmetic for one offer;
 ``targets(value, params, stats)``  better answers a supplier could give (for hints).
 
@@ -22,7 +32,10 @@ Optionally ``PRICE = True`` says it scores a price (its share is the policy's pr
 share, a company profile cannot answer it, the review reads its input as the price);
 ``check(params)`` returns problems between parameters, as ``(param, message)``;
 ``invalid(column, params)`` returns ``(mask, reason)`` for answers of the right kind
-that this method still cannot score (a price that is not positive);
+that this method still cannot score (a price that is not positive), and
+``invalid_one(value, params)`` the reason for one answer (as ``score_one`` reads it), or
+None;
+``alone(params)`` says whether ``score_one`` holds for these parameters (true when absent);
 ``breakpoints(params)`` the answers where a staircase's score changes (what-if tries
 those rather than searching between them);
 ``CAUTION`` is a warning ``spar criteria check`` gives wherever the method is used, and

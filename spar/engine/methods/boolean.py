@@ -32,6 +32,11 @@ def score(values, params, stats):
     return (values == 1.0) * t + (values == 0.0) * f
 
 
+def score_one(value, params, stats):
+    t, f = float(params["if_true"]), float(params["if_false"])
+    return float(value == 1.0) * t + float(value == 0.0) * f
+
+
 def describe(params, unit):
     return f"oui : {percent(params['if_true'])}, non : {percent(params['if_false'])}"
 

@@ -25,8 +25,17 @@ PARAMETERS = (
 def invalid(column, params):
     options = params["options"]
     unknown = np.array([c not in options for c in column.categories] + [False], dtype=bool)
+    return unknown[column.codes], _unknown(options)
+
+
+def invalid_one(value, params):
+    options = params["options"]
+    return None if value is None or value in options else _unknown(options)
+
+
+def _unknown(options) -> str:
     listed = ", ".join(f"« {o} »" for o in options)
-    return unknown[column.codes], f"réponse inconnue ; réponses possibles : {listed}"
+    return f"réponse inconnue ; réponses possibles : {listed}"
 
 
 def statistics(column, competing, params):
@@ -38,6 +47,10 @@ def score(column, params, stats):
     # the last slot is what code -1 (missing) reads
     table = np.array([float(options.get(c, 0.0)) for c in column.categories] + [0.0])
     return table[column.codes]
+
+
+def score_one(value, params, stats):
+    return 0.0 if value is None else float(params["options"].get(value, 0.0))
 
 
 def describe(params, unit):

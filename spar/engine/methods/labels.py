@@ -58,6 +58,26 @@ def score(column, params, stats):
     return np.where(column.present, s, 0.0)
 
 
+def alone(params) -> bool:
+    """Whether :func:`score_one` scores one answer: with ``combine: max``. A sum is
+    numpy's dot product over the column, whose grouping of the additions (and so the
+    last bit) depends on the column's layout of names: one answer is scored as a
+    one-row column then."""
+    return params["combine"] != "sum"
+
+
+def score_one(value, params, stats):
+    """``value``: (claimed, evidenced); ``combine: max`` only (see :func:`alone`)."""
+    claimed, evidenced = value
+    need = evidence_required(params)
+    s = 0.0
+    for name, weight in params["labels"].items():
+        w = float(weight)
+        if w > s and name in claimed and (not need or name in evidenced):
+            s = w
+    return s
+
+
 def describe(params, unit):
     combine = "cumulés (plafond 100 %)" if params["combine"] == "sum" else "le meilleur"
     evidence = ", justificatif exigé" if evidence_required(params) else ""

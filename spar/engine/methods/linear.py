@@ -12,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from ._stats import unit_interval
+from ._stats import divide_one, unit_interval, unit_interval_one
 from ..text import fr_short
 from .base import Param, fmt, fmt_score, with_unit
 
@@ -38,6 +38,11 @@ def statistics(values, competing, params):
 def score(values, params, stats):
     best, worst = float(params["best"]), float(params["worst"])
     return unit_interval((values - worst) / (best - worst))
+
+
+def score_one(value, params, stats):
+    best, worst = float(params["best"]), float(params["worst"])
+    return unit_interval_one(divide_one(value - worst, best - worst))
 
 
 def describe(params, unit):

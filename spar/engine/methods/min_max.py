@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, unit_interval
+from ._stats import divide_one, extremes, extremes_one, unit_interval, unit_interval_one
 from .base import direction_param, fmt, fmt_score, higher_or_lower
 
 NAME = "min_max"
@@ -39,6 +39,10 @@ def statistics(values, competing, params):
     return extremes(values, competing)
 
 
+def statistics_one(values, params):
+    return extremes_one(values)
+
+
 def score(values, params, stats):
     best, worst = _best_worst(params, stats)
     if best == worst:
@@ -46,6 +50,13 @@ def score(values, params, stats):
     with np.errstate(invalid="ignore"):
         s = (values - worst) / (best - worst)
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    best, worst = _best_worst(params, stats)
+    if best == worst:
+        return 0.0 if value != value else 1.0
+    return unit_interval_one(divide_one(value - worst, best - worst))
 
 
 def explain(value, s, params, stats):

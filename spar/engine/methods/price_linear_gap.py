@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import direction, invalid, statistics, targets  # noqa: F401
-from ._stats import unit_interval
+from ._price import (direction, invalid, invalid_one, statistics, statistics_one,  # noqa: F401
+                     targets)
+from ._stats import divide_one, unit_interval, unit_interval_one
 from .base import fmt, fmt_score
 
 NAME = "price_linear_gap"
@@ -29,6 +30,11 @@ def score(values, params, stats):
     with np.errstate(invalid="ignore", divide="ignore"):
         s = 1.0 - (values - pmin) / pmin
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    pmin = stats["min"]
+    return unit_interval_one(1.0 - divide_one(value - pmin, pmin))
 
 
 def explain(value, s, params, stats):

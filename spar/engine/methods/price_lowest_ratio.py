@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import direction, invalid, statistics, targets  # noqa: F401
-from ._stats import unit_interval
+from ._price import (direction, invalid, invalid_one, statistics, statistics_one,  # noqa: F401
+                     targets)
+from ._stats import divide_one, unit_interval, unit_interval_one
 from .base import fmt, fmt_score
 
 NAME = "price_lowest_ratio"
@@ -29,6 +30,10 @@ def score(values, params, stats):
     with np.errstate(invalid="ignore", divide="ignore"):
         s = stats["min"] / values
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    return unit_interval_one(divide_one(stats["min"], value))
 
 
 def explain(value, s, params, stats):

@@ -21,8 +21,9 @@ import numpy as np
 
 from ..text import fr_number, fr_percent
 # checked, compared and aimed at like every price (re-exported: they are this module's)
-from ._price import direction, invalid, statistics, targets  # noqa: F401
-from ._stats import unit_interval
+from ._price import (direction, invalid, invalid_one, statistics, statistics_one,  # noqa: F401
+                     targets)
+from ._stats import divide_one, unit_interval, unit_interval_one
 from .base import fmt, fmt_score
 
 NAME = "price_min_max"
@@ -51,6 +52,13 @@ def score(values, params, stats):
     with np.errstate(invalid="ignore"):
         s = (pmax - values) / (pmax - pmin)
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    pmin, pmax = stats["min"], stats["max"]
+    if pmax == pmin:
+        return 0.0 if value != value else 1.0
+    return unit_interval_one(divide_one(pmax - value, pmax - pmin))
 
 
 def explain(value, s, params, stats):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._stats import extremes, unit_interval
+from ._stats import divide_one, extremes, extremes_one, unit_interval, unit_interval_one
 from .base import direction_param, fmt, fmt_score, higher_or_lower
 
 NAME = "relative"
@@ -29,15 +29,29 @@ def describe(params, unit):
 direction = higher_or_lower
 
 
+_NOT_POSITIVE = "doit être strictement positif (plus bas est meilleur)"
+_NEGATIVE = "ne peut pas être négatif"
+
+
 def invalid(values, params):
     with np.errstate(invalid="ignore"):
         if direction(params) < 0:
-            return values <= 0, "doit être strictement positif (plus bas est meilleur)"
-        return values < 0, "ne peut pas être négatif"
+            return values <= 0, _NOT_POSITIVE
+        return values < 0, _NEGATIVE
+
+
+def invalid_one(value, params):
+    if direction(params) < 0:
+        return _NOT_POSITIVE if value <= 0 else None
+    return _NEGATIVE if value < 0 else None
 
 
 def statistics(values, competing, params):
     return extremes(values, competing)
+
+
+def statistics_one(values, params):
+    return extremes_one(values)
 
 
 def score(values, params, stats):
@@ -49,6 +63,14 @@ def score(values, params, stats):
         else:
             s = values / stats["max"]
     return unit_interval(s)
+
+
+def score_one(value, params, stats):
+    if direction(params) < 0:
+        return unit_interval_one(divide_one(stats["min"], value))
+    if stats["max"] == 0:
+        return 0.0
+    return unit_interval_one(divide_one(value, stats["max"]))
 
 
 def explain(value, s, params, stats):

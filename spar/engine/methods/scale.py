@@ -58,8 +58,18 @@ def invalid(values, params):
     known = np.isnan(values)
     for mark in marks:
         known |= values == mark
+    return ~known, _off_scale(marks)
+
+
+def invalid_one(value, params):
+    if value != value or any(value == float(lv["mark"]) for lv in params["levels"]):
+        return None
+    return _off_scale(sorted(_table(params)))
+
+
+def _off_scale(marks) -> str:
     listed = ", ".join(fmt(m).removesuffix(".0") for m in marks)
-    return ~known, f"note hors de l'échelle ; notes possibles : {listed}"
+    return f"note hors de l'échelle ; notes possibles : {listed}"
 
 
 def statistics(values, competing, params):
@@ -72,6 +82,13 @@ def score(values, params, stats):
     s = np.zeros(len(values))
     for level in params["levels"]:
         s += (values == float(level["mark"])) * float(level["score"])
+    return s
+
+
+def score_one(value, params, stats):
+    s = 0.0
+    for level in params["levels"]:
+        s += float(value == float(level["mark"])) * float(level["score"])
     return s
 
 

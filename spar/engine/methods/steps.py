@@ -72,6 +72,14 @@ def score(values, params, stats):
     return np.concatenate(([0.0], scores))[reached]
 
 
+def score_one(value, params, stats):
+    ats, scores = _steps(params)
+    if direction(params) < 0:
+        passed = len(ats) if value != value else sum(value > at for at in ats)
+        return (scores + [0.0])[passed]
+    return ([0.0] + scores)[sum(value >= at for at in ats)]
+
+
 def explain(value, s, params, stats):
     ats, _ = _steps(params)
     if direction(params) < 0:
@@ -85,5 +93,5 @@ def explain(value, s, params, stats):
 
 def targets(value, params, stats):
     ats, scores = _steps(params)
-    own = float(score(np.array([value]), params, stats)[0])
+    own = score_one(value, params, stats)
     return [float(a) for a, sc in zip(ats, scores) if sc > own]

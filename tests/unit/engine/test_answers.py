@@ -188,6 +188,24 @@ def test_one_number_is_read_as_in_a_column_of_several(raw):
     assert alone == beside
 
 
+@pytest.mark.parametrize("raw", [*NUMBERS, "oui", "Non", " VRAI ", "o", "électrique",
+                                 "ÉLECTRIQUE", "diesel", [], ["oui"]], ids=repr)
+def test_one_yes_no_or_choice_is_read_as_in_a_column_of_several(raw):
+    from spar.engine.answers import _boolean_column, _choice_column
+
+    options = ["électrique", "diesel", "1", "2.5"]
+    for read in (_boolean_column, lambda *a: _choice_column(*a, options)):
+        alone, beside = [], []
+        one = read([raw], ("a",), "v", alone)
+        two = read([raw, "oui"], ("a", "b"), "v", beside)  # the table of distinct answers
+        if isinstance(one, np.ndarray):
+            assert one.dtype == two.dtype and one.tobytes() == two[:1].tobytes()
+        else:
+            assert one.codes.dtype == two.codes.dtype
+            assert one.value_at(0) == two.value_at(0)
+        assert alone == beside
+
+
 def test_a_mark_off_the_scale_is_found_as_np_isin_finds_it():
     from spar.engine.methods import scale
 

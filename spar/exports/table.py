@@ -227,13 +227,10 @@ def _offers_with_reasons(out, heads: _Heads, rows: list[int],
     """Each offer's first line, then its reasons, a section written in one piece."""
     lines: list[str] = []
     add = lines.append
-    # most heads and reasons fit on their line: tested here, not in a call for each
     for head, offer_reasons in zip(heads.many(rows), reasons):
-        add("  " + (head if len(head) <= WIDTH - 2 else _clip(head, 2)) + "\n")
+        add("  " + _clip(head, 2) + "\n")
         for reason in offer_reasons:
-            message = reason["message"]
-            add("      · " + message + "\n" if len(message) <= WIDTH - 8
-                else _wrap(message, "      · ", "        "))
+            add(_wrap(reason["message"], "      · ", "        "))
     out("".join(lines))
 
 

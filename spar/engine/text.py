@@ -6,23 +6,28 @@ import math
 from typing import Iterable
 
 
+def _french(text: str) -> str:
+    """Python's separators made French: a narrow no-break space between thousands and a
+    decimal comma (one pass over many numbers joined is as right as over one)."""
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def fr_number(x: float, decimals: int = 2) -> str:
     """``12345.6`` → ``12 345,60`` (narrow no-break space between thousands)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    s = f"{float(x):,.{decimals}f}"
-    return s.replace(",", "\u202f").replace(".", ",")
+    return _french(f"{float(x):,.{decimals}f}")
 
 
 def fr_numbers(values: Iterable[float], decimals: int = 2) -> list[str]:
     """``[fr_number(x, decimals) for x in values]``, cheaper for many numbers: the
-    separators of all of them are swapped in one pass (tens of thousands of reasons)."""
+    separators of all of them are swapped in one pass (tens of thousands of reasons).
+    The test for a missing number is fr_number's, written inline: a call per number
+    would cost what the one pass saves."""
     spec = f",.{decimals}f"
     texts = ["—" if x is None or (isinstance(x, float) and x != x) else format(float(x), spec)
              for x in values]
-    if not texts:
-        return texts
-    return "\n".join(texts).replace(",", "\u202f").replace(".", ",").split("\n")
+    return _french("\n".join(texts)).split("\n") if texts else texts
 
 
 def fr_short(x: float) -> str:

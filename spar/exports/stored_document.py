@@ -1,4 +1,4 @@
-"""A stored scoring document read from its text one offer at a time.
+"""A stored scoring document read from its text one offer at a time, as the text arrives.
 
 A stored result of 100,000 offers is some 650 MB of JSON text, which :func:`json.loads`
 turns into about 2 GB of dicts, lists and floats that an export then walks once.
@@ -8,65 +8,224 @@ asked for, so an export holds the offer it is writing, not every offer at once. 
 gives is exactly what ``json.loads(text)`` gives (the same decoder, element by element),
 so the record's SHA-256 is unchanged; the text itself is only read.
 
+The text may be given whole or as its pieces in order (the database hands it over a
+megabyte at a time, :mod:`spar.db.stored_text`): what has been decoded is let go, so
+reading never holds more than a piece or two of the text.
+
 The array is walked once when the document is read: the members after it
 (``sensitivity``, ``parameters``) are only reachable past it, and a damaged or truncated
 document fails there with its position rather than in the middle of a download. Each
 offer decoded on that walk is kept as :mod:`marshal` bytes, with its id: about two thirds
-of the text's size (the text can go), and read back four times faster than the JSON is
-decoded, which is what makes each later pass over the offers cheap (marshal is exact for
-these types and never leaves the process). :func:`iter_offers` reads the offers in a
-single pass from the text, for a reader that needs nothing else of the document.
+of the text's size, read back four times faster than the JSON is decoded, which is what
+makes each later pass over the offers cheap (marshal is exact for these types and never
+leaves the process). Past :data:`KEPT_IN_MEMORY` bytes they go to a temporary file of
+the request's own, deleted when the offers are, so a big lot costs disk, not memory.
+:func:`iter_offers` reads the offers in a single pass, for a reader that needs nothing
+else of the document.
 """
 
 from __future__ import annotations
 
 import json
 import marshal
+import os
 import re
-from collections.abc import Sequence
+import tempfile
+from array import array
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from json.decoder import scanstring
-from typing import Any, Generator, Iterator
+from typing import Any, Iterator
 
 #: JSON's whitespace, as the standard decoder skips it.
 _SPACE = re.compile(r"[ \t\n\r]*")
+#: What may follow the part of a number already read.
+_NUMBER = re.compile(r"[0-9.eE+-]*")
 _decode = json.JSONDecoder().raw_decode
 #: How a kept offer is read back.
 _thaw = marshal.loads
+#: Text given whole is read in pieces of this many characters, as the database's are.
+PIECE = 1 << 20
+#: Decoded text is let go once this much of it is behind the reader.
+_LET_GO = 1 << 20
+#: Bytes of kept offers held in memory before they go to a temporary file.
+KEPT_IN_MEMORY = 16 << 20
 
 
 class StoredDocumentError(ValueError):
     """The stored text is not the JSON document it should be (truncated, damaged)."""
 
-    def __init__(self, text: str, position: int, problem: str) -> None:
-        line = text.count("\n", 0, position) + 1
-        column = position - text.rfind("\n", 0, position)
+    def __init__(self, line: int, column: int, position: int, length: int, problem: str,
+                 cut: bool) -> None:
         # a cut text fails at its end, or wherever the decoder was (the start of an
         # unterminated string) but then it no longer ends the way every document does
-        whole = text.rstrip()
-        ending = " ; le texte s'arrête avant la fin du document : tronqué ?" \
-            if position >= len(whole) or not whole.endswith("}") else ""
+        ending = " ; le texte s'arrête avant la fin du document : tronqué ?" if cut else ""
         super().__init__(f"document enregistré illisible, ligne {line} colonne {column} "
-                         f"(caractère {position} sur {len(text)}) : {problem}{ending}")
+                         f"(caractère {position} sur {length}) : {problem}{ending}")
         self.position = position
 
 
-def _space(text: str, position: int) -> int:
-    return _SPACE.match(text, position).end()
+class _Reader:
+    """The document's text as its pieces arrive, with a position in it; the text behind
+    the position is let go at :meth:`let_go`. Positions are in :attr:`text`, which starts
+    :attr:`start` characters into the document."""
+
+    def __init__(self, pieces: str | Iterable[str]) -> None:
+        if isinstance(pieces, str):
+            whole = pieces
+            pieces = (whole[k:k + PIECE] for k in range(0, len(whole), PIECE))
+        self._pieces = iter(pieces)
+        self.text = ""
+        self.pos = 0
+        self.start = 0
+        self._ended = False
+        # what the let-go text said, for an error's line and column and its "cut?"
+        self._lines = 0
+        self._last_newline = -1
+        self._last_sign = ""
+
+    def more(self, at_least: int = 1) -> bool:
+        """Read pieces until ``at_least`` more characters are here; False if none came."""
+        wanted, came = len(self.text) + at_least, []
+        have = len(self.text)
+        for piece in self._pieces:
+            came.append(piece)
+            have += len(piece)
+            if have >= wanted:
+                break
+        else:
+            self._ended = True
+        if not came:
+            return False
+        self.text = "".join([self.text, *came])
+        return have > wanted - at_least
+
+    def grow(self) -> bool:
+        """More text after a value that did not fit: as much again as is ahead (a piece
+        at least), so that a long value is not decoded over and over from its start."""
+        return not self._ended and self.more(max(len(self.text) - self.pos, 1))
+
+    def let_go(self) -> None:
+        if self.pos < _LET_GO:
+            return
+        text, pos = self.text, self.pos
+        lines = text.count("\n", 0, pos)
+        if lines:
+            self._lines += lines
+            self._last_newline = self.start + text.rfind("\n", 0, pos)
+        sign = pos - 1
+        while sign >= 0 and text[sign] in " \t\n\r":
+            sign -= 1
+        self._last_sign = text[sign] if sign >= 0 else self._last_sign
+        self.text = text[pos:]
+        self.start += self.pos
+        self.pos = 0
+
+    def space(self) -> None:
+        while True:
+            self.pos = _SPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text) or not self.grow():
+                return
+
+    def peek(self) -> str:
+        """The next character past whitespace ('' at the end of the text)."""
+        self.space()
+        return self.text[self.pos:self.pos + 1]
+
+    def expect(self, allowed: str, what: str) -> str:
+        found = self.peek()
+        if not found or found not in allowed:
+            raise self.error(self.pos, f"{what} attendu, trouvé {found!r}")
+        return found
+
+    def value(self) -> Any:
+        """The JSON value at the position (past whitespace); the position moves past it."""
+        self.space()
+        while True:
+            try:
+                value, end = _decode(self.text, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.grow():
+                    continue
+                raise self.error(exc.pos, exc.msg) from None
+            # a number at the end of a piece ("1" of "1.5", "2." of "2.5e3") may go on
+            # in the next one; objects, arrays and strings say where they end
+            if type(value) in (int, float) and _NUMBER.match(
+                    self.text, end).end() == len(self.text) and self.grow():
+                continue
+            self.pos = end
+            return value
+
+    def name(self) -> str:
+        """The member name at the position (its opening quote)."""
+        while True:
+            try:
+                key, self.pos = scanstring(self.text, self.pos + 1)
+                return key
+            except json.JSONDecodeError as exc:
+                if not self.grow():
+                    raise self.error(exc.pos, exc.msg) from None
+
+    def end(self) -> None:
+        self.space()
+        if self.pos != len(self.text):
+            raise self.error(self.pos, "texte en trop après le document")
+
+    def error(self, at: int, problem: str) -> StoredDocumentError:
+        """The error at ``at`` in :attr:`text`, placed in the whole document."""
+        while self.more(PIECE):  # how long the document is, and how it ends
+            pass
+        position = self.start + at
+        newline = self.text.rfind("\n", 0, at)
+        last_newline = self.start + newline if newline >= 0 else self._last_newline
+        line = self._lines + self.text.count("\n", 0, at) + 1
+        kept = self.text.rstrip()
+        whole = self.start + len(kept) if kept else self.start
+        sign = kept[-1:] or self._last_sign
+        return StoredDocumentError(line, position - last_newline, position,
+                                   self.start + len(self.text), problem,
+                                   position >= whole or sign != "}")
 
 
-def _value(text: str, position: int) -> tuple[Any, int]:
-    try:
-        return _decode(text, position)
-    except json.JSONDecodeError as exc:
-        raise StoredDocumentError(text, exc.pos, exc.msg) from None
+class _Kept:
+    """Byte strings appended in turn and read back by position: in memory while they are
+    small, then in a temporary file (deleted when this is)."""
 
+    def __init__(self) -> None:
+        self._memory: list[bytes] | None = []
+        self._file = None
+        self._ends = array("q")
+        self._size = 0
 
-def _expect(text: str, position: int, allowed: str, what: str) -> str:
-    found = text[position:position + 1]
-    if not found or found not in allowed:
-        raise StoredDocumentError(text, position, f"{what} attendu, trouvé {found!r}")
-    return found
+    def append(self, data: bytes) -> None:
+        self._size += len(data)
+        self._ends.append(self._size)
+        if self._memory is not None and self._size > KEPT_IN_MEMORY:
+            self._file = tempfile.TemporaryFile(prefix="spar-offres-")
+            self._file.writelines(self._memory)
+            self._memory = None
+        if self._memory is not None:
+            self._memory.append(data)
+        else:
+            self._file.write(data)
+
+    def close_writing(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, k: int) -> bytes:
+        if self._memory is not None:
+            return self._memory[k]
+        if k < 0:
+            k += len(self._ends)
+        if not 0 <= k < len(self._ends):
+            raise IndexError("offre hors de la liste")
+        start = self._ends[k - 1] if k else 0
+        # pread: no shared file position, so passes may interleave
+        return os.pread(self._file.fileno(), self._ends[k] - start, start)
 
 
 class StoredOffers(Sequence):
@@ -77,7 +236,7 @@ class StoredOffers(Sequence):
     (by iterating, or ``offers[k]``) is a new object, equal to the stored one.
     """
 
-    def __init__(self, kept: list[bytes], ids: list[Any]) -> None:
+    def __init__(self, kept: _Kept | list[bytes], ids: list[Any]) -> None:
         self._kept = kept
         self.ids = ids
 
@@ -90,8 +249,9 @@ class StoredOffers(Sequence):
         return _thaw(self._kept[k])
 
     def __iter__(self) -> Iterator[Any]:
-        for kept in self._kept:
-            yield _thaw(kept)
+        kept = self._kept
+        for k in range(len(kept)):
+            yield _thaw(kept[k])
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -102,98 +262,91 @@ class StoredOffers(Sequence):
         return f"<StoredOffers: {len(self)} offres>"
 
 
-def _elements(text: str, position: int) -> Generator[Any, None, int]:
-    """Each element of the array opening at ``position``, decoded in turn; returns where
-    the array ends."""
-    position = _space(text, position + 1)
-    if text.startswith("]", position):
-        return position + 1
+def _elements(reader: _Reader) -> Iterator[Any]:
+    """Each element of the array opening at the reader's position, decoded in turn; the
+    reader is left past the array."""
+    reader.pos += 1
+    if reader.peek() == "]":
+        reader.pos += 1
+        return
     count = 0
     while True:
-        element, end = _value(text, position)
+        reader.let_go()
+        reader.space()
+        start = reader.pos
+        element = reader.value()
         count += 1
         if not isinstance(element, dict) or "id" not in element:
-            raise StoredDocumentError(text, position, f"offre n° {count} sans "
-                                      "identifiant (un objet avec « id » attendu)")
+            raise reader.error(start, f"offre n° {count} sans identifiant (un objet avec "
+                                      "« id » attendu)")
         yield element
-        position = _space(text, end)
-        if _expect(text, position, ",]", "« , » ou « ] »") == "]":
-            return position + 1
-        position = _space(text, position + 1)
+        found = reader.expect(",]", "« , » ou « ] »")
+        reader.pos += 1
+        if found == "]":
+            return
 
 
-def _offers(text: str, position: int) -> tuple[StoredOffers, int]:
-    """The array opening at ``position``, walked once; and where it ends."""
-    kept: list[bytes] = []
+def _offers(reader: _Reader) -> StoredOffers:
+    """The array opening at the reader's position, walked once."""
+    kept = _Kept()
     ids: list[Any] = []
-    elements = _elements(text, position)
-    while True:
-        try:
-            offer = next(elements)
-        except StopIteration as done:
-            return StoredOffers(kept, ids), done.value
+    for offer in _elements(reader):
         kept.append(marshal.dumps(offer))
         ids.append(offer["id"])
+    kept.close_writing()
+    return StoredOffers(kept, ids)
 
 
-def _members(text: str) -> Generator[tuple[str, int], int, None]:
-    """The name of each member of the object ``text`` and where its value starts; the
-    caller reads the value and sends back where it ends."""
-    position = _space(text, 0)
-    _expect(text, position, "{", "« { »")
-    position = _space(text, position + 1)
-    if text.startswith("}", position):
-        position += 1
+def _members(reader: _Reader) -> Iterator[str]:
+    """The name of each member of the object the text is; the caller reads its value
+    (the reader is then at its start), and the reader checks that nothing follows."""
+    reader.expect("{", "« { »")
+    reader.pos += 1
+    if reader.peek() == "}":
+        reader.pos += 1
     else:
         while True:
-            _expect(text, position, '"', "un nom de membre entre guillemets")
-            try:
-                key, position = scanstring(text, position + 1)
-            except json.JSONDecodeError as exc:
-                raise StoredDocumentError(text, exc.pos, exc.msg) from None
-            position = _space(text, position)
-            _expect(text, position, ":", "« : »")
-            end = yield key, _space(text, position + 1)
-            position = _space(text, end)
-            if _expect(text, position, ",}", "« , » ou « } »") == "}":
-                position += 1
+            reader.expect('"', "un nom de membre entre guillemets")
+            key = reader.name()
+            reader.expect(":", "« : »")
+            reader.pos += 1
+            reader.space()
+            yield key
+            found = reader.expect(",}", "« , » ou « } »")
+            reader.pos += 1
+            if found == "}":
                 break
-            position = _space(text, position + 1)
-    position = _space(text, position)
-    if position != len(text):
-        raise StoredDocumentError(text, position, "texte en trop après le document")
+    reader.end()
 
 
-def read_stored(text: str, array_key: str = "offers") -> dict[str, Any]:
-    """The JSON object ``text``, its members decoded in order, but the array under
-    ``array_key`` (each element an object with an ``id``) read as :class:`StoredOffers`.
+def read_stored(text: str | Iterable[str], array_key: str = "offers") -> dict[str, Any]:
+    """The JSON object ``text`` (whole, or its pieces in order), its members decoded in
+    order, but the array under ``array_key`` (each element an object with an ``id``)
+    read as :class:`StoredOffers`.
 
     Equal to ``json.loads(text)`` member for member (with the offers as a sequence).
     StoredDocumentError, with the position, for anything else than such an object.
     """
     document: dict[str, Any] = {}
-    members = _members(text)
-    try:
-        key, position = next(members)
-        while True:
-            if key == array_key and text.startswith("[", position):
-                document[key], position = _offers(text, position)
-            else:
-                document[key], position = _value(text, position)
-            key, position = members.send(position)
-    except StopIteration:
-        return document
+    reader = _Reader(text)
+    for key in _members(reader):
+        if key == array_key and reader.peek() == "[":
+            document[key] = _offers(reader)
+        else:
+            document[key] = reader.value()
+        reader.let_go()
+    return document
 
 
-def iter_offers(text: str, array_key: str = "offers") -> Iterator[Any]:
-    """The elements of the array under ``array_key`` of the JSON object ``text``, each
-    decoded as it is reached, for a reader that goes over them once and needs nothing
-    else: nothing is read past the array. Nothing if the document has no such array."""
-    members = _members(text)
-    try:
-        key, position = next(members)
-        while not (key == array_key and text.startswith("[", position)):
-            key, position = members.send(_value(text, position)[1])
-    except StopIteration:
-        return
-    yield from _elements(text, position)
+def iter_offers(text: str | Iterable[str], array_key: str = "offers") -> Iterator[Any]:
+    """The elements of the array under ``array_key`` of the JSON object ``text`` (whole,
+    or its pieces in order), each decoded as it is reached, for a reader that goes over
+    them once and needs nothing else: nothing is read past the array. Nothing if the
+    document has no such array."""
+    reader = _Reader(text)
+    for key in _members(reader):
+        if key == array_key and reader.peek() == "[":
+            yield from _elements(reader)
+            return
+        reader.value()
+        reader.let_go()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spar.exports import stored_document
 from spar.exports.stored_document import (StoredDocumentError, StoredOffers, iter_offers,
                                           read_stored)
 
@@ -137,3 +139,99 @@ def test_any_document_reads_as_json_loads_reads_it(offers, members, ascii_only):
     offers = [{**offer, "id": k} for k, offer in enumerate(offers)]
     text = json.dumps({**members, "offers": offers}, ensure_ascii=ascii_only)
     assert json.dumps(_read(text)) == json.dumps(json.loads(text))
+
+
+# ---------------------------------------------------------------- the text in pieces
+def _pieces(text: str, size: int):
+    """The text as the database hands it over: in pieces, each read when asked for."""
+    return (text[k:k + size] for k in range(0, len(text), size))
+
+
+@pytest.fixture
+def small_reads(monkeypatch):
+    """Let the decoded text go, and spill kept offers to a file, after a few bytes."""
+    monkeypatch.setattr(stored_document, "_LET_GO", 16)
+    monkeypatch.setattr(stored_document, "KEPT_IN_MEMORY", 100)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64, 10_000])
+@pytest.mark.parametrize("dumps", [json.dumps, lambda d: json.dumps(d, indent=2),
+                                   lambda d: " \n" + json.dumps(d, ensure_ascii=False) + "\n"],
+                         ids=["default", "indented", "unicode"])
+def test_a_document_in_pieces_reads_as_the_whole_text(small_reads, dumps, size):
+    text = dumps(_document(TRICKY_OFFERS * 3))
+    read = read_stored(_pieces(text, size))
+    assert json.dumps({**read, "offers": list(read["offers"])}) == json.dumps(json.loads(text))
+    assert list(iter_offers(_pieces(text, size))) == json.loads(text)["offers"]
+
+
+def test_a_number_cut_between_two_pieces_is_read_whole():
+    text = '{"rank": 3, "total": 12345.678e-3}'
+    for cut in range(text.index("1234"), text.index("}")):
+        assert read_stored([text[:cut], text[cut:]]) == {"rank": 3, "total": 12345.678e-3}
+    cut = text.index("45")
+    assert read_stored(iter([text[:7], "", text[7:cut], text[cut:]])) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", [
+    json.dumps(_document(TRICKY_OFFERS))[:-40],
+    '{"offers": [{"id": 1} {"id": 2}]}',
+    '{"offers": [{"id": 1}, 2]}',
+    '{"a": 1} x',
+    '{\n "offers": [\n    {"id": 1,}]}',
+    json.dumps(_document(TRICKY_OFFERS), indent=1).replace('"O3"', "O3"),
+])
+def test_an_error_in_pieces_is_the_error_of_the_whole_text(small_reads, text):
+    with pytest.raises(StoredDocumentError) as whole:
+        read_stored(text)
+    for size in (1, 5, 50):
+        with pytest.raises(StoredDocumentError) as pieces:
+            read_stored(_pieces(text, size))
+        assert str(pieces.value) == str(whole.value)
+        assert pieces.value.position == whole.value.position
+
+
+def test_kept_offers_past_the_budget_are_read_back_from_a_file(small_reads):
+    offers = read_stored(json.dumps(_document(TRICKY_OFFERS * 5)))["offers"]
+    assert offers._kept._file is not None  # spilled: 20 offers are more than 100 bytes
+    assert list(offers) == TRICKY_OFFERS * 5
+    assert offers[-1] == TRICKY_OFFERS[-1] and offers[7] == TRICKY_OFFERS[3]
+    first, second = iter(offers), iter(offers)  # two passes at once keep their places
+    assert next(first)["id"] == "O1" and next(first)["id"] == 2
+    assert next(second)["id"] == "O1" and next(first)["id"] == "O3"
+    with pytest.raises(IndexError):
+        offers[20]
+
+
+def test_reading_in_pieces_holds_a_few_pieces_not_the_document(monkeypatch):
+    monkeypatch.setattr(stored_document, "KEPT_IN_MEMORY", 1 << 20)
+    offers = [{**TRICKY_OFFERS[k % 4], "id": f"O{k:05d}", "filler": "x" * 400}
+              for k in range(20_000)]
+    text = json.dumps(_document(offers))
+    assert len(text) > 10_000_000
+
+    def read():
+        document = read_stored(_pieces(text, 1 << 16))
+        assert len(document["offers"]) == 20_000 and document["sensitivity"] == {"x": [1, 2]}
+        return document
+
+    tracemalloc.start()
+    try:
+        document = read()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert document["offers"][19_999]["id"] == "O19999"
+    # the ids (20,000 short strings: 1.3 MB), the kept offers' ends, a megabyte of kept
+    # offers before they go to the file and a megabyte or two of text, where the text
+    # alone is ten
+    assert peak < 5_000_000, peak
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), _json, max_size=4), max_size=5),
+       st.dictionaries(st.text(max_size=6).filter(lambda k: k != "offers"), _json, max_size=3),
+       st.integers(1, 40))
+def test_any_document_in_any_pieces_reads_as_json_loads_reads_it(offers, members, size):
+    offers = [{**offer, "id": k} for k, offer in enumerate(offers)]
+    text = json.dumps({**members, "offers": offers, "end": 1.5})
+    assert json.dumps(_read(_pieces(text, size))) == json.dumps(json.loads(text))

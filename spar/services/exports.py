@@ -2,21 +2,24 @@
 per lot, the latest stored scoring — its result as stored, the buyer's marks stored with
 its inputs and the buyer's review decisions. Nothing is scored again (SPEC §4.1).
 
-The stored documents are read as text and their offers decoded one at a time
-(:mod:`spar.exports.stored_document`) for the formats that go over them once:
-decoded whole, a 100,000-offer result is 2 GB of objects held for the whole download."""
+The stored documents are read as text, a piece at a time (:mod:`spar.db.stored_text`),
+and their offers decoded one at a time (:mod:`spar.exports.stored_document`) for the
+formats that go over them once: decoded whole, a 100,000-offer result is 2 GB of objects
+held for the whole download, and its text read whole 1.3 GB at its peak."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Iterator
 
 from sqlalchemy import select
 
 from ..collector import paused
 from ..db.models import Offer
+from ..db.stored_text import scoring_text
 from ..exports import ConsultationExport, ExportError, LotExport, get_export
-from ..exports.stored_document import read_stored
+from ..exports.stored_document import StoredOffers, read_stored
 from . import audit
 from .clock import paris_time
 from .consultations import find, is_closed, visible
@@ -30,14 +33,35 @@ from .scorings import decisions
 SUPPLIER_FORMATS = ("letter", "letter-json")
 
 
+class _Suppliers(Mapping):
+    """Offer id → the supplier stored with the offer's inputs, read from them when asked:
+    held as a dict, the suppliers of 100,000 offers are some 50 MB for the whole
+    download, where an export asks for each once or twice."""
+
+    def __init__(self, offers: StoredOffers) -> None:
+        self._offers = offers
+
+    def __getitem__(self, offer_id: Any) -> dict[str, Any]:
+        position = self._offers.positions.get(str(offer_id))
+        if position is None:
+            raise KeyError(offer_id)
+        return dict(self._offers[position].get("supplier") or {})
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._offers.positions)
+
+    def __len__(self) -> int:
+        return len(self._offers.positions)
+
+
 def _lot_export(session, lot, offers_read_once: bool) -> LotExport:
-    stored = Scorings(session).latest_as_text(lot)
-    if stored is None:
+    scoring = Scorings(session).latest_unread(lot)
+    if scoring is None:
         return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate)
-    scoring, result_text, inputs_text = stored
-    result = read_stored(result_text) if offers_read_once else json.loads(result_text)
-    inputs = read_stored(inputs_text)
-    suppliers = {o["id"]: dict(o.get("supplier") or {}) for o in inputs["offers"]}
+    result_text = scoring_text(session, scoring.id, "result")
+    result = read_stored(result_text) if offers_read_once else json.loads("".join(result_text))
+    inputs = read_stored(scoring_text(session, scoring.id, "inputs"))
+    suppliers = _Suppliers(inputs["offers"])
     marks = {oid: {path: {"mark": m["mark"], "justification": m["justification"],
                           "at": m["given_at"]} for path, m in given.items()}
              for oid, given in (inputs.get("marks") or {}).items()}

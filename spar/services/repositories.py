@@ -194,6 +194,14 @@ class Scorings(_Repository):
         return self.session.execute(select(Scoring).where(Scoring.lot_id == lot.id)
                                     .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
 
+    def latest_unread(self, lot: Lot) -> Scoring | None:
+        """The latest scoring, its ``result`` and ``inputs`` left unloaded: read them with
+        :func:`spar.db.stored_text.scoring_text`, a piece at a time."""
+        return self.session.execute(
+            select(Scoring).options(defer(Scoring.result), defer(Scoring.inputs))
+            .where(Scoring.lot_id == lot.id).order_by(Scoring.id.desc()).limit(1)
+        ).scalar_one_or_none()
+
     def latest_as_text(self, lot: Lot, with_inputs: bool = True
                        ) -> tuple[Scoring, str, str | None] | None:
         """The latest scoring with its result (and its inputs, or None) as the text

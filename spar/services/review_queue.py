@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..collector import paused
 from ..db.models import Offer, ReviewDecision, Scoring
+from ..db.stored_text import scoring_text
 from ..exports.stored_document import iter_offers
 from .consultations import find_lot, visible
 from .errors import Forbidden, NotFound
@@ -144,12 +145,12 @@ def review_queue(uow, principal: Principal, reference: str, lot_id: str, *, page
     with uow:
         consultation = visible(uow.session, principal, reference)
         lot = find_lot(consultation, lot_id)
-        stored = uow.scorings.latest_as_text(lot, with_inputs=False)
-        if stored is None:
+        scoring = uow.scorings.latest_unread(lot)
+        if scoring is None:
             raise NotFound(f"le lot {lot_id} n'a pas encore été noté")
-        scoring, text, _ = stored
         # one pass over the offers keeps the flagged ones: decoded one at a time from the
-        # text, not all of them at once (2 GB for 100,000 offers)
+        # text read a piece at a time, not all of them at once (2 GB for 100,000 offers)
         with paused():
-            queue = queue_of(uow.session, scoring, iter_offers(text))
+            queue = queue_of(uow.session, scoring,
+                             iter_offers(scoring_text(uow.session, scoring.id, "result")))
         return page_of_list(queue, page, per_page)

@@ -12,7 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from spar.db import stored_text
 from spar.db.models import Consultation, Scoring
+from spar.db.stored_text import scoring_text
 from spar.exports import get_export
 from spar.exports.stored_document import StoredOffers, read_stored
 from spar.pipeline import evaluate_inputs
@@ -155,3 +157,43 @@ def test_the_text_read_back_is_the_text_written(scored, uow):
         read = read_stored(result_text)
         assert {**read, "offers": list(read["offers"])} == result
         assert content_hash({**read, "offers": list(read["offers"])}) == scoring.result_sha256
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 4096])
+def test_the_text_read_in_pieces_is_the_text_written(scored, uow, size):
+    # multi-byte characters land across the pieces' edges at every size
+    _store(uow, lambda latest, criteria: ({**latest.result, "tricky": TRICKY}, latest.inputs))
+    with uow() as u:
+        lot = u.session.execute(select(Consultation)).scalar_one().lots[0]
+        scoring, result_text, inputs_text = Scorings(u.session).latest_as_text(lot)
+        assert Scorings(u.session).latest_unread(lot).id == scoring.id
+        for column, whole in (("result", result_text), ("inputs", inputs_text)):
+            pieces = list(scoring_text(u.session, scoring.id, column, size=size))
+            assert "".join(pieces) == whole
+            assert len(pieces) >= len(whole.encode("utf-8")) // size // 2  # not read whole
+        with pytest.raises(ValueError, match="colonne inconnue"):
+            next(scoring_text(u.session, scoring.id, "created_by"))
+
+
+def test_the_review_queue_and_exports_read_the_stored_text_a_piece_at_a_time(big, uow,
+                                                                              monkeypatch):
+    flow, text = big
+    read = []
+    real = stored_text._sqlite, stored_text._postgresql
+
+    def counted(real_reader):
+        def reader(*args):
+            for piece in real_reader(*args):
+                read.append(len(piece))
+                yield piece
+        return reader
+
+    monkeypatch.setattr(stored_text, "PIECE", 64 * 1024)
+    monkeypatch.setattr(stored_text, "_sqlite", counted(real[0]))
+    monkeypatch.setattr(stored_text, "_postgresql", counted(real[1]))
+    _drain(uow, flow.reference, "csv")
+    assert max(read) == 64 * 1024 and sum(read) > len(text)  # the result, then the inputs
+    read.clear()
+    queue = flow.call("GET", f"/api/v1/consultations/{flow.reference}/lots/1/review-queue",
+                      "buyer", 200).get_json()
+    assert queue["items"] and max(read) == 64 * 1024 and sum(read) == len(text.encode())

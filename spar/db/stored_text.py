@@ -79,10 +79,13 @@ def _postgresql(session: Session, scoring_id: int, column: str, size: int
     # a server-side cursor, two pieces a row at a time: not the whole value at once
     rows = session.execute(query, {"size": size, "id": scoring_id},
                            execution_options={"yield_per": 2})
-    for expected, (n, piece) in enumerate(rows):
-        if n != expected:  # generate_series gives them in order; a change would show
-            raise RuntimeError(f"morceau {n} reçu à la place du morceau {expected}")
-        yield bytes(piece)
+    try:
+        for expected, (n, piece) in enumerate(rows):
+            if n != expected:  # generate_series gives them in order; a change would show
+                raise RuntimeError(f"morceau {n} reçu à la place du morceau {expected}")
+            yield bytes(piece)
+    finally:  # a reader that stops early (the review queue) closes the cursor now
+        rows.close()
 
 
 def _whole(session: Session, scoring_id: int, column: str) -> Iterator[bytes]:

@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from json.decoder import scanstring
 from typing import Any, Iterator
@@ -50,6 +50,8 @@ PIECE = 1 << 20
 _LET_GO = 1 << 20
 #: Bytes of kept offers held in memory before they go to a temporary file.
 KEPT_IN_MEMORY = 16 << 20
+#: Bytes read from that file at a time by a pass over the offers.
+_BLOCK = 1 << 20
 
 
 class StoredDocumentError(ValueError):
@@ -216,6 +218,18 @@ class _Kept:
     def __len__(self) -> int:
         return len(self._ends)
 
+    def __iter__(self) -> Iterator[bytes]:
+        if self._memory is not None:
+            yield from self._memory
+            return
+        # read from the file a block at a time, not once per offer
+        fd, start, block, block_start = self._file.fileno(), 0, b"", 0
+        for end in self._ends:
+            if end > block_start + len(block):
+                block, block_start = os.pread(fd, max(_BLOCK, end - start), start), start
+            yield block[start - block_start:end - block_start]
+            start = end
+
     def __getitem__(self, k: int) -> bytes:
         if self._memory is not None:
             return self._memory[k]
@@ -249,9 +263,8 @@ class StoredOffers(Sequence):
         return _thaw(self._kept[k])
 
     def __iter__(self) -> Iterator[Any]:
-        kept = self._kept
-        for k in range(len(kept)):
-            yield _thaw(kept[k])
+        for kept in self._kept:
+            yield _thaw(kept)
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -286,12 +299,12 @@ def _elements(reader: _Reader) -> Iterator[Any]:
             return
 
 
-def _offers(reader: _Reader) -> StoredOffers:
+def _offers(reader: _Reader, keep: Callable[[dict], Any] | None) -> StoredOffers:
     """The array opening at the reader's position, walked once."""
     kept = _Kept()
     ids: list[Any] = []
     for offer in _elements(reader):
-        kept.append(marshal.dumps(offer))
+        kept.append(marshal.dumps(offer if keep is None else keep(offer)))
         ids.append(offer["id"])
     kept.close_writing()
     return StoredOffers(kept, ids)
@@ -319,10 +332,12 @@ def _members(reader: _Reader) -> Iterator[str]:
     reader.end()
 
 
-def read_stored(text: str | Iterable[str], array_key: str = "offers") -> dict[str, Any]:
+def read_stored(text: str | Iterable[str], array_key: str = "offers",
+                keep: Callable[[dict], Any] | None = None) -> dict[str, Any]:
     """The JSON object ``text`` (whole, or its pieces in order), its members decoded in
     order, but the array under ``array_key`` (each element an object with an ``id``)
-    read as :class:`StoredOffers`.
+    read as :class:`StoredOffers`; of each element, what ``keep`` takes of it (default:
+    all of it, for a reader that needs only a part).
 
     Equal to ``json.loads(text)`` member for member (with the offers as a sequence).
     StoredDocumentError, with the position, for anything else than such an object.
@@ -331,7 +346,7 @@ def read_stored(text: str | Iterable[str], array_key: str = "offers") -> dict[st
     reader = _Reader(text)
     for key in _members(reader):
         if key == array_key and reader.peek() == "[":
-            document[key] = _offers(reader)
+            document[key] = _offers(reader, keep)
         else:
             document[key] = reader.value()
         reader.let_go()

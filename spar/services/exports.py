@@ -34,18 +34,18 @@ SUPPLIER_FORMATS = ("letter", "letter-json")
 
 
 class _Suppliers(Mapping):
-    """Offer id → the supplier stored with the offer's inputs, read from them when asked:
-    held as a dict, the suppliers of 100,000 offers are some 50 MB for the whole
-    download, where an export asks for each once or twice."""
+    """Offer id → the supplier stored with the offer's inputs, kept as marshal bytes and
+    read back when asked: held as dicts, the suppliers of 100,000 offers are some 50 MB
+    for the whole download, where an export asks for each once or twice."""
 
-    def __init__(self, offers: StoredOffers) -> None:
-        self._offers = offers
+    def __init__(self, suppliers: StoredOffers) -> None:
+        self._offers = suppliers
 
     def __getitem__(self, offer_id: Any) -> dict[str, Any]:
         position = self._offers.positions.get(str(offer_id))
         if position is None:
             raise KeyError(offer_id)
-        return dict(self._offers[position].get("supplier") or {})
+        return dict(self._offers[position])
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._offers.positions)
@@ -60,7 +60,9 @@ def _lot_export(session, lot, offers_read_once: bool) -> LotExport:
         return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate)
     result_text = scoring_text(session, scoring.id, "result")
     result = read_stored(result_text) if offers_read_once else json.loads("".join(result_text))
-    inputs = read_stored(scoring_text(session, scoring.id, "inputs"))
+    # of the stored offers' inputs, the exports need their ids and suppliers only
+    inputs = read_stored(scoring_text(session, scoring.id, "inputs"),
+                         keep=lambda offer: offer.get("supplier") or {})
     suppliers = _Suppliers(inputs["offers"])
     marks = {oid: {path: {"mark": m["mark"], "justification": m["justification"],
                           "at": m["given_at"]} for path, m in given.items()}

@@ -152,6 +152,7 @@ def small_reads(monkeypatch):
     """Let the decoded text go, and spill kept offers to a file, after a few bytes."""
     monkeypatch.setattr(stored_document, "_LET_GO", 16)
     monkeypatch.setattr(stored_document, "KEPT_IN_MEMORY", 100)
+    monkeypatch.setattr(stored_document, "_BLOCK", 10)  # a pass reads the file in blocks
 
 
 @pytest.mark.parametrize("size", [1, 2, 7, 64, 10_000])
@@ -235,3 +236,11 @@ def test_any_document_in_any_pieces_reads_as_json_loads_reads_it(offers, members
     offers = [{**offer, "id": k} for k, offer in enumerate(offers)]
     text = json.dumps({**members, "offers": offers, "end": 1.5})
     assert json.dumps(_read(_pieces(text, size))) == json.dumps(json.loads(text))
+
+
+def test_only_what_is_kept_of_each_offer_is_kept(small_reads):
+    text = json.dumps(_document(TRICKY_OFFERS * 5))
+    kept = read_stored(_pieces(text, 9), keep=lambda offer: offer.get("note"))["offers"]
+    assert kept.ids == [offer["id"] for offer in TRICKY_OFFERS * 5]
+    assert list(kept) == [offer.get("note") for offer in TRICKY_OFFERS * 5]
+    assert kept[4] == TRICKY_OFFERS[0]["note"]

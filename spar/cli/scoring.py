@@ -67,8 +67,12 @@ def _amount(ctx, param, value: str | None) -> float | None:
               help="Revue des offres : model = règles et modèle de revue (comme le service) ; "
                    "rules = règles seules (sans charger scikit-learn) ; none = seulement les "
                    "offres anormalement basses du jeu de critères.")
+@click.option("--list-all", is_flag=True,
+              help="Tableau : lister chaque offre éliminée, signalée ou avec une observation, "
+                   "avec ses motifs ; par défaut, les 100 premières de chaque section, puis "
+                   "leur nombre.")
 def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
-          output: str | None, estimate: float | None, review: str) -> None:
+          output: str | None, estimate: float | None, review: str, list_all: bool) -> None:
     """Note les offres d'un lot selon un fichier de critères, hors ligne : classement,
     offres éliminées ou irrégulières avec leurs motifs, offres à examiner avant
     l'attribution (anormalement basses, signalées par le modèle de revue) et
@@ -89,11 +93,11 @@ def score(criteria_path: str, offers_path: str, lot: str | None, fmt: str,
         raise click.ClickException(f"fichier d'offres {what} : {offers_path}")
     # a big lot builds millions of objects that live on: no collector pass meanwhile
     with paused():
-        _score_and_write(crit, offers_path, lot, fmt, output, estimate, review)
+        _score_and_write(crit, offers_path, lot, fmt, output, estimate, review, list_all)
 
 
 def _score_and_write(crit, offers_path: str, lot: str | None, fmt: str, output: str | None,
-                     estimate: float | None, review: str) -> None:
+                     estimate: float | None, review: str, list_all: bool) -> None:
     from ..offers_file import OffersFileError, read_offers
     from ..pipeline import evaluate_lot
 
@@ -109,13 +113,14 @@ def _score_and_write(crit, offers_path: str, lot: str | None, fmt: str, output: 
     for note in offers.notes:
         click.echo(f"Note : {note}", err=True)
     evaluation = evaluate_lot(crit, offers.lot, review=review)
-    rows = write_result(evaluation, fmt, output)
+    rows = write_result(evaluation, fmt, output, list_all)
     if output is not None:
         detail = f", {rows} lignes de détail" if rows is not None else ""
         click.echo(f"{len(offers.lot)} offres notées → {output} ({fmt}{detail})", err=True)
 
 
-def write_result(evaluation, fmt: str, output: str | None) -> int | None:
+def write_result(evaluation, fmt: str, output: str | None, list_all: bool = False
+                 ) -> int | None:
     """Write a scored lot in ``fmt`` to ``output`` (the standard output when None) with the
     writers of the service's exports; the number of breakdown rows for csv and xlsx."""
     from ..exports.errors import ExportError
@@ -126,7 +131,7 @@ def write_result(evaluation, fmt: str, output: str | None) -> int | None:
         with _progress(evaluation.result, fmt) as progress, \
                 opened(output, sys.stdout.buffer, binary=fmt != "table",
                        spool=fmt == "xlsx") as stream:
-            return write_scored_lot(evaluation, fmt, stream, progress)
+            return write_scored_lot(evaluation, fmt, stream, progress, list_all)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
 

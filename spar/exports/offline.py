@@ -13,14 +13,16 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 
 def write_scored_lot(evaluation, fmt: str, stream: IO[Any],
-                     progress: Callable[[int], None] | None = None) -> int | None:
+                     progress: Callable[[int], None] | None = None,
+                     list_all: bool = False) -> int | None:
     """Write an :class:`spar.pipeline.Evaluation` in ``fmt`` to ``stream`` (a text stream
     for ``table``, binary otherwise); the number of breakdown rows for csv and xlsx.
-    ``progress`` is told of each batch of rows written."""
+    ``progress`` is told of each batch of rows written; ``list_all``: the table lists
+    every offer with its reasons, not the first of each section."""
     if fmt == "table":
-        from .table import write_table
+        from .table import LISTED, write_table
 
-        write_table(evaluation, stream)
+        write_table(evaluation, stream, None if list_all else LISTED)
         return None
     lot = evaluation.result.lot
     exported = LotExport(lot_id=lot.lot_id or "", title=None, estimate=lot.estimate,

@@ -2,15 +2,15 @@
 
 For people: ranked offers first, then the eliminated and the irregular with their
 reasons, the offers to examine before the award with what flagged them, the review's
-notes that need no decision, French labels, points rounded to 2 decimals (SPEC
-§2.1), at most 100 columns wide. The lines of the ranked offers are assembled as
+notes that need no decision (the first :data:`LISTED` of each, unless asked for all),
+French labels, points rounded to 2 decimals (SPEC §2.1), at most 100 columns wide. The lines of the ranked offers are assembled as
 arrays of characters, so a lot of 100,000 offers costs a few numpy operations.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -23,15 +23,21 @@ STATUS_LABELS = {RANKED: "classée", ELIMINATED: "éliminée", IRREGULAR: "irré
 #: Short pillar headings that fit a column of the table.
 PILLAR_HEADINGS = {"economic": "Prix", "environmental": "Environ.", "social": "Social",
                    "technical": "Techn."}
+#: Offers listed with their reasons in each section, by default. A terminal shows the
+#: first (the best ranked: those the award turns on) and says how many more there are;
+#: a lot of 100,000 offers has some 90,000 with reasons, 25 MB that nobody reads there.
+#: All are in ``--format csv``, ``xlsx`` and ``json``, and listed with ``--list-all``.
+LISTED = 100
 FLAG = "⚑ OAB"  # abnormally low (offre anormalement basse)
 FLAG_REVIEW = "⚑ revue"  # flagged by the review model or the audit sample
 #: Signs a line must not start with (French spaces them from the word before).
 NO_BREAK_BEFORE = frozenset("%:;!?»")
 
 
-def write_table(evaluation, stream: IO[str]) -> None:
+def write_table(evaluation, stream: IO[str], listed: int | None = LISTED) -> None:
     """The ranking of an :class:`spar.pipeline.Evaluation` as a table for a terminal, with
-    reasons, flags, notes and warnings."""
+    reasons, flags, notes and warnings; the first ``listed`` offers of each section with
+    their reasons (every one when None)."""
     result, review = evaluation.result, evaluation.review
     crit = result.criteria
     n = len(result.lot)
@@ -71,18 +77,12 @@ def write_table(evaluation, stream: IO[str]) -> None:
     # from numpy scalars (a third of the time of these lines)
     heads = _Heads(result, names)
     for status, title in ((ELIMINATED, "Offres éliminées"), (IRREGULAR, "Offres irrégulières")):
-        members = order[result.status[order] == status].tolist()
-        if members:
-            out(f"\n{title} ({len(members)})\n")
-            _offers_with_reasons(out, heads, members, result.reasons.lists(members))
-    flagged_order = order[flagged[order]].tolist()
-    if flagged_order:
-        out(f"\nOffres signalées pour examen ({len(flagged_order)})\n")
-        _offers_with_reasons(out, heads, flagged_order, review.decision_lists(flagged_order))
-    noted = order[review.notes.any()[order]].tolist()
-    if noted:
-        out(f"\nObservations, sans décision requise ({len(noted)})\n")
-        _offers_with_reasons(out, heads, noted, review.notes.lists(noted))
+        _section(out, title, heads, order[result.status[order] == status].tolist(),
+                 result.reasons.lists, listed)
+    _section(out, "Offres signalées pour examen", heads, order[flagged[order]].tolist(),
+             review.decision_lists, listed)
+    _section(out, "Observations, sans décision requise", heads,
+             order[review.notes.any()[order]].tolist(), review.notes.lists, listed)
     if evaluation.warnings:
         out("\nAvertissements\n")
         for text in evaluation.warnings:
@@ -220,6 +220,22 @@ def _one_line(text: str) -> str:
     if text.isprintable() and "  " not in text and text == text.strip():
         return text  # the common case, and ten times cheaper than splitting
     return " ".join(text.split())
+
+
+def _section(out, title: str, heads: _Heads, rows: list[int],
+             reasons_of: Callable[[list[int]], list[list[dict[str, Any]]]],
+             listed: int | None) -> None:
+    """A section of offers with their reasons, its first ``listed`` offers (all when
+    None), then how many more it has; nothing when it has none."""
+    if not rows:
+        return
+    out(f"\n{title} ({len(rows)})\n")
+    shown = rows if listed is None else rows[:listed]
+    _offers_with_reasons(out, heads, shown, reasons_of(shown))
+    rest = len(rows) - len(shown)
+    if rest:
+        out(_wrap(f"… et {fr_number(rest, 0)} autre{_s(rest)}, non listée{_s(rest)} ici : "
+                  "toutes avec --list-all, ou dans --format csv, xlsx ou json", "  ", "    "))
 
 
 def _offers_with_reasons(out, heads: _Heads, rows: list[int],

@@ -36,6 +36,21 @@ def test_table_ranks_flags_and_gives_reasons(invoke, criteria_path, offers_path)
     assert all(len(line) <= 100 for line in lines)
 
 
+def test_the_table_lists_a_hundred_offers_a_section_unless_asked_for_all(invoke, criteria_path,
+                                                                       tmp_path):
+    path = tmp_path / "grand-lot.csv"
+    path.write_text("id;price_eur;labels;co2e_kg;egapro_index\n" + "".join(
+        f"N{k:03d};{10000 + k};EU Ecolabel;2;90\n" for k in range(101)), encoding="utf-8")
+    default = invoke("score", criteria_path, path, "--review", "rules")
+    every = invoke("score", criteria_path, path, "--review", "rules", "--list-all")
+    assert default.exit_code == every.exit_code == 0
+    assert "Observations, sans décision requise (101)" in default.stdout
+    assert "  … et 1 autre, non listée ici : toutes avec --list-all" in default.stdout
+    assert every.stdout.count("Label revendiqué sans justificatif") == 101
+    assert "non listée" not in every.stdout
+    assert "--list-all" in invoke("score", "--help").stdout
+
+
 def test_json_is_the_result_of_spec_section_4(invoke, criteria_path, offers_path):
     result = invoke("score", criteria_path, offers_path, "--format", "json", "--review", "none")
     assert result.exit_code == 0

@@ -73,6 +73,43 @@ def test_flags_and_notes_are_listed_apart(tmp_path):
     assert "Label revendiqué" not in text[flagged:noted]
 
 
+def _noted(tmp_path, count: int):
+    """A lot of ``count`` offers, each claiming a label without evidence (a note)."""
+    rows = "".join(f"N{k:03d};{10000 + k};EU Ecolabel;2;90\n" for k in range(count))
+    return scored(tmp_path, "id;price_eur;labels;co2e_kg;egapro_index\n" + rows,
+                  review="rules")
+
+
+def test_a_long_section_lists_its_first_offers_then_says_how_many_more(tmp_path):
+    evaluation = _noted(tmp_path, 5)
+    out = io.StringIO()
+    write_table(evaluation, out, listed=2)
+    text = out.getvalue()
+    section = text[text.index("Observations, sans décision requise (5)\n"):]
+    heads = [line.split()[0] for line in section.splitlines() if line.startswith("  N")]
+    assert heads == ["N000", "N001"]  # the best ranked first
+    assert "  … et 3 autres, non listées ici : toutes avec --list-all, ou dans --format " \
+           "csv, xlsx ou json\n" in section
+    assert printed(evaluation) == _with(evaluation, None)  # 5 offers: all, by default
+
+
+def _with(evaluation, listed) -> str:
+    out = io.StringIO()
+    write_table(evaluation, out, listed=listed)
+    return out.getvalue()
+
+
+def test_sections_list_the_first_hundred_by_default_and_every_one_if_asked(tmp_path):
+    evaluation = _noted(tmp_path, table.LISTED + 1)
+    default, every = printed(evaluation), _with(evaluation, None)
+    assert table.LISTED == 100
+    assert "  … et 1 autre, non listée ici" in default and "non listée" not in every
+    assert "  N100 —" in every and "  N100 —" not in default.split("Observations")[1]
+    assert every.count("Label revendiqué sans justificatif") == table.LISTED + 1
+    assert default.count("Label revendiqué sans justificatif") == table.LISTED
+    assert all(len(line) <= table.WIDTH for line in default.splitlines())
+
+
 @given(st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), min_size=1,
                 max_size=20))
 def test_vectorised_numbers_read_as_fr_number(values):

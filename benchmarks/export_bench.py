@@ -2,13 +2,16 @@
 stored scoring's text to the last byte.
 
 For each size, a first child scores a lot of ``size`` offers × 20 criteria and writes
-what the service stores (``result.json``, ``inputs.json``: the text SQLAlchemy writes).
-Each (size, format) is then measured in a fresh child that has never held the scoring's
-objects (memory the allocator keeps after freeing them would hide a peak): it notes its
-resident memory, resets the kernel's peak counter (``/proc/self/clear_refs``), reads the
-stored text and decodes it as the service does — whole, or its offers one at a time for
-the formats whose ``offers_read_once`` is set (:mod:`spar.exports.stored_document`) —
-then drains the export into a temporary file. Columns: the request's time, the part spent
+what the service stores (``result.json``, ``inputs.json``: the text SQLAlchemy writes),
+and stores them as the latest scoring of lot 1 in a SQLite database of the service's
+tables. Each (size, format) is then measured in a fresh child that has never held the
+scoring's objects (memory the allocator keeps after freeing them would hide a peak): it
+notes its resident memory, resets the kernel's peak counter (``/proc/self/clear_refs``),
+reads the stored scoring with the service's own function (``_lot_export``, of this
+checkout or of ``--against``'s) — whole, or its offers one at a time for the formats
+whose ``offers_read_once`` is set (:mod:`spar.exports.stored_document`), and now the text
+a megabyte at a time (:mod:`spar.db.stored_text`) — then drains the export into a
+temporary file. Columns: the request's time, the part spent
 reading and decoding the stored documents ("décodage"), the export's; the peak of the
 whole request over the memory before it ("pic requête", the figure that matters), the
 memory held once the documents are read ("lecture"), the export's own peak over that
@@ -170,39 +173,56 @@ def store(size: int, folder: Path) -> None:
     (folder / "inputs.json").write_text(json.dumps(
         {"lot": "1", "estimate": None, "offers": offers, "marks": {}, "self_marks": {},
          "review": {"seed": 7, "sample_rate": 0.0}, "warnings": []}), encoding="utf-8")
+    database(folder)
+
+
+def database(folder: Path) -> None:
+    """The service's SQLite database (every table), holding one stored scoring of lot 1:
+    the two texts above, as SQLAlchemy writes them."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    from spar.db.models import Base
+
+    engine = create_engine(f"sqlite:///{folder / 'spar.sqlite'}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    with contextlib.closing(sqlite3.connect(folder / "spar.sqlite")) as db:
+        db.execute(
+            "INSERT INTO scorings (id, public_id, lot_id, criteria_set_id, criteria_sha256,"
+            " engine_version, model_version, inputs, result, result_sha256, created_at)"
+            " VALUES (1, 'bench', 1, 1, '', '1.0.0', NULL, ?, ?, '', '2026-09-15 10:00:00')",
+            ((folder / "inputs.json").read_text(encoding="utf-8"),
+             (folder / "result.json").read_text(encoding="utf-8")))
+        db.commit()
 
 
 def consultation(folder: Path, offers_read_once: bool):
-    """The consultation as the service hands it to an export, from the stored text: the
-    result decoded whole, or its offers as they are read (what the service does for a
-    format whose ``offers_read_once`` is set); the suppliers from the stored inputs."""
-    from spar.criteria_file import load_criteria_text
-    from spar.exports.bundle import ConsultationExport, LotExport
+    """The consultation as the service hands it to an export: lot 1 read from the stored
+    scoring in the database by the service's own function (on this checkout or the one
+    given with ``--against``), the result decoded whole or its offers as they are read
+    (what the service does for a format whose ``offers_read_once`` is set)."""
+    from types import SimpleNamespace
 
-    try:  # an older checkout (--against) has neither
-        from spar.collector import paused
-    except ImportError:
-        paused = contextlib.nullcontext
-    try:
-        from spar.exports.stored_document import read_stored
-    except ImportError:
-        read_stored = None
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from spar.collector import paused
+    from spar.criteria_file import load_criteria_text
+    from spar.exports.bundle import ConsultationExport
+    from spar.services.exports import _lot_export
+
     crit = load_criteria_text(criteria_text(), "bench.yaml")
-    result_text = (folder / "result.json").read_text(encoding="utf-8")
-    inputs_text = (folder / "inputs.json").read_text(encoding="utf-8")
-    with paused():  # as the service decodes a stored scoring, when the checkout can
-        lazy = read_stored is not None
-        result = read_stored(result_text) if lazy and offers_read_once \
-            else json.loads(result_text)
-        inputs = read_stored(inputs_text) if lazy else json.loads(inputs_text)
-        del result_text, inputs_text
-        suppliers = {o["id"]: dict(o.get("supplier") or {}) for o in inputs["offers"]}
-        now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
-        return ConsultationExport(
-            reference="BENCH", title="Banc d'essai", buyer="Métropole", category="supplies",
-            deadline=now, published_at=now, criteria=crit,
-            lots=[LotExport("1", "Lot unique", scoring_id="bench", scored_at=now,
-                            result=result, suppliers=suppliers)])
+    lot = SimpleNamespace(id=1, lot_id="1", title="Lot unique", estimate=None)
+    engine = create_engine(f"sqlite:///{folder / 'spar.sqlite'}")
+    with Session(engine) as session, paused():  # as the service reads a stored scoring
+        read = _lot_export(session, lot, offers_read_once)
+    engine.dispose()
+    now = datetime(2026, 9, 15, 10, tzinfo=timezone.utc)
+    return ConsultationExport(
+        reference="BENCH", title="Banc d'essai", buyer="Métropole", category="supplies",
+        deadline=now, published_at=now, criteria=crit, lots=[read])
 
 
 def _rss_kib(field: str) -> int:
@@ -227,6 +247,7 @@ def child(folder: Path, fmt: str) -> dict:
 
     export = EXPORTS[fmt]
     _ = export.render  # its libraries (openpyxl, reportlab) load before the measure
+    import spar.services.exports  # noqa: F401  (and the service's, SQLAlchemy's)
     gc.collect()
     before = _rss_kib("VmRSS")
     reset = _reset_peak()

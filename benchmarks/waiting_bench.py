@@ -15,10 +15,11 @@ Run: ``.venv/bin/python benchmarks/waiting_bench.py [--rows 100000] [--repeat 3]
    (16 connections, answers varied per request); see ``self_assessment_load_bench.py``. Needs
    Debian's ``wrk`` (``apt-get install wrk``); skipped with a note when it is missing.
 4. The exports of a stored 100,000-offer lot (``--export-size``), each request from the
-   stored scoring's text to the last byte in a fresh interpreter: the CSV beside ``spar
-   score --format csv`` of the same lot, the XLSX against its 60 s, and the request's peak
-   memory beside the stored document's size (the document decoded whole held about three
-   times that for the whole download); see ``export_bench.py``. ``--skip-exports`` leaves
+   stored scoring in a SQLite database to the last byte in a fresh interpreter: the CSV
+   beside ``spar score --format csv`` of the same lot, the XLSX against its 60 s, and the
+   request's peak memory beside the stored document's size, and beside the peak of the
+   CSV of a lot ten times smaller (flat: it hardly grows with the lot; the text read
+   whole held twice the document's size); see ``export_bench.py``. ``--skip-exports`` leaves
    them out (they take a few minutes).
 
 The details of each row come from ``review_bench.py``, ``score_bench.py``,
@@ -104,14 +105,18 @@ def load_rows(duration: float) -> list[str]:
 def export_rows(size: int) -> list[str]:
     import subprocess
 
+    small = max(size // 10, 1)
     with tempfile.TemporaryDirectory(prefix="spar-wait-export-") as tmp:
-        folder = Path(tmp) / str(size)
-        folder.mkdir()
-        # stored by a child of its own: no measured process has held the scoring's objects
-        subprocess.run([sys.executable, export_bench.__file__, "--store", str(size),
-                        str(folder)], check=True)
+        folders = {}
+        for n in (small, size):
+            folders[n] = Path(tmp) / str(n)
+            folders[n].mkdir()
+            # stored by a child of its own: no measured process has held the scoring's objects
+            subprocess.run([sys.executable, export_bench.__file__, "--store", str(n),
+                            str(folders[n])], check=True)
         command = export_bench.score_command_seconds(size, Path(tmp))
-        csv, xlsx = (export_bench.measure(folder, fmt) for fmt in ("csv", "xlsx"))
+        csv, xlsx = (export_bench.measure(folders[size], fmt) for fmt in ("csv", "xlsx"))
+        csv_small = export_bench.measure(folders[small], "csv")
     stored = csv["stored_mb"]
     rows = [
         _row(f"export CSV, lot enregistré de {csv['size']} offres", f"{csv['request_seconds']:.1f} s",
@@ -126,6 +131,10 @@ def export_rows(size: int) -> list[str]:
                          "—" if peak is None else f"{peak:.0f} Mio",
                          f"document enregistré {stored:.0f} Mo ; tenu pendant l'export "
                          f"{r['rss_read_mib']:.0f} Mio", "plate"))
+    peak = csv_small["request_peak_mib"]
+    rows.append(_row(f"  … CSV d'un lot de {small} offres (pic)",
+                     "—" if peak is None else f"{peak:.0f} Mio",
+                     f"document enregistré {csv_small['stored_mb']:.0f} Mo", "plate"))
     return rows
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from ..collector import paused
 from ..db.models import Offer
-from ..db.stored_text import scoring_text
 from ..exports import ConsultationExport, ExportError, LotExport, get_export
 from ..exports.stored_document import StoredOffers, read_stored
 from . import audit
@@ -55,13 +54,14 @@ class _Suppliers(Mapping):
 
 
 def _lot_export(session, lot, offers_read_once: bool) -> LotExport:
-    scoring = Scorings(session).latest_unread(lot)
+    scorings = Scorings(session)
+    scoring = scorings.latest_unread(lot)
     if scoring is None:
         return LotExport(lot_id=lot.lot_id, title=lot.title, estimate=lot.estimate)
-    result_text = scoring_text(session, scoring.id, "result")
+    result_text = scorings.stored_text(scoring, "result")
     result = read_stored(result_text) if offers_read_once else json.loads("".join(result_text))
     # of the stored offers' inputs, the exports need their ids and suppliers only
-    inputs = read_stored(scoring_text(session, scoring.id, "inputs"),
+    inputs = read_stored(scorings.stored_text(scoring, "inputs"),
                          keep=lambda offer: offer.get("supplier") or {})
     suppliers = _Suppliers(inputs["offers"])
     marks = {oid: {path: {"mark": m["mark"], "justification": m["justification"],

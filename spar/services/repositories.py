@@ -10,7 +10,7 @@ id at once, as the use cases expect. A query that filters on a rule stated in a 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy import Text, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
@@ -21,6 +21,7 @@ from ..db.models import (AuditEntry, CompanyProfile, CompanyProfileTerm, Company
                          Consultation, CriteriaSetRecord, Lot, Mark, Notice, Offer,
                          Organisation, ProgrammeInterest, ProgrammeItem, ReviewDecision,
                          Scoring)
+from ..db.stored_text import scoring_text
 from . import locks
 from .errors import DuplicateRecord
 from .pagination import Page
@@ -195,29 +196,17 @@ class Scorings(_Repository):
                                     .order_by(Scoring.id.desc()).limit(1)).scalar_one_or_none()
 
     def latest_unread(self, lot: Lot) -> Scoring | None:
-        """The latest scoring, its ``result`` and ``inputs`` left unloaded: read them with
-        :func:`spar.db.stored_text.scoring_text`, a piece at a time."""
+        """The latest scoring, its ``result`` and ``inputs`` left unloaded (read whole, they
+        are decoded whole): read them with :meth:`stored_text`, a piece at a time."""
         return self.session.execute(
             select(Scoring).options(defer(Scoring.result), defer(Scoring.inputs))
             .where(Scoring.lot_id == lot.id).order_by(Scoring.id.desc()).limit(1)
         ).scalar_one_or_none()
 
-    def latest_as_text(self, lot: Lot, with_inputs: bool = True
-                       ) -> tuple[Scoring, str, str | None] | None:
-        """The latest scoring with its result (and its inputs, or None) as the text
-        stored, undecoded; the row's own ``result`` and ``inputs`` are left unloaded
-        (reading them decodes them whole).
-
-        The text is the document as written: SQLite keeps it, and PostgreSQL's ``json``
-        (not ``jsonb``) gives back its input verbatim when cast to text — read as
-        ``json``, the driver would decode it.
-        """
-        inputs = cast(Scoring.inputs, Text) if with_inputs else None
-        row = self.session.execute(
-            select(Scoring, cast(Scoring.result, Text), inputs)
-            .options(defer(Scoring.result), defer(Scoring.inputs))
-            .where(Scoring.lot_id == lot.id).order_by(Scoring.id.desc()).limit(1)).first()
-        return None if row is None else (row[0], row[1], row[2])
+    def stored_text(self, scoring: Scoring, column: str) -> Iterator[str]:
+        """The text stored in the scoring's ``column`` (``result`` or ``inputs``), as
+        written, a piece at a time (:func:`spar.db.stored_text.scoring_text`)."""
+        return scoring_text(self.session, scoring.id, column)
 
 
 class ReviewDecisions(_Repository):

@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from ..collector import paused
 from ..db.models import Offer, ReviewDecision, Scoring
-from ..db.stored_text import scoring_text
 from ..exports.stored_document import iter_offers
 from .consultations import find_lot, visible
 from .errors import Forbidden, NotFound
@@ -152,5 +151,5 @@ def review_queue(uow, principal: Principal, reference: str, lot_id: str, *, page
         # text read a piece at a time, not all of them at once (2 GB for 100,000 offers)
         with paused():
             queue = queue_of(uow.session, scoring,
-                             iter_offers(scoring_text(uow.session, scoring.id, "result")))
+                             iter_offers(uow.scorings.stored_text(scoring, "result")))
         return page_of_list(queue, page, per_page)

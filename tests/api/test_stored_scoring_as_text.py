@@ -10,7 +10,7 @@ import tracemalloc
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from spar.db import stored_text
 from spar.db.models import Consultation, Scoring
@@ -65,12 +65,21 @@ def _many_offers(latest, criteria):
     return evaluate_inputs(criteria, inputs).document(), inputs
 
 
+def _as_text(session, lot) -> tuple[Scoring, str, str]:
+    """The latest scoring and its two documents' text, each selected whole as text (what
+    the pieces read by the service must join into)."""
+    scoring = Scorings(session).latest(lot)
+    texts = session.execute(select(cast(Scoring.result, Text), cast(Scoring.inputs, Text))
+                            .where(Scoring.id == scoring.id)).one()
+    return scoring, texts[0], texts[1]
+
+
 @pytest.fixture
 def big(scored, uow):
     _store(uow, _many_offers)
     with uow() as u:
         lot = u.session.execute(select(Consultation)).scalar_one().lots[0]
-        _, text, _ = Scorings(u.session).latest_as_text(lot)
+        _, text, _ = _as_text(u.session, lot)
     return scored, text
 
 
@@ -147,7 +156,7 @@ def test_the_text_read_back_is_the_text_written(scored, uow):
     _store(uow, lambda latest, criteria: ({**latest.result, "tricky": TRICKY}, latest.inputs))
     with uow() as u:
         lot = u.session.execute(select(Consultation)).scalar_one().lots[0]
-        scoring, result_text, inputs_text = Scorings(u.session).latest_as_text(lot)
+        scoring, result_text, inputs_text = _as_text(u.session, lot)
         result = json.loads(result_text)
         # what SQLAlchemy wrote: json.dumps of the document (PostgreSQL's json keeps it)
         assert result_text == json.dumps(result) and inputs_text == json.dumps(
@@ -165,8 +174,9 @@ def test_the_text_read_in_pieces_is_the_text_written(scored, uow, size):
     _store(uow, lambda latest, criteria: ({**latest.result, "tricky": TRICKY}, latest.inputs))
     with uow() as u:
         lot = u.session.execute(select(Consultation)).scalar_one().lots[0]
-        scoring, result_text, inputs_text = Scorings(u.session).latest_as_text(lot)
+        scoring, result_text, inputs_text = _as_text(u.session, lot)
         assert Scorings(u.session).latest_unread(lot).id == scoring.id
+        assert "".join(Scorings(u.session).stored_text(scoring, "result")) == result_text
         for column, whole in (("result", result_text), ("inputs", inputs_text)):
             pieces = list(scoring_text(u.session, scoring.id, column, size=size))
             assert "".join(pieces) == whole

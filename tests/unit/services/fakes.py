@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from itertools import count
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE
@@ -230,14 +230,13 @@ class FakeScorings(FakeRepository):
         mine = [s for s in self.uow.rows(Scoring) if s.lot is lot]
         return max(mine, key=lambda s: s.id) if mine else None
 
-    def latest_as_text(self, lot: Lot, with_inputs: bool = True
-                       ) -> tuple[Scoring, str, str | None] | None:
-        scoring = self.latest(lot)
-        if scoring is None:
-            return None
-        # the text SQLAlchemy writes for a JSON column
-        return (scoring, json.dumps(scoring.result),
-                json.dumps(scoring.inputs) if with_inputs else None)
+    def latest_unread(self, lot: Lot) -> Scoring | None:
+        return self.latest(lot)
+
+    def stored_text(self, scoring: Scoring, column: str) -> Iterator[str]:
+        # the text SQLAlchemy writes for a JSON column, in two pieces
+        text = json.dumps(getattr(scoring, column))
+        return iter((text[:len(text) // 2], text[len(text) // 2:]))
 
 
 class FakeReviewDecisions(FakeRepository):

@@ -82,6 +82,22 @@ class AdditivePredictor:
             return flat.take(bins[first])
         return flat.take(bins[first] * stride + bins[second])
 
+    def _term_moved(self, k: int, bins: np.ndarray, j: int, base_bin: int) -> np.ndarray:
+        """:meth:`_term` with feature ``j`` in bin ``base_bin`` for every row: the same
+        numbers as on a copy of ``bins`` with that row replaced, without the copy."""
+        first, second, stride, flat = self._flat[k]
+        a = base_bin if first == j else bins[first]
+        if second < 0:
+            return np.full(bins.shape[1], flat[a]) if first == j else flat.take(a)
+        b = base_bin if second == j else bins[second]
+        return flat.take(a * stride + b)
+
+    @cached_property
+    def _terms_reading(self) -> tuple[tuple[int, ...], ...]:
+        """Per feature, the terms whose table reads it, in order."""
+        return tuple(tuple(k for k, (features, _) in enumerate(self.terms) if j in features)
+                     for j in range(self.n_features))
+
     def raw(self, bins: np.ndarray) -> np.ndarray:
         """The boosted trees' decision value (log-odds before calibration)."""
         out = np.full(bins.shape[1], self.intercept)
@@ -108,13 +124,12 @@ class AdditivePredictor:
             raw += v
         p = self.calibrate(raw)
         out = np.empty(x.shape)
-        for j in range(self.n_features):
-            moved = bins.copy()
-            moved[j] = base_bins[j]
+        # only the tables reading feature j, on its baseline bin: a copy of every bin
+        # per feature cost more than the look-ups themselves
+        for j, reading in enumerate(self._terms_reading):
             delta = np.zeros(len(x))
-            for k, (features, _) in enumerate(self.terms):
-                if j in features:
-                    delta += self._term(k, moved) - values[k]
+            for k in reading:
+                delta += self._term_moved(k, bins, j, int(base_bins[j])) - values[k]
             out[:, j] = p - self.calibrate(raw + delta)
         return out
 

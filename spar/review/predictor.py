@@ -242,11 +242,21 @@ class ReviewModel:
         x = self._matrix(matrix)[rows]
         effect = self.predictor.effects(x, self.baseline)
         best = np.argsort(-effect, axis=1, kind="stable")[:, :top]
-        names, labels = self.feature_names, FEATURE_LABELS
-        # plain lists: indexing numpy arrays one number at a time cost more than the rest
-        return [[{"feature": names[k], "label": labels[names[k]], "value": values[k],
-                  "effect": effects[k]} for k in top_k if effects[k] > 0]
-                for values, effects, top_k in zip(x.tolist(), effect.tolist(), best.tolist())]
+        top_effect = np.take_along_axis(effect, best, axis=1)
+        # only the kept (positive) effects become Python objects, row after row in flat
+        # lists then sliced per row: a list per row of all the features made enough objects
+        # to set off the garbage collector's full passes (~0.1 s each on a 100k lot)
+        kept = top_effect > 0
+        counts = kept.sum(axis=1).tolist()
+        names = self.feature_names
+        features = [names[k] for k in best[kept].tolist()]
+        items = [{"feature": name, "label": FEATURE_LABELS[name], "value": value,
+                  "effect": e}
+                 for name, value, e in zip(features,
+                                           np.take_along_axis(x, best, axis=1)[kept].tolist(),
+                                           top_effect[kept].tolist())]
+        ends = np.cumsum(counts).tolist()
+        return [items[end - count:end] for end, count in zip(ends, counts)]
 
 
 def weighted_quantiles(scores: np.ndarray, weight: np.ndarray | None) -> np.ndarray:

@@ -172,7 +172,10 @@ def review_lot(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL
         budget = settings.budget or model.budget
         threshold = model.threshold_for(budget)
         over = np.nan_to_num(scores, nan=-1.0) >= threshold
-        explained: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        # one shared empty list for the offers the model does not flag (read only: section()
+        # copies): a list each was 100,000 objects, and a full pass of the garbage collector
+        none: list[dict[str, Any]] = []
+        explained: list[list[dict[str, Any]]] = [none] * n
         rows = np.flatnonzero(over)
         for i, top in zip(rows, model.explain(features.matrix, rows)):
             explained[i] = top

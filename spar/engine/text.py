@@ -25,6 +25,14 @@ def fr_numbers(values: Iterable[float], decimals: int = 2) -> list[str]:
     The test for a missing number is fr_number's, written inline: a call per number
     would cost what the one pass saves."""
     spec = f",.{decimals}f"
+    values = values if type(values) is list else list(values)
+    if values and set(map(type, values)) == {float}:
+        # plain floats, the common case: one str.format for all of them, as format() one
+        # by one does, and NaN ("nan", whatever its sign) read back as missing
+        text = _french((("{:" + spec + "}\n") * len(values)).format(*values))
+        texts = text.split("\n")
+        texts.pop()
+        return ["—" if t == "nan" else t for t in texts] if "nan" in text else texts
     texts = ["—" if x is None or (isinstance(x, float) and x != x) else format(float(x), spec)
              for x in values]
     return _french("\n".join(texts)).split("\n") if texts else texts

@@ -16,6 +16,7 @@ it and the review carries a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
@@ -109,19 +110,18 @@ def _model_reasons(threshold: float, budget: float, version: str, scores: np.nda
     def words(rows: list[int]) -> list[dict[str, Any]]:
         values = scores[rows].tolist()
         tops = [explained[i] for i in rows]
-        # every number of these sentences formatted at once, then read back in order
-        numbers = iter(fr_numbers([*values, *(t["value"] for top in tops for t in top)]))
-        score_texts = [next(numbers) for _ in values]
-        out = []
-        for score, score_text, top in zip(values, score_texts, tops):
-            factors = ", ".join(f"{t['label']} ({next(numbers)})" for t in top)
-            out.append({
-                "code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
-                "model_version": version, "top_features": top,
-                "message": (f"Score du modèle de revue {score_text}{over}"
-                            + (f" ; facteurs principaux : {factors}" if factors else "")),
-            })
-        return out
+        factors = [t for top in tops for t in top]
+        # every number of these sentences formatted at once, then every factor worded at
+        # once too: each offer only joins its own slice
+        numbers = fr_numbers([*values, *(t["value"] for t in factors)])
+        factors = [f"{t['label']} ({text})" for t, text in zip(factors, numbers[len(values):])]
+        ends = accumulate(map(len, tops))
+        return [{"code": MODEL_CODE, "value": score, "threshold": threshold, "budget": budget,
+                 "model_version": version, "top_features": top,
+                 "message": (f"Score du modèle de revue {score_text}{over}"
+                             + (" ; facteurs principaux : " + ", ".join(factors[end - len(top):end])
+                                if top else ""))}
+                for score, score_text, top, end in zip(values, numbers, tops, ends)]
     return by_batch(words)
 
 
@@ -172,7 +172,10 @@ def review_lot(result: LotResult, *, model: "ReviewModel | None" = DEFAULT_MODEL
         budget = settings.budget or model.budget
         threshold = model.threshold_for(budget)
         over = np.nan_to_num(scores, nan=-1.0) >= threshold
-        explained: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        # one shared empty list for the offers the model does not flag (read only: section()
+        # copies): a list each was 100,000 objects, and a full pass of the garbage collector
+        none: list[dict[str, Any]] = []
+        explained: list[list[dict[str, Any]]] = [none] * n
         rows = np.flatnonzero(over)
         for i, top in zip(rows, model.explain(features.matrix, rows)):
             explained[i] = top

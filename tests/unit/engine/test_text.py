@@ -23,3 +23,11 @@ def test_awkward_numbers_many_at_once_are_each_alone():
        st.integers(0, 3))
 def test_any_numbers_many_at_once_are_each_alone(values, decimals):
     assert fr_numbers(values, decimals) == [fr_number(x, decimals) for x in values]
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1), st.integers(0, 3))
+def test_plain_floats_formatted_together_are_each_alone(values, decimals):
+    """Only floats: formatted in one str.format call, NaN of either sign shown missing."""
+    values = values + [-float("nan"), -0.0]
+    assert fr_numbers(values, decimals) == [fr_number(x, decimals) for x in values]
+    assert fr_numbers(iter(values), decimals) == fr_numbers(values, decimals)

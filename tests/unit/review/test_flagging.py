@@ -52,6 +52,16 @@ def test_result_entry_shows_score_version_and_top_features(score, tiny_model):
     assert section["top_features"] and all("label" in t for t in section["top_features"])
 
 
+def test_an_offer_section_owns_its_top_features(score, tiny_model):
+    """The offers the model does not flag share one empty explanation: a section is a copy."""
+    review = review_lot(score(LOT), model=tiny_model, settings=ReviewSettings(budget=0.01))
+    quiet = [i for i in range(len(LOT)) if not review.model_explanations[i]]
+    assert len(quiet) >= 2
+    review.section(quiet[0])["top_features"].append({"feature": "x"})
+    assert review.model_explanations[quiet[1]] == []
+    assert review.section(quiet[1])["top_features"] == []
+
+
 def test_rules_alone_when_asked(score):
     result = score(LOT)
     review = review_lot(result, model=None)

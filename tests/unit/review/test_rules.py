@@ -3,10 +3,13 @@ lot's abnormally-low rules flag an offer, the others are notes."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from spar.review import ReviewInputError, ReviewSettings, review_lot
 from spar.review.features import compute_features
-from spar.review.rules import evaluate_rules
+from spar.review.rules import evaluate_rules, row_sets
 
 from .conftest import offer
 from .frames import frame_of
@@ -57,6 +60,41 @@ def test_claimed_label_without_evidence(score):
     assert r["message"] == ("Label revendiqué sans justificatif : EU Ecolabel "
                             "(3,00 points en jeu)")
     assert "unevidenced_label" not in reasons(review, "B")
+
+
+def test_offers_with_the_same_unproven_labels_each_get_their_own_reason(score):
+    """Sentences are worded per set of labels: offers sharing a set, or not, read the same
+    as one worded alone, each with a list of its own."""
+    offers = [offer("A", 10000, labels=["EU Ecolabel", "FSC"]),
+              offer("B", 10500, labels=["FSC"]),
+              offer("C", 11000, labels=["EU Ecolabel", "FSC"], evidence=["EU Ecolabel"]),
+              offer("D", 11500, labels=["EU Ecolabel", "FSC"]),
+              offer("E", 12000, labels=["FSC"], evidence=["FSC"])]
+    together = review_lot(score(offers), model=None)
+    worded = together.notes.lists(range(len(offers)))
+    messages = [[r["message"] for r in rs if r["code"] == "unevidenced_label"] for rs in worded]
+    assert messages[0] == messages[3] == ["Labels revendiqués sans justificatif : EU Ecolabel, "
+                                          "FSC (6,00 points en jeu)"]
+    # the same label, not the same points at stake: FSC is all B may lose, C keeps EU Ecolabel
+    assert messages[1] == ["Label revendiqué sans justificatif : FSC (3,00 points en jeu)"]
+    assert messages[2] == ["Label revendiqué sans justificatif : FSC (0,00 point en jeu)"]
+    assert messages[4] == []
+    first, fourth = (next(r for r in rs if r["code"] == "unevidenced_label")
+                     for rs in (worded[0], worded[3]))
+    assert first["labels"] == fourth["labels"] == ["EU Ecolabel", "FSC"]
+    assert first["labels"] is not fourth["labels"]
+    alone = review_lot(score(offers), model=None)
+    assert [alone.notes[i] for i in range(len(offers))] == worded
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 70).flatmap(lambda m: arrays(bool, st.tuples(st.integers(0, 40),
+                                                                    st.just(m)))))
+def test_row_sets_give_each_row_its_own_set(matrix):
+    sets, which = row_sets(matrix)
+    np.testing.assert_array_equal(sets[which], matrix)
+    assert len({row.tobytes() for row in sets}) == len(sets)  # each set once
+    assert len(sets) == len(np.unique(matrix, axis=0))
 
 
 def test_identical_prices_from_different_suppliers(score):

@@ -20,14 +20,21 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} n'est pas du JSON")
 
 
+#: The decoder ``json.loads(data, parse_constant=_refuse_constant)`` would build at every
+#: call, built once (as ``json.loads`` shares its own default one between threads).
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def parse_body(data: bytes) -> Any:
     """The JSON document of ``data``, NaN and Infinity refused (ValueError, RecursionError).
 
     Kept for the views' arguments when webargs would have read the same document:
     it decodes the body as UTF-8 alone (a UTF-16 body or a BOM stays its to refuse).
     """
-    document = json.loads(data, parse_constant=_refuse_constant)
-    if json.detect_encoding(data) == "utf-8":
+    encoding = json.detect_encoding(data)
+    # what json.loads does with bytes (a bad byte is a UnicodeDecodeError, a ValueError)
+    document = _DECODER.decode(data.decode(encoding, "surrogatepass"))
+    if encoding == "utf-8":
         g.json_body = document
     return document
 

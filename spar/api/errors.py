@@ -154,23 +154,28 @@ def refuse_unreadable_input():
     500): U+0000 or a lone surrogate in the path (404), the query string or a JSON body
     (422); a JSON body with NaN or Infinity (400), or nested too deep (400 when the
     parser cannot read it, 422 beyond :data:`MAX_JSON_DEPTH`)."""
-    if not request.path.startswith("/api/"):
+    # the request read once: each attribute read through Flask's ``request`` proxy looks
+    # the request up again
+    req = request._get_current_object()
+    if not req.path.startswith("/api/"):
         return None
-    if _text_problem(request.path):
+    if _text_problem(req.path):
         return payload(404, "ressource introuvable")
-    if (request.method in ("POST", "PUT", "PATCH") and request.endpoint
-            and not request.is_json and _has_body()
-            and request.mimetype not in _accepted_media_types()):
+    if (req.method in ("POST", "PUT", "PATCH") and req.endpoint
+            and not req.is_json and _has_body()
+            and req.mimetype not in _accepted_media_types()):
         wanted = ", ".join(["application/json", *sorted(_accepted_media_types())])
-        return payload(415, f"type de contenu « {request.mimetype or 'absent'} » non pris en "
+        return payload(415, f"type de contenu « {req.mimetype or 'absent'} » non pris en "
                             f"charge ici : {wanted}",
                        {"content_type": [f"attendu : {wanted}"]})
     errors = {}
-    query = {key: [problem] for key, value in request.args.items(multi=True)
-             if (problem := _text_problem(key) or _text_problem(value))}
+    query = {}
+    if req.environ.get("QUERY_STRING"):  # none, no arguments: no MultiDict to build
+        query = {key: [problem] for key, value in req.args.items(multi=True)
+                 if (problem := _text_problem(key) or _text_problem(value))}
     if query:
         errors["query"] = query
-    data = request.get_data() if request.is_json else b""
+    data = req.get_data() if req.is_json else b""
     if data.strip():  # an empty body is the views' to refuse or accept
         try:
             document = parse_body(data)

@@ -23,33 +23,48 @@ DEFAULTS = (
 )
 
 
-def _private(response) -> bool:
+#: The lower-case names of :data:`DEFAULTS`, compared with a response's at each request.
+_DEFAULTS_LOWER = tuple((name.lower(), name, value) for name, value in DEFAULTS)
+
+
+def _private(req, response) -> bool:
     """Whether a shared cache or the browser's disk must not keep this response: anything
     answered to a caller who identified itself (offers, rankings, exports, receipts, the
     audit log, tokens, jobs), anything answering a write (self-assessment answers), and
     any error."""
     # the WSGI environ rather than request.headers: asking the headers for one that is
     # absent raises and catches an exception, and these are absent from most requests
-    environ = request.environ
-    return (request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ
+    environ = req.environ
+    return (req.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ
             or "HTTP_COOKIE" in environ or response.status_code >= 400)
 
 
 def add_security_headers(response):
-    config = current_app.config
+    # the request read once: each attribute read through Flask's ``request`` proxy
+    # looks the request up again
+    req = request._get_current_object()
     headers = response.headers
     # the names present, read once: setdefault looks each one up by raising and catching
-    # an exception when it is absent, as these nearly always are
+    # an exception when it is absent, as these nearly always are; none of the headers
+    # added below is one of those tested again further down (Vary, Cache-Control)
     present = {name.lower() for name in headers.keys()}
-    for name, value in DEFAULTS:
-        if name.lower() not in present:
+    for lower, name, value in _DEFAULTS_LOWER:
+        if lower not in present:
             headers.add(name, value)
-    if request.is_secure and config.get("HSTS_MAX_AGE"):
-        # is_secure reads X-Forwarded-Proto once SPAR_PROXY_FIX trusts the proxy
-        headers.setdefault("Strict-Transport-Security",
-                           f"max-age={int(config['HSTS_MAX_AGE'])}; includeSubDomains")
-    if request.path.startswith("/api/"):
-        response.vary.add("Authorization")
-    if _private(response):
-        response.headers["Cache-Control"] = "no-store"
+    if req.is_secure:
+        config = current_app.config
+        if config.get("HSTS_MAX_AGE"):
+            # is_secure reads X-Forwarded-Proto once SPAR_PROXY_FIX trusts the proxy
+            headers.setdefault("Strict-Transport-Security",
+                               f"max-age={int(config['HSTS_MAX_AGE'])}; includeSubDomains")
+    if req.path.startswith("/api/"):
+        if "vary" in present:
+            response.vary.add("Authorization")
+        else:  # what vary.add writes when there is no Vary yet, without parsing a header set
+            headers.add("Vary", "Authorization")
+    if _private(req, response):
+        if "cache-control" in present:
+            headers["Cache-Control"] = "no-store"
+        else:  # what the assignment does when the header is absent, without searching for it
+            headers.add("Cache-Control", "no-store")
     return response

@@ -31,11 +31,14 @@ def start_timer() -> None:
 
 
 def observe(response):
-    route = request.url_rule.rule if request.url_rule else "<sans route>"
+    # the request read once, not through Flask's proxy at each use
+    req = request._get_current_object()
+    rule = req.url_rule
+    route = rule.rule if rule else "<sans route>"
     started = g.get("metrics_started")
-    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    REQUESTS.labels(req.method, route, str(response.status_code)).inc()
     if started is not None:
-        DURATION.labels(request.method, route).observe(time.perf_counter() - started)
+        DURATION.labels(req.method, route).observe(time.perf_counter() - started)
     return response
 
 

@@ -28,6 +28,9 @@ _PARAMETERS = re.compile(r"\[parameters: .*?\]\s*(?=\(Background|\[SQL|$)", re.D
 _BEARER = re.compile(r"(?i)(bearer\s+)\S+|spar_[A-Za-z0-9_-]{20,}")
 #: Attributes every LogRecord has; anything else was passed with ``extra=`` and is logged.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+#: What ``json.dumps(out, ensure_ascii=False, default=str)`` builds at every call, built
+#: once: encoding keeps no state between calls, so threads may share it.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def redact(text: str) -> str:
@@ -51,7 +54,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             out["error"] = record.exc_info[0].__name__
             out["traceback"] = redact(self.formatException(record.exc_info))
-        return json.dumps(out, ensure_ascii=False, default=str)
+        return _ENCODER.encode(out)
 
 
 def logging_config(level: str = "INFO") -> dict:
@@ -83,13 +86,16 @@ def start_request() -> None:
 
 
 def log_request(response):
-    started = g.get("request_started")
+    # the request and its globals read once, not through Flask's proxies at each use
+    req, here = request._get_current_object(), g._get_current_object()
+    started = here.get("request_started")
     duration = time.perf_counter() - started if started is not None else 0.0
-    who = g.get("principal")
-    response.headers["X-Request-ID"] = g.get("request_id", "")
+    who = here.get("principal")
+    response.headers["X-Request-ID"] = here.get("request_id", "")
+    rule = req.url_rule
     logger.info("request", extra={
-        "request_id": g.get("request_id"), "method": request.method, "path": request.path,
-        "route": request.url_rule.rule if request.url_rule else None,
+        "request_id": here.get("request_id"), "method": req.method, "path": req.path,
+        "route": rule.rule if rule else None,
         "status": response.status_code, "duration_ms": round(duration * 1000, 2),
         "role": (who.role or "anonymous") if who is not None else "anonymous",
         "token_id": who.token_id if who is not None else None,

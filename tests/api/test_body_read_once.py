@@ -40,11 +40,18 @@ def test_nearly_every_body_passes_by_its_bytes():
 def test_the_view_reads_the_document_the_door_parsed(flow, monkeypatch):
     flow.upload_criteria()
     parsed = []
-    loads = json.loads
+    loads, decoder = json.loads, body_module._DECODER
+
+    class Counting:
+        def decode(self, text):
+            parsed.append("door")
+            return decoder.decode(text)
+
+    monkeypatch.setattr(body_module, "_DECODER", Counting())
     monkeypatch.setattr(body_module.json, "loads",
-                        lambda *a, **k: parsed.append(1) or loads(*a, **k))
+                        lambda *a, **k: parsed.append("loads") or loads(*a, **k))
     response = flow.client.post(URL, json=DRAFT)
-    assert len(parsed) == 1  # webargs parses with json.loads too: it did not
+    assert parsed == ["door"]  # webargs parses with json.loads: it did not
     assert response.status_code == 200 and response.get_json()["total"] > 0
 
 

@@ -88,19 +88,18 @@ class _Reader:
 
     def more(self, at_least: int = 1) -> bool:
         """Read pieces until ``at_least`` more characters are here; False if none came."""
-        wanted, came = len(self.text) + at_least, []
-        have = len(self.text)
+        had = have = len(self.text)
+        came = []
         for piece in self._pieces:
             came.append(piece)
             have += len(piece)
-            if have >= wanted:
+            if have >= had + at_least:
                 break
         else:
             self._ended = True
-        if not came:
-            return False
-        self.text = "".join([self.text, *came])
-        return have > wanted - at_least
+        if have > had:
+            self.text = "".join([self.text, *came])
+        return have > had
 
     def grow(self) -> bool:
         """More text after a value that did not fit: as much again as is ahead (a piece
@@ -120,7 +119,7 @@ class _Reader:
             sign -= 1
         self._last_sign = text[sign] if sign >= 0 else self._last_sign
         self.text = text[pos:]
-        self.start += self.pos
+        self.start += pos
         self.pos = 0
 
     def space(self) -> None:

@@ -110,7 +110,10 @@ def lot_from_table(table: Table, criteria: CriteriaSet, lot: str | None,
         if name in raw:
             # a spreadsheet has no other way to say "no label": an empty cell of a labels
             # column is the empty list a JSON file writes, so both give the same result
-            raw[name] = [[] if blank(cell) else cell for cell in raw[name]]
+            # (a non-blank text first: nearly every cell, and a call per cell cost more
+            # than the rest of the reading of a labels column)
+            raw[name] = [cell if type(cell) is str and not cell.isspace() and cell
+                         else [] if blank(cell) else cell for cell in raw[name]]
     evidence = {name: pick(EVIDENCE_PREFIX + name) for name in evidence_inputs(criteria)
                 if EVIDENCE_PREFIX + name in table.columns}
     try:

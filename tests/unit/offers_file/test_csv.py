@@ -77,10 +77,12 @@ def test_numbers_with_spaces_and_decimal_points_in_a_french_file(criteria, write
 
 
 def test_empty_cells_are_missing_answers_but_no_label_in_a_labels_column(criteria, write):
-    lot = read_offers(write("offers.csv", "id,price_eur,labels\nA,10,\nB,,FSC\n"), criteria).lot
+    lot = read_offers(write("offers.csv", "id,price_eur,labels\nA,10,\nB,,FSC\nC,11,  \n"),
+                      criteria).lot
     assert np.isnan(lot.columns["price_eur"][1])
     # as "labels": [] in JSON: a spreadsheet cannot say "no label" otherwise (issue 9)
-    assert lot.columns["labels"].value_at(0) == []
+    assert lot.columns["labels"].value_at(0) == [] == lot.columns["labels"].value_at(2)
+    assert lot.columns["labels"].value_at(1) == ["FSC"]
 
 
 def test_unknown_column_names_the_known_ones(criteria, write):

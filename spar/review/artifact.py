@@ -20,7 +20,6 @@ import json
 import os
 import zipfile
 from functools import lru_cache
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -203,6 +202,10 @@ def load_pipeline(path: str | os.PathLike | None = None):
     Needs the minor version of scikit-learn the model was trained with (scoring
     does not: the compiled tables are plain numbers).
     """
+    # here, not at the top: reading the installed version costs more than loading the
+    # compiled model that scoring uses (importlib.metadata, 12 ms at each start)
+    from importlib import metadata as importlib_metadata
+
     import skops.io
     from sklearn.pipeline import Pipeline
 

@@ -27,9 +27,36 @@ csv`` on the same lot, for issue 12's CSV target (the export within 2× of it).
 Run: ``.venv/bin/python benchmarks/export_bench.py [--sizes 10000 100000]
 [--formats csv xlsx json] [--against /tmp/spar-before] [--score-command]``.
 
-Measured on the shared 2-core development machine (load average 2.5 to 3.5, other work
-running: compare the lines of one run, not runs), "avant" = main before the stored
-scoring was read from its text, "après" = the offers read one at a time (the walk that
+Measured on the shared 2-core development machine (load average 1.0 to 1.5), "avant" =
+b5f504f, which selected the stored text whole, "après" = the text read a megabyte at a
+time from the database and let go once decoded, the offers kept past 16 MB in a temporary
+file, the inputs' suppliers only; ``--sizes 10000 100000 --formats csv xlsx json --against
+/tmp/spar-before --score-command``::
+
+              format   offres requête s  décodage  export  Mo écrits  pic requête     lecture  pic export   ru_maxrss
+    avant     csv       10000     2.23       0.9    1.32       37.8    141.9 Mio    57.7 Mio     0.0 Mio   129.3 Mio
+    après     csv       10000     2.36      0.96     1.4       37.8     28.1 Mio    26.2 Mio     0.3 Mio    97.1 Mio
+    avant     xlsx      10000     3.98       1.0    2.98       27.2    141.7 Mio    57.8 Mio     0.8 Mio   142.8 Mio
+    après     xlsx      10000     4.14      1.06    3.08       27.2     28.1 Mio    26.2 Mio     0.1 Mio   109.7 Mio
+    avant     json      10000     2.07      0.98    1.09       59.6    142.0 Mio    57.8 Mio     0.0 Mio   129.4 Mio
+    après     json      10000     2.05      0.94    1.11       59.6     27.9 Mio    26.2 Mio     0.1 Mio    96.7 Mio
+              document enregistré : 64.6 Mo de JSON
+    avant     csv      100000    24.07      9.07   15.01      380.1   1381.4 Mio   535.5 Mio     0.0 Mio   607.1 Mio
+    après     csv      100000     22.5      9.26   13.24      380.1     51.8 Mio    51.2 Mio     0.6 Mio   133.2 Mio
+              spar score --format csv du même lot : 21.98 s
+    avant     xlsx     100000    35.29      7.96   27.32      272.7   1381.3 Mio   535.5 Mio     0.0 Mio   619.9 Mio
+    après     xlsx     100000    34.93      8.17   26.75      272.7     51.6 Mio    50.8 Mio     0.7 Mio   135.0 Mio
+    avant     json     100000     17.8      7.73   10.08      595.8   1381.2 Mio   535.5 Mio     0.0 Mio   607.1 Mio
+    après     json     100000    18.66      8.19   10.47      595.8     51.7 Mio    51.6 Mio     0.1 Mio   133.2 Mio
+              document enregistré : 646.3 Mo de JSON
+
+The request's peak was the stored text selected whole (the driver's buffer and the string,
+2 × 646 MB) and then the offers' marshal bytes for the whole download; it is now a piece
+of text, the kept offers' first 16 MB and each offer's id, about 0.25 KB an offer: ten
+times the offers, less than twice the memory. The time is unchanged.
+
+Earlier (load average 2.5 to 3.5, other work running: compare the lines of one run, not
+runs), "avant" = main before the stored scoring was read from its text, "après" = the offers read one at a time (the walk that
 decodes them once keeps them as marshal bytes); prices uniform over 8,000–15,000 €
 (17 % of the offers flagged as abnormally low); ``--sizes 10000 100000 --formats csv
 xlsx json --against /tmp/spar-before``::

@@ -268,8 +268,8 @@ def _reset_peak() -> bool:
 
 
 def child(folder: Path, fmt: str) -> dict:
-    """Measure one export request in this process, from the stored text in ``folder`` to
-    the last byte; the dict is printed as JSON for the parent."""
+    """Measure one export request in this process, from the scoring stored in ``folder``'s
+    database to the last byte; the dict is printed as JSON for the parent."""
     from spar.exports import EXPORTS
 
     export = EXPORTS[fmt]

@@ -12,7 +12,9 @@ request). Read here, the request holds about one piece (:data:`PIECE` bytes) at 
   a character offset in UTF-8 text is counted from the start every time.
 
 The pieces are the text's UTF-8 bytes, decoded here across their boundaries: joined, they
-are the stored text exactly (the record's SHA-256 is of that text).
+are the stored text exactly (the record's SHA-256 is of that text). SQLite keeps the text
+as written, and PostgreSQL's ``json`` (not ``jsonb``) gives back its input verbatim when
+cast to text; read as ``json``, the driver would decode it whole.
 """
 
 from __future__ import annotations
@@ -20,16 +22,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 
-from sqlalchemy import bindparam, cast, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Text
-
-from .models import Scoring
 
 #: Bytes read at a time.
 PIECE = 1 << 20
-#: The stored documents of a scoring.
-COLUMNS = {"result": Scoring.result, "inputs": Scoring.inputs}
+#: The stored documents of a scoring (columns of ``scorings``).
+COLUMNS = ("result", "inputs")
 
 _POSTGRESQL = """
 SELECT piece.n, substring(stored.bytes FROM piece.n * :size + 1 FOR :size)
@@ -53,8 +52,9 @@ def scoring_text(session: Session, scoring_id: int, column: str,
         pieces = _sqlite(session, scoring_id, column, size)
     elif name == "postgresql":
         pieces = _postgresql(session, scoring_id, column, size)
-    else:  # another database: the value whole, as one piece
-        pieces = _whole(session, scoring_id, column)
+    else:
+        raise ValueError(f"base de données non prise en charge : {name} (SQLite ou "
+                         "PostgreSQL)")
     decoder = codecs.getincrementaldecoder("utf-8")()
     for piece in pieces:
         part = decoder.decode(piece)
@@ -74,8 +74,7 @@ def _sqlite(session: Session, scoring_id: int, column: str, size: int) -> Iterat
 
 def _postgresql(session: Session, scoring_id: int, column: str, size: int
                 ) -> Iterator[bytes]:
-    query = text(_POSTGRESQL.format(column=column)).bindparams(
-        bindparam("size"), bindparam("id"))
+    query = text(_POSTGRESQL.format(column=column))  # column: one of COLUMNS
     # a server-side cursor, two pieces a row at a time: not the whole value at once
     rows = session.execute(query, {"size": size, "id": scoring_id},
                            execution_options={"yield_per": 2})
@@ -86,9 +85,3 @@ def _postgresql(session: Session, scoring_id: int, column: str, size: int
             yield bytes(piece)
     finally:  # a reader that stops early (the review queue) closes the cursor now
         rows.close()
-
-
-def _whole(session: Session, scoring_id: int, column: str) -> Iterator[bytes]:
-    value = session.execute(select(cast(COLUMNS[column], Text)).where(
-        Scoring.id == scoring_id)).scalar_one()
-    yield value.encode("utf-8")

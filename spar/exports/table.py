@@ -3,8 +3,9 @@
 For people: ranked offers first, then the eliminated and the irregular with their
 reasons, the offers to examine before the award with what flagged them, the review's
 notes that need no decision (the first :data:`LISTED` of each, unless asked for all),
-French labels, points rounded to 2 decimals (SPEC §2.1), at most 100 columns wide. The lines of the ranked offers are assembled as
-arrays of characters, so a lot of 100,000 offers costs a few numpy operations.
+French labels, points rounded to 2 decimals (SPEC §2.1), at most 100 columns wide. The
+lines of the ranked offers are assembled as arrays of characters, so a lot of 100,000
+offers costs a few numpy operations.
 """
 
 from __future__ import annotations

@@ -38,19 +38,19 @@ class _Suppliers(Mapping):
     for the whole download, where an export asks for each once or twice."""
 
     def __init__(self, suppliers: StoredOffers) -> None:
-        self._offers = suppliers
+        self._suppliers = suppliers
 
     def __getitem__(self, offer_id: Any) -> dict[str, Any]:
-        position = self._offers.positions.get(str(offer_id))
+        position = self._suppliers.positions.get(str(offer_id))
         if position is None:
             raise KeyError(offer_id)
-        return dict(self._offers[position])
+        return dict(self._suppliers[position])
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._offers.positions)
+        return iter(self._suppliers.positions)
 
     def __len__(self) -> int:
-        return len(self._offers.positions)
+        return len(self._suppliers.positions)
 
 
 def _lot_export(session, lot, offers_read_once: bool) -> LotExport:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import Text, cast, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from sqlalchemy.exc import IntegrityError

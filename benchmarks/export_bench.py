@@ -147,7 +147,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# last, not first: an installed spar or PYTHONPATH wins, so ``PYTHONPATH=/tmp/spar-before
+# waiting_bench.py`` (which imports this module) measures that checkout in process too
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 LEAVES = 20
 
